@@ -1,0 +1,1 @@
+"""The `coop` command line. It is the one place that knows every service."""

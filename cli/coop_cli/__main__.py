@@ -1,0 +1,3 @@
+from coop_cli.main import main
+
+main()

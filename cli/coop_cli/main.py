@@ -1,0 +1,79 @@
+"""`coop run | migrate | topology | health`.
+
+eventlet must patch the standard library before kombu or psycopg2 open a socket, hence the
+first lines of this module (nameko's own `nameko run` does the same).
+"""
+
+import warnings
+
+# eventlet announces its maintenance mode on import; ADR 001 records that choice.
+warnings.filterwarnings("ignore", message=r"\s*Eventlet is deprecated")
+
+import eventlet  # noqa: E402
+
+eventlet.monkey_patch()  # must precede every other import
+
+import json  # noqa: E402
+import logging.config  # noqa: E402
+
+import click  # noqa: E402
+
+from coop_cli import suite  # noqa: E402
+from coop_shared.settings import SERVICES  # noqa: E402
+
+
+@click.group()
+def main():
+    """The shared back office of business-and-employment cooperatives."""
+
+
+@main.command()
+@click.argument("services", nargs=-1, type=click.Choice(SERVICES))
+def migrate(services):
+    """Apply the database migrations of SERVICES (all by default)."""
+    for name, where in suite.migrate(services or SERVICES).items():
+        click.echo(f"{name}: migrated ({where})")
+
+
+@main.command()
+def topology():
+    """Declare every event queue and the RPC message-ttl policy on the broker."""
+    result = suite.declare_topology()
+    click.echo(f"{len(result['queues'])} event queues declared; RPC TTL policy: {result['rpc_ttl_policy']}")
+
+
+@main.command()
+@click.option("--service", "services", multiple=True, type=click.Choice(SERVICES),
+              help="Run only these services (repeatable); all four by default.")
+def run(services):
+    """Migrate, declare the bus, then run the services in this process until stopped."""
+    from nameko.cli.run import run as nameko_run
+
+    names = services or SERVICES
+    config = suite.nameko_config()
+    logging.config.dictConfig(config["LOGGING"])
+    for name, where in suite.migrate(names).items():
+        click.echo(f"{name}: database ready ({where})")
+    result = suite.declare_topology(names=SERVICES)
+    click.echo(f"bus ready: {len(result['queues'])} event queues, RPC TTL policy {result['rpc_ttl_policy']}")
+    click.echo(f"running {', '.join(names)} on {config['AMQP_URI'].split('@')[-1]} (Ctrl-C to stop)")
+    nameko_run([suite.service_class(n) for n in names], config)
+
+
+@main.command()
+@click.option("--timeout", default=5.0, show_default=True)
+def health(timeout):
+    """Ask each service's `health` RPC and print the answers as JSON."""
+    from nameko.standalone.rpc import ClusterRpcProxy
+
+    config = suite.nameko_config()
+    answers = {}
+    with ClusterRpcProxy({"AMQP_URI": config["AMQP_URI"]}, timeout=timeout) as rpc:
+        for name in SERVICES:
+            try:
+                answers[name] = getattr(rpc, name).health()
+            except Exception as exc:  # report every service, even when one is down
+                answers[name] = {"status": "unreachable", "error": type(exc).__name__}
+    click.echo(json.dumps(answers, indent=2))
+    if any(a.get("status") != "ok" for a in answers.values()):
+        raise SystemExit(1)

@@ -1,0 +1,54 @@
+"""The services of the suite, their packages, and how to prepare them before they start."""
+
+from __future__ import annotations
+
+import importlib
+import logging
+
+from coop_shared.runtime.topology import declare_event_queues, set_rpc_ttl_policy
+from coop_shared.settings import SERVICES, Settings
+from coop_shared.storage.migrations import upgrade
+
+log = logging.getLogger("coop")
+
+SERVICE_CLASSES = {
+    "members": "coop_members.service:MembersService",
+    "billing": "coop_billing.service:BillingService",
+    "payroll": "coop_payroll.service:PayrollService",
+    "notifications": "coop_notifications.service:NotificationsService",
+}
+
+
+def service_class(name: str):
+    module, _, attr = SERVICE_CLASSES[name].partition(":")
+    return getattr(importlib.import_module(module), attr)
+
+
+def migrate(names=SERVICES, config=None) -> dict[str, str]:
+    """Apply each service's migrations to its own database; return where each went."""
+    done = {}
+    for name in names:
+        url = Settings.load(name, config).database_url
+        upgrade(f"coop_{name}", url)
+        done[name] = url.split("@")[-1]  # never echo a password
+    return done
+
+
+def declare_topology(config=None, names=SERVICES) -> dict:
+    """Queues of every consumer and the RPC TTL policy, before any service publishes."""
+    amqp_uri = Settings.load("members", config).amqp_uri
+    queues = declare_event_queues(amqp_uri, [service_class(n) for n in names], config)
+    policy = set_rpc_ttl_policy(amqp_uri)
+    return {"queues": queues, "rpc_ttl_policy": policy}
+
+
+def nameko_config(config=None) -> dict:
+    """The nameko config of `coop run`: broker, workers, logging that keeps worker errors."""
+    amqp_uri = Settings.load("members", config).amqp_uri
+    return dict(config or {}, AMQP_URI=amqp_uri, max_workers=10, HEARTBEAT=60,
+                LOGGING={"version": 1, "disable_existing_loggers": False,
+                         "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+                         "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+                         "root": {"level": "INFO", "handlers": ["console"]},
+                         "loggers": {"nameko": {"level": "WARNING"}, "kombu": {"level": "WARNING"},
+                                     "alembic": {"level": "WARNING"}}})

@@ -1,0 +1,1 @@
+"""billing: invoices under the cooperative's name, payments and the activity ledger."""

@@ -1,0 +1,14 @@
+"""billing: nameko entrypoints only. Validate, call one handler, return."""
+
+from coop_billing.orm import Base
+from coop_shared.runtime.caller import Caller
+from coop_shared.runtime.database import Database
+from coop_shared.runtime.entrypoints import CredentialRevocationListener
+from coop_shared.runtime.health import HealthMixin
+
+
+class BillingService(HealthMixin, CredentialRevocationListener):
+    name = "billing"
+
+    uow = Database(Base.metadata)
+    caller = Caller()

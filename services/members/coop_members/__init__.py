@@ -1,0 +1,1 @@
+"""members: the tenant owner. Cooperatives, their credentials, members and activities."""

@@ -1,0 +1,1 @@
+"""Rules of the members service, in plain Python."""

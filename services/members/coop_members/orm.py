@@ -1,0 +1,79 @@
+"""Tables of the members service (its own database; no other service reads it)."""
+
+from datetime import date, datetime
+from decimal import Decimal
+
+import sqlalchemy as sa
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from coop_shared.storage.messaging_tables import inbox_table, outbox_table
+from coop_shared.storage.types import IdColumn, RateColumn, new_id, utcnow
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+outbox = outbox_table(Base.metadata)
+inbox = inbox_table(Base.metadata)
+
+
+class Cooperative(Base):
+    __tablename__ = "cooperatives"
+    id: Mapped[str] = mapped_column(IdColumn, primary_key=True, default=new_id)
+    slug: Mapped[str] = mapped_column(sa.String(40), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(200))
+    enterprise_number: Mapped[str] = mapped_column(sa.String(10))
+    vat_number: Mapped[str] = mapped_column(sa.String(14))
+    iban: Mapped[str] = mapped_column(sa.String(34))
+    bic: Mapped[str | None] = mapped_column(sa.String(11))
+    address: Mapped[dict] = mapped_column(sa.JSON)
+    email: Mapped[str] = mapped_column(sa.String(254))
+    languages: Mapped[list] = mapped_column(sa.JSON)
+    status_models: Mapped[list] = mapped_column(sa.JSON)
+    contribution_rate: Mapped[Decimal] = mapped_column(RateColumn)
+    payment_terms_days: Mapped[int] = mapped_column(sa.Integer, default=30)
+    next_activity_number: Mapped[int] = mapped_column(sa.Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+
+
+class ApiKey(Base):
+    __tablename__ = "api_keys"
+    id: Mapped[str] = mapped_column(IdColumn, primary_key=True, default=new_id)
+    cooperative_id: Mapped[str] = mapped_column(sa.ForeignKey("cooperatives.id"), index=True)
+    role: Mapped[str] = mapped_column(sa.String(20))
+    label: Mapped[str] = mapped_column(sa.String(200))
+    member_id: Mapped[str | None] = mapped_column(sa.ForeignKey("members.id"))
+    secret_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+
+
+class Member(Base):
+    __tablename__ = "members"
+    id: Mapped[str] = mapped_column(IdColumn, primary_key=True, default=new_id)
+    cooperative_id: Mapped[str] = mapped_column(sa.ForeignKey("cooperatives.id"), index=True)
+    first_name: Mapped[str] = mapped_column(sa.String(100))
+    last_name: Mapped[str] = mapped_column(sa.String(100))
+    email: Mapped[str] = mapped_column(sa.String(254))
+    language: Mapped[str] = mapped_column(sa.String(2))
+    birth_date: Mapped[date | None] = mapped_column(sa.Date)
+    national_number: Mapped[str | None] = mapped_column(sa.String(11))
+    nationality: Mapped[str | None] = mapped_column(sa.String(2))
+    iban: Mapped[str | None] = mapped_column(sa.String(34))
+    address: Mapped[dict | None] = mapped_column(sa.JSON)
+    lifecycle: Mapped[str] = mapped_column(sa.String(20), default="candidate")
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+
+
+class Activity(Base):
+    __tablename__ = "activities"
+    __table_args__ = (sa.UniqueConstraint("cooperative_id", "code"),)
+    id: Mapped[str] = mapped_column(IdColumn, primary_key=True, default=new_id)
+    cooperative_id: Mapped[str] = mapped_column(sa.ForeignKey("cooperatives.id"), index=True)
+    member_id: Mapped[str] = mapped_column(sa.ForeignKey("members.id"), index=True)
+    code: Mapped[str] = mapped_column(sa.String(20))
+    name: Mapped[str] = mapped_column(sa.String(200))
+    sector: Mapped[str | None] = mapped_column(sa.String(100))
+    trade_name: Mapped[str | None] = mapped_column(sa.String(200))
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)

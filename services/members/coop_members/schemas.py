@@ -1,0 +1,117 @@
+"""marshmallow schemas for every members payload, and the dicts the service returns."""
+
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+
+from coop_shared.credentials import COOPERATIVE_ROLES, MEMBER
+from coop_shared.schema_fields import (Bic, BelgianVatNumber, EnterpriseNumber, Iban,
+                                       NationalNumber, Rate)
+
+LANGUAGES = ("fr", "nl", "en")
+SLUG = validate.Regexp(r"^[a-z][a-z0-9-]{1,39}$", error="Lowercase letters, digits and dashes, 2 to 40.")
+COUNTRY = validate.Regexp(r"^[A-Z]{2}$", error="An ISO 3166 alpha-2 country code, e.g. BE.")
+LIFECYCLES = ("candidate", "active", "suspended", "exited")
+
+
+class AddressSchema(Schema):
+    street = fields.String(required=True, validate=validate.Length(1, 200))
+    postal_code = fields.String(required=True, validate=validate.Length(1, 20))
+    city = fields.String(required=True, validate=validate.Length(1, 100))
+    country = fields.String(required=True, validate=COUNTRY)
+
+
+class CreateCooperativeSchema(Schema):
+    slug = fields.String(required=True, validate=SLUG)
+    name = fields.String(required=True, validate=validate.Length(1, 200))
+    enterprise_number = EnterpriseNumber(required=True)
+    vat_number = BelgianVatNumber(required=True)
+    iban = Iban(required=True)
+    bic = Bic(load_default=None)
+    address = fields.Nested(AddressSchema, required=True)
+    email = fields.Email(required=True)
+    languages = fields.List(fields.String(validate=validate.OneOf(LANGUAGES)), required=True,
+                            validate=validate.Length(min=1))
+    status_models = fields.List(fields.String(validate=validate.Length(1, 40)), load_default=list)
+    contribution_rate = Rate(required=True)
+    # Belgian law caps B2B payment terms at 60 days (belgium-2026.md, section 3).
+    payment_terms_days = fields.Integer(load_default=30, validate=validate.Range(1, 60))
+
+    @validates_schema
+    def vat_matches_enterprise(self, data, **kwargs):
+        if data.get("vat_number") and data.get("enterprise_number") \
+                and data["vat_number"][2:] != data["enterprise_number"]:
+            raise ValidationError("The VAT number is BE followed by the enterprise number.", "vat_number")
+
+
+class IssueApiKeySchema(Schema):
+    cooperative = fields.String(required=True, validate=SLUG)
+    role = fields.String(required=True, validate=validate.OneOf(COOPERATIVE_ROLES))
+    label = fields.String(required=True, validate=validate.Length(1, 200))
+    member_id = fields.UUID(load_default=None)
+
+    @validates_schema
+    def member_key_names_member(self, data, **kwargs):
+        if data.get("role") == MEMBER and not data.get("member_id"):
+            raise ValidationError("A member key names its member.", "member_id")
+
+
+class RegisterMemberSchema(Schema):
+    cooperative = fields.String(validate=SLUG)
+    first_name = fields.String(required=True, validate=validate.Length(1, 100))
+    last_name = fields.String(required=True, validate=validate.Length(1, 100))
+    email = fields.Email(required=True)
+    language = fields.String(required=True, validate=validate.OneOf(LANGUAGES))
+    birth_date = fields.Date(load_default=None)
+    national_number = NationalNumber(load_default=None)
+    nationality = fields.String(load_default=None, validate=COUNTRY)
+    iban = Iban(load_default=None)
+    address = fields.Nested(AddressSchema, load_default=None)
+
+
+class MemberRefSchema(Schema):
+    id = fields.UUID(required=True)
+    cooperative = fields.String(validate=SLUG)
+
+
+class ListMembersSchema(Schema):
+    cooperative = fields.String(validate=SLUG)
+    lifecycle = fields.String(validate=validate.OneOf(LIFECYCLES))
+    q = fields.String(validate=validate.Length(1, 100))
+    limit = fields.Integer(load_default=50, validate=validate.Range(1, 500))
+    offset = fields.Integer(load_default=0, validate=validate.Range(0))
+
+
+class AddActivitySchema(Schema):
+    cooperative = fields.String(validate=SLUG)
+    member_id = fields.UUID(required=True)
+    name = fields.String(required=True, validate=validate.Length(1, 200))
+    sector = fields.String(load_default=None, validate=validate.Length(1, 100))
+    trade_name = fields.String(load_default=None, validate=validate.Length(1, 200))
+
+
+def cooperative_out(c) -> dict:
+    return {"id": c.id, "slug": c.slug, "name": c.name, "enterprise_number": c.enterprise_number,
+            "vat_number": c.vat_number, "iban": c.iban, "bic": c.bic, "address": c.address,
+            "email": c.email, "languages": list(c.languages), "status_models": list(c.status_models),
+            "contribution_rate": str(c.contribution_rate.normalize()),
+            "payment_terms_days": c.payment_terms_days}
+
+
+def member_out(m) -> dict:
+    return {"id": m.id, "cooperative_id": m.cooperative_id, "first_name": m.first_name,
+            "last_name": m.last_name, "email": m.email, "language": m.language,
+            "birth_date": m.birth_date.isoformat() if m.birth_date else None,
+            "national_number": m.national_number, "nationality": m.nationality, "iban": m.iban,
+            "address": m.address, "lifecycle": m.lifecycle}
+
+
+def activity_out(a) -> dict:
+    return {"id": a.id, "cooperative_id": a.cooperative_id, "member_id": a.member_id,
+            "code": a.code, "name": a.name, "sector": a.sector, "trade_name": a.trade_name}
+
+
+def api_key_out(k, cooperative_slug, secret=None) -> dict:
+    out = {"key_id": k.id, "role": k.role, "label": k.label, "member_id": k.member_id,
+           "cooperative": cooperative_slug}
+    if secret is not None:
+        out["secret"] = secret
+    return out

@@ -1,0 +1,97 @@
+"""members: nameko entrypoints only. Validate, call one handler, return."""
+
+from coop_members import handlers
+from coop_members.orm import Base
+from coop_members.schemas import (AddActivitySchema, CreateCooperativeSchema, IssueApiKeySchema,
+                                  ListMembersSchema, MemberRefSchema, RegisterMemberSchema)
+from coop_shared.credentials import Identity
+from coop_shared.errors import ValidationError
+from coop_shared.runtime.caller import Caller
+from coop_shared.runtime.database import Database
+from coop_shared.runtime.entrypoints import rpc
+from coop_shared.runtime.health import HealthMixin
+
+
+class MembersCaller(Caller):
+    """members owns the credentials: it reads them from its own tables, uncached, so a
+    revocation takes effect here on the next call."""
+
+    def setup(self):
+        super().setup()
+        self.cache_seconds = 0
+
+    def fetch_identity(self, worker_ctx, secret: str) -> Identity:
+        return handlers.identity_for_secret(worker_ctx.service.uow, secret)
+
+
+def _id_payload(value, name="id") -> dict:
+    """Accept an id string or {"id": ..., "cooperative"?: ...}."""
+    if isinstance(value, str):
+        return {name: value}
+    if isinstance(value, dict):
+        return value
+    raise ValidationError(fields={name: ["Pass an id string or an object with 'id'."]})
+
+
+class MembersService(HealthMixin):
+    """Every method resolves the credential before reading the payload, so a caller without
+    a valid key learns nothing from validation messages."""
+
+    name = "members"
+
+    uow = Database(Base.metadata)
+    caller = MembersCaller()
+
+    @rpc
+    def whoami(self):
+        """The identity behind the caller's credential (other services ask this)."""
+        return self.caller.identity.as_dict()
+
+    @rpc
+    def create_cooperative(self, payload):
+        identity = self.caller.identity
+        data = CreateCooperativeSchema().load(payload)
+        return handlers.create_cooperative(self.uow, identity, data)
+
+    @rpc
+    def get_cooperative(self, slug):
+        identity = self.caller.identity
+        if not isinstance(slug, str):
+            raise ValidationError(fields={"slug": ["Pass the cooperative's slug."]})
+        return handlers.get_cooperative(self.uow, identity, slug)
+
+    @rpc
+    def issue_api_key(self, payload):
+        identity = self.caller.identity
+        data = IssueApiKeySchema().load(payload)
+        return handlers.issue_api_key(self.uow, identity, data)
+
+    @rpc
+    def revoke_api_key(self, key_id):
+        identity = self.caller.identity
+        data = MemberRefSchema().load(_id_payload(key_id))
+        return handlers.revoke_api_key(self.uow, identity, str(data["id"]))
+
+    @rpc
+    def register_member(self, payload):
+        identity = self.caller.identity
+        data = RegisterMemberSchema().load(payload)
+        return handlers.register_member(self.uow, identity, data)
+
+    @rpc
+    def get_member(self, member_id):
+        identity = self.caller.identity
+        data = MemberRefSchema().load(_id_payload(member_id))
+        return handlers.get_member(self.uow, identity, data)
+
+    @rpc
+    def list_members(self, payload=None):
+        identity = self.caller.identity
+        data = ListMembersSchema().load(payload or {})
+        return handlers.list_members(self.uow, identity, data)
+
+    @rpc
+    def add_activity(self, payload):
+        identity = self.caller.identity
+        data = AddActivitySchema().load(payload)
+        return handlers.add_activity(self.uow, identity, data)

@@ -1,0 +1,1 @@
+"""notifications: e-mail and webhooks for business events, delivered once."""

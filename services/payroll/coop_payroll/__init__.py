@@ -1,0 +1,1 @@
+"""payroll: status-model plugins, payroll runs and payslips."""

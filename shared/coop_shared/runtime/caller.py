@@ -1,0 +1,83 @@
+"""The caller dependency: resolves `authorization` context data to an `Identity`.
+
+Credentials are verified lazily, inside the entrypoint (`self.caller.require(...)`): an
+exception raised in `get_dependency` would kill the whole service process
+(nameko-field-notes.md). Every service but members asks members once (`whoami`, which
+receives the same forwarded context data) and caches the answer for a few seconds; members'
+`api_key_revoked` broadcast clears the cache at once, so a revoked key is refused everywhere
+within the time the event takes to cross the bus, and at worst after the cache period.
+"""
+
+from __future__ import annotations
+
+import time
+
+from nameko.extensions import DependencyProvider
+from nameko.rpc import ReplyListener, ServiceProxy
+
+from coop_shared.credentials import (PLATFORM, Identity, bearer_secret, hash_secret,
+                                     is_platform_secret, require_role)
+from coop_shared.errors import Forbidden
+from coop_shared.settings import Settings
+
+
+class CallerContext:
+    """What an entrypoint sees as `self.caller`."""
+
+    def __init__(self, provider: "Caller", worker_ctx):
+        self._provider = provider
+        self._worker_ctx = worker_ctx
+        self._identity: Identity | None = None
+
+    @property
+    def identity(self) -> Identity:
+        if self._identity is None:
+            self._identity = self._provider.resolve(self._worker_ctx)
+        return self._identity
+
+    def require(self, *roles: str) -> Identity:
+        """The caller's identity if its role is one of `roles`, else Forbidden."""
+        return require_role(self.identity, *roles)
+
+    def forget(self, key_id: str) -> None:
+        self._provider.forget(key_id)
+
+
+class Caller(DependencyProvider):
+    """Verifies credentials; `fetch_identity` is overridden by members, which owns them."""
+
+    rpc_reply_listener = ReplyListener()
+
+    def setup(self):
+        settings = Settings.load(self.container.service_name, self.container.config)
+        self.platform_key = settings.platform_key
+        self.cache_seconds = settings.credential_cache_seconds
+        self._cache: dict[str, tuple[Identity, float]] = {}
+
+    def get_dependency(self, worker_ctx):
+        return CallerContext(self, worker_ctx)
+
+    def resolve(self, worker_ctx) -> Identity:
+        secret = bearer_secret(worker_ctx.data.get("authorization"))
+        if is_platform_secret(secret, self.platform_key):
+            return Identity(role=PLATFORM)
+        digest = hash_secret(secret)
+        cached = self._cache.get(digest)
+        if cached and cached[1] > time.monotonic():
+            return cached[0]
+        identity = self.fetch_identity(worker_ctx, secret)
+        if self.cache_seconds > 0:
+            self._cache[digest] = (identity, time.monotonic() + self.cache_seconds)
+        return identity
+
+    def fetch_identity(self, worker_ctx, secret: str) -> Identity:
+        """Ask members; the credential travels in the forwarded context data."""
+        answer = ServiceProxy(worker_ctx, "members", self.rpc_reply_listener).whoami()
+        if not answer or answer.get("role") in (None, PLATFORM):
+            raise Forbidden("Unknown credential.")
+        return Identity.from_dict(answer)
+
+    def forget(self, key_id: str) -> None:
+        for digest, (identity, _) in list(self._cache.items()):
+            if identity.key_id == key_id:
+                self._cache.pop(digest, None)

@@ -1,0 +1,145 @@
+"""The SQLAlchemy 2 dependency: one unit of work per worker.
+
+The session opens on first use and is rolled back and closed when the worker ends, unless the
+entrypoint committed it. Entrypoints commit *before* returning (see `entrypoints.rpc`), because
+nameko sends the RPC reply before calling `worker_result`: a commit there could fail after the
+caller was told it succeeded.
+"""
+
+from __future__ import annotations
+
+import weakref
+
+import sqlalchemy as sa
+from eventlet.semaphore import Semaphore
+from nameko.extensions import DependencyProvider
+from sqlalchemy.orm import Session
+
+from coop_shared.events import make_event
+from coop_shared.runtime.engine import create_engine, is_sqlite
+from coop_shared.runtime.outbox_relay import OutboxRelay
+from coop_shared.settings import Settings
+
+
+class UnitOfWork:
+    """A worker's session, with the outbox (`emit`) and the inbox (`claim`) on it."""
+
+    def __init__(self, provider: "Database"):
+        self._provider = provider
+        self._session: Session | None = None
+        self._emitted = False
+
+    @property
+    def session(self) -> Session:
+        if self._session is None:
+            self._provider.acquire()
+            self._session = Session(self._provider.engine, expire_on_commit=False)
+        return self._session
+
+    def emit(self, event_type: str, cooperative_id, cooperative: str | None, payload: dict,
+             mandatory: bool = True) -> dict:
+        """Record an event in the outbox, in this transaction; it is published after commit.
+
+        `mandatory` events must reach at least one queue: an unroutable one stays in the
+        outbox and is retried (nameko-field-notes.md, first row of the delivery table).
+        """
+        event = make_event(event_type, cooperative_id, cooperative, payload)
+        self.session.execute(sa.insert(self._provider.outbox).values(
+            event_id=event["event_id"], event_type=event_type,
+            cooperative_id=event["cooperative_id"], body=event, mandatory=mandatory,
+            attempts=0))
+        self._emitted = True
+        return event
+
+    def claim(self, consumer: str, event_id: str) -> bool:
+        """True the first time `consumer` sees `event_id` in a committed transaction."""
+        inbox = self._provider.inbox
+        seen = self.session.execute(sa.select(inbox.c.event_id).where(
+            inbox.c.consumer == consumer, inbox.c.event_id == event_id)).first()
+        if seen:
+            return False
+        self.session.execute(sa.insert(inbox).values(consumer=consumer, event_id=event_id))
+        return True
+
+    def was_claimed(self, consumer: str, event_id: str) -> bool:
+        inbox = self._provider.inbox
+        with Session(self._provider.engine) as session:
+            return session.execute(sa.select(inbox.c.event_id).where(
+                inbox.c.consumer == consumer, inbox.c.event_id == event_id)).first() is not None
+
+    def outbox_backlog(self) -> int:
+        from coop_shared.runtime.outbox_relay import backlog
+        return backlog(self._provider.engine, self._provider.outbox)
+
+    def commit(self) -> None:
+        if self._session is None:
+            return
+        self._session.commit()
+        if self._emitted:
+            self._emitted = False
+            self._provider.relay.wake()
+
+    def rollback(self) -> None:
+        self._emitted = False
+        if self._session is not None:
+            self._session.rollback()
+
+    def close(self) -> None:
+        if self._session is not None:
+            try:
+                self._session.close()  # rolls back whatever was not committed
+            finally:
+                self._session = None
+                self._provider.release()
+
+
+class Database(DependencyProvider):
+    """Injects a `UnitOfWork`; owns the engine and the outbox relay of the service."""
+
+    relay = OutboxRelay()
+
+    def __init__(self, metadata: sa.MetaData):
+        self.metadata = metadata
+        self.engine: sa.Engine | None = None
+        self._units = weakref.WeakKeyDictionary()
+
+    @property
+    def outbox(self) -> sa.Table:
+        return self.metadata.tables["outbox"]
+
+    @property
+    def inbox(self) -> sa.Table:
+        return self.metadata.tables["inbox"]
+
+    def setup(self):
+        settings = Settings.load(self.container.service_name, self.container.config)
+        max_workers = int(self.container.config.get("max_workers", 10))
+        self.engine = create_engine(settings.database_url, pool_size=max_workers + 2)
+        # SQLite allows one writer; serialising units of work in the process avoids a
+        # greenthread spinning on a lock held by another greenthread of the same hub.
+        self._lock = Semaphore(1) if is_sqlite(self.engine) else None
+        self.relay.configure(self, settings)
+
+    def acquire(self):
+        if self._lock is not None:
+            self._lock.acquire()
+
+    def release(self):
+        if self._lock is not None:
+            self._lock.release()
+
+    def get_dependency(self, worker_ctx):
+        unit = UnitOfWork(self)
+        self._units[worker_ctx] = unit
+        return unit
+
+    def worker_teardown(self, worker_ctx):
+        unit = self._units.pop(worker_ctx, None)
+        if unit is not None:
+            unit.close()
+
+    def stop(self):
+        if self.engine is not None:
+            self.engine.dispose()
+
+    kill = stop

@@ -1,0 +1,60 @@
+"""Settings read when a service container starts (never at import), from the nameko config
+first and the environment second, with the defaults of architecture.md 'Settings'.
+
+Reading the nameko config first lets tests start services with their own databases in one
+process; in production the config file only substitutes environment variables.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+DEFAULT_AMQP_URI = "amqp://guest:guest@localhost:5672/"
+SERVICES = ("members", "billing", "payroll", "notifications")
+
+
+def _lookup(config, name, default=None):
+    value = (config or {}).get(name)
+    if value in (None, ""):
+        value = os.environ.get(name)
+    return default if value in (None, "") else value
+
+
+def data_dir(config=None) -> Path:
+    return Path(_lookup(config, "COOP_DATA_DIR", "./var"))
+
+
+def database_url(service: str, config=None) -> str:
+    """`<SERVICE>_DATABASE_URL`, else a SQLite file `<service>.db` in the data folder."""
+    url = _lookup(config, f"{service.upper()}_DATABASE_URL")
+    if url:
+        return url
+    folder = data_dir(config).resolve()
+    folder.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{folder / (service + '.db')}"
+
+
+@dataclass(frozen=True)
+class Settings:
+    service: str
+    amqp_uri: str
+    database_url: str
+    platform_key: str | None
+    credential_cache_seconds: int
+    event_retry_delays: tuple[float, ...]
+    outbox_poll_seconds: float
+
+    @classmethod
+    def load(cls, service: str, config=None) -> "Settings":
+        delays = _lookup(config, "COOP_EVENT_RETRY_DELAYS", "1,5,30,120,600")
+        return cls(
+            service=service,
+            amqp_uri=_lookup(config, "AMQP_URI", DEFAULT_AMQP_URI),
+            database_url=database_url(service, config),
+            platform_key=_lookup(config, "COOP_PLATFORM_KEY"),
+            credential_cache_seconds=int(_lookup(config, "COOP_CREDENTIAL_CACHE_SECONDS", "30")),
+            event_retry_delays=tuple(float(d) for d in str(delays).split(",") if d.strip()),
+            outbox_poll_seconds=float(_lookup(config, "COOP_OUTBOX_POLL_SECONDS", "1.0")),
+        )

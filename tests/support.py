@@ -1,0 +1,94 @@
+"""Real infrastructure for the tests: a fresh RabbitMQ vhost and fresh PostgreSQL databases
+per test, and the running suite. Nothing here fakes the broker or the database: if either is
+down, the tests that use them fail."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+import uuid
+from contextlib import contextmanager
+from pathlib import Path
+
+import requests
+import sqlalchemy as sa
+
+ROOT = Path(__file__).resolve().parent.parent
+AMQP_HOST = os.environ.get("COOP_TEST_AMQP_HOST", "127.0.0.1:5672")
+MANAGEMENT = os.environ.get("COOP_TEST_RABBIT_MANAGEMENT", "http://guest:guest@127.0.0.1:15672")
+PG_ADMIN = os.environ.get("COOP_TEST_POSTGRES", "postgresql+psycopg2://postgres@127.0.0.1:5432/postgres")
+SERVICES = ("members", "billing", "payroll", "notifications")
+PLATFORM_KEY = "platform-key-for-tests-only"
+
+
+@contextmanager
+def fresh_vhost():
+    """A RabbitMQ vhost for one test, deleted afterwards (management API on port 15672)."""
+    name = f"coop-test-{uuid.uuid4().hex[:10]}"
+    api = f"{MANAGEMENT}/api"
+    requests.put(f"{api}/vhosts/{name}", timeout=10).raise_for_status()
+    requests.put(f"{api}/permissions/{name}/guest", json={"configure": ".*", "write": ".*", "read": ".*"},
+                 timeout=10).raise_for_status()
+    try:
+        yield f"amqp://guest:guest@{AMQP_HOST}/{name}"
+    finally:
+        requests.delete(f"{api}/vhosts/{name}", timeout=10)
+
+
+def queue_depths(amqp_uri: str) -> dict:
+    vhost = amqp_uri.rsplit("/", 1)[1]
+    answer = requests.get(f"{MANAGEMENT}/api/queues/{vhost}", timeout=10)
+    answer.raise_for_status()
+    return {q["name"]: q.get("messages", 0) for q in answer.json()}
+
+
+@contextmanager
+def fresh_databases(services=SERVICES):
+    """One new PostgreSQL database per service; yields the `*_DATABASE_URL` settings."""
+    admin = sa.create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
+    prefix = f"coop_t_{uuid.uuid4().hex[:10]}"
+    urls = {}
+    with admin.connect() as conn:
+        for service in services:
+            conn.execute(sa.text(f'CREATE DATABASE "{prefix}_{service}"'))
+            urls[f"{service.upper()}_DATABASE_URL"] = PG_ADMIN.rsplit("/", 1)[0] + f"/{prefix}_{service}"
+    try:
+        yield urls
+    finally:
+        with admin.connect() as conn:
+            for service in services:
+                conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{prefix}_{service}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def wait_for(predicate, timeout=20.0, interval=0.05, message="condition"):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(interval)
+    raise AssertionError(f"timed out after {timeout}s waiting for {message}")
+
+
+def coop_command() -> list[str]:
+    return [sys.executable, "-m", "coop_cli"]
+
+
+def suite_env(settings: dict) -> dict:
+    env = {k: v for k, v in os.environ.items() if not k.endswith("_DATABASE_URL")}
+    env.update(settings)
+    env["PYTHONUNBUFFERED"] = "1"
+    return env
+
+
+def start_process(args, settings: dict, log_path: Path) -> subprocess.Popen:
+    log = open(log_path, "ab")
+    return subprocess.Popen(args, env=suite_env(settings), stdout=log, stderr=subprocess.STDOUT,
+                            cwd=ROOT)
+
+
+def auth(secret: str) -> dict:
+    return {"authorization": f"Bearer {secret}"}
