@@ -61,14 +61,12 @@ def start_services(suite_settings):
 @pytest.fixture
 def rpc_client(suite_settings):
     """`rpc_client(secret)` is a ClusterRpcProxy carrying that credential, as an integrator's."""
-    from nameko.standalone.rpc import ClusterRpcProxy
+    from coop_shared.client import connect as client_connect
 
     proxies = []
 
     def connect(secret=None, timeout=10):
-        context = support.auth(secret) if secret else {}
-        proxy = ClusterRpcProxy({"AMQP_URI": suite_settings["AMQP_URI"]}, context_data=context,
-                                timeout=timeout)
+        proxy = client_connect(suite_settings["AMQP_URI"], secret, timeout=timeout)
         proxies.append(proxy)
         return proxy.start()
 

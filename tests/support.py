@@ -90,5 +90,3 @@ def start_process(args, settings: dict, log_path: Path) -> subprocess.Popen:
                             cwd=ROOT)
 
 
-def auth(secret: str) -> dict:
-    return {"authorization": f"Bearer {secret}"}

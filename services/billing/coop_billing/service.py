@@ -4,10 +4,10 @@ from coop_billing.orm import Base
 from coop_shared.runtime.caller import Caller
 from coop_shared.runtime.database import Database
 from coop_shared.runtime.entrypoints import CredentialRevocationListener
-from coop_shared.runtime.health import HealthMixin
+from coop_shared.runtime.common_rpc import CommonRpc
 
 
-class BillingService(HealthMixin, CredentialRevocationListener):
+class BillingService(CommonRpc, CredentialRevocationListener):
     name = "billing"
 
     uow = Database(Base.metadata)

@@ -9,7 +9,7 @@ from coop_shared.errors import ValidationError
 from coop_shared.runtime.caller import Caller
 from coop_shared.runtime.database import Database
 from coop_shared.runtime.entrypoints import rpc
-from coop_shared.runtime.health import HealthMixin
+from coop_shared.runtime.common_rpc import CommonRpc
 
 
 class MembersCaller(Caller):
@@ -33,7 +33,7 @@ def _id_payload(value, name="id") -> dict:
     raise ValidationError(fields={name: ["Pass an id string or an object with 'id'."]})
 
 
-class MembersService(HealthMixin):
+class MembersService(CommonRpc):
     """Every method resolves the credential before reading the payload, so a caller without
     a valid key learns nothing from validation messages."""
 
@@ -41,11 +41,6 @@ class MembersService(HealthMixin):
 
     uow = Database(Base.metadata)
     caller = MembersCaller()
-
-    @rpc
-    def whoami(self):
-        """The identity behind the caller's credential (other services ask this)."""
-        return self.caller.identity.as_dict()
 
     @rpc
     def create_cooperative(self, payload):

@@ -6,10 +6,10 @@ from coop_notifications.schemas import ListReceivedEventsSchema
 from coop_shared.runtime.caller import Caller
 from coop_shared.runtime.database import Database
 from coop_shared.runtime.entrypoints import CredentialRevocationListener, event_handler, rpc
-from coop_shared.runtime.health import HealthMixin
+from coop_shared.runtime.common_rpc import CommonRpc
 
 
-class NotificationsService(HealthMixin, CredentialRevocationListener):
+class NotificationsService(CommonRpc, CredentialRevocationListener):
     name = "notifications"
 
     uow = Database(Base.metadata)

@@ -4,10 +4,10 @@ from coop_payroll.orm import Base
 from coop_shared.runtime.caller import Caller
 from coop_shared.runtime.database import Database
 from coop_shared.runtime.entrypoints import CredentialRevocationListener
-from coop_shared.runtime.health import HealthMixin
+from coop_shared.runtime.common_rpc import CommonRpc
 
 
-class PayrollService(HealthMixin, CredentialRevocationListener):
+class PayrollService(CommonRpc, CredentialRevocationListener):
     name = "payroll"
 
     uow = Database(Base.metadata)

@@ -104,6 +104,7 @@ def event_handler(source_service: str, event_type: str, **options):
                 raise ValidationError("An event needs an event_id.", {"event_id": ["Missing."]})
             consumer = f"{self.name}.{fn.__name__}"
             if not self.uow.claim(consumer, event["event_id"]):
+                log.info("event %s already handled by %s: acknowledged, no effect", event["event_id"], consumer)
                 return "duplicate"
             result = fn(self, event)
             try:
@@ -112,6 +113,8 @@ def event_handler(source_service: str, event_type: str, **options):
                 # Another worker committed the same event first (concurrent redelivery).
                 self.uow.rollback()
                 if self.uow.was_claimed(consumer, event["event_id"]):
+                    log.info("event %s committed concurrently by %s: acknowledged, no effect",
+                             event["event_id"], consumer)
                     return "duplicate"
                 raise
             return result

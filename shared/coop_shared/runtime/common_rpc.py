@@ -1,12 +1,14 @@
-"""The `health` RPC every service answers, without a credential: operators and probes call it."""
+"""RPC methods every service answers: `health` (no credential: operators and probes call it)
+and `whoami` (the identity this service sees behind the caller's credential)."""
 
 import sqlalchemy as sa
 from nameko.rpc import rpc as nameko_rpc
 
 from coop_shared import __version__
+from coop_shared.errors import CoopError
 
 
-class HealthMixin:
+class CommonRpc:
     version = __version__
 
     @nameko_rpc
@@ -21,3 +23,8 @@ class HealthMixin:
         return {"service": self.name, "version": self.version,
                 "status": "ok" if database == "ok" else "degraded",
                 "database": database, "outbox_backlog": backlog}
+
+    @nameko_rpc(expected_exceptions=CoopError)
+    def whoami(self):
+        """{"role", "cooperative_id", "cooperative", "member_id", "key_id"} of the caller."""
+        return self.caller.identity.as_dict()
