@@ -1,0 +1,29 @@
+# One command to run the suite, one to run the tests (README.md).
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PACKAGES := -e shared -e services/members -e services/billing -e services/payroll -e services/notifications -e cli
+MANIFESTS := requirements/constraints.txt requirements/test.txt shared/pyproject.toml cli/pyproject.toml $(wildcard services/*/pyproject.toml)
+
+.PHONY: setup run test migrate clean
+
+setup: $(VENV)/.installed
+
+$(VENV)/.installed: $(MANIFESTS)
+	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 is required, found " + sys.version'
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -c requirements/constraints.txt setuptools
+	$(PY) -m pip install --quiet --disable-pip-version-check -c requirements/constraints.txt $(PACKAGES) -r requirements/test.txt
+	touch $@
+
+run: setup          ## migrate, declare the bus and run the four services (SQLite in ./var by default)
+	$(VENV)/bin/coop run
+
+test: setup         ## unit, integration and end-to-end tests against the real RabbitMQ and PostgreSQL
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+migrate: setup
+	$(VENV)/bin/coop migrate
+
+clean:
+	rm -rf $(VENV) var .pytest_cache

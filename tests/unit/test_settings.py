@@ -1,0 +1,18 @@
+from coop_shared.settings import Settings
+
+
+def test_defaults_follow_the_architecture_brief(tmp_path, monkeypatch):
+    for name in ("AMQP_URI", "COOP_PLATFORM_KEY", "MEMBERS_DATABASE_URL"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("COOP_DATA_DIR", str(tmp_path / "var"))
+    settings = Settings.load("members")
+    assert settings.amqp_uri == "amqp://guest:guest@localhost:5672/"
+    assert settings.database_url == f"sqlite:///{tmp_path / 'var' / 'members.db'}"
+    assert settings.platform_key is None
+    assert settings.event_retry_delays == (1.0, 5.0, 30.0, 120.0, 600.0)
+
+
+def test_config_wins_over_environment(monkeypatch):
+    monkeypatch.setenv("BILLING_DATABASE_URL", "postgresql://env/billing")
+    assert Settings.load("billing").database_url == "postgresql://env/billing"
+    assert Settings.load("billing", {"BILLING_DATABASE_URL": "postgresql://cfg/b"}).database_url == "postgresql://cfg/b"
