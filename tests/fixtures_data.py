@@ -2,7 +2,7 @@
 
 DIES = {
     "slug": "dies", "name": "Dies SCRL", "enterprise_number": "0403.170.701",
-    "vat_number": "BE0403170701", "iban": "BE68 5390 0754 7034", "bic": "GKCCBEBB",
+    "vat_number": "BE0403170701", "iban": "BE05 0681 2345 6775", "bic": "GKCCBEBB",
     "address": {"street": "Rue de la Loi 16", "postal_code": "1000", "city": "Bruxelles", "country": "BE"},
     "email": "bureau@dies.example", "languages": ["fr", "nl"], "status_models": ["be_salaried", "trial"],
     "contribution_rate": "0.10",
@@ -17,5 +17,5 @@ BRUCOOP = {
 AMINA = {
     "first_name": "Amina", "last_name": "Diallo", "email": "amina@example.org", "language": "fr",
     "birth_date": "1990-03-14", "national_number": "90031400036", "nationality": "GN",
-    "iban": "BE68 5390 0754 7034",
+    "iban": "BE46 7351 2345 6736",
 }

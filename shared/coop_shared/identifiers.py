@@ -8,6 +8,7 @@ the Crossroads Bank for Enterprises or the VIES service would refuse.
 from schwifty import BIC, IBAN
 from schwifty.exceptions import SchwiftyException
 from stdnum import exceptions as stdnum_errors
+from stdnum.be import iban as be_iban
 from stdnum.be import ssn as be_ssn
 from stdnum.be import vat as be_vat
 from stdnum.eu import vat as eu_vat
@@ -55,11 +56,18 @@ def national_number(value: str, field="national_number") -> str:
 
 
 def iban(value: str, field="iban") -> str:
-    """An IBAN in its compact form, checked for country length, bank code and mod-97."""
+    """An IBAN in its compact form, checked for country length and mod-97; a Belgian one also
+    for its national check digits and a bank code that exists (belgium-2026.md, section 6)."""
     try:
-        return IBAN(str(value)).compact
+        compact = IBAN(str(value)).compact
     except (SchwiftyException, ValueError) as exc:
         _refuse(field, f"Not a valid IBAN ({exc}).")
+    if compact.startswith("BE"):
+        try:
+            be_iban.validate(compact)
+        except stdnum_errors.ValidationError as exc:
+            _refuse(field, f"Not a valid Belgian IBAN ({exc.message}).")
+    return compact
 
 
 def bic(value: str, field="bic") -> str:

@@ -16,16 +16,44 @@ def _field_messages(error: ValidationError) -> list[str]:
 
 
 class Amount(fields.Field):
-    """A euro amount: decimal string (or int) with at most two decimals; never a float."""
+    """A euro amount: decimal string (or int) with at most two decimals; never a float.
+    `positive=True` refuses zero and negative amounts, `non_negative=True` negative ones."""
+
+    def __init__(self, *args, positive=False, non_negative=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.positive, self.non_negative = positive, non_negative
 
     def _deserialize(self, value, attr, data, **kwargs):
         try:
-            return Money.of(value).amount
+            amount = Money.of(value).amount
         except ValidationError as exc:
             raise SchemaError(_field_messages(exc)) from None
+        if self.positive and amount <= 0:
+            raise SchemaError("The amount must be greater than zero.")
+        if self.non_negative and amount < 0:
+            raise SchemaError("The amount may not be negative.")
+        return amount
 
     def _serialize(self, value, attr, obj, **kwargs):
         return None if value is None else f"{Decimal(value):.2f}"
+
+
+class Quantity(fields.Field):
+    """A strictly positive decimal quantity (string or int), at most 4 decimals; never a float."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        try:
+            quantity = to_decimal(value)
+        except ValidationError as exc:
+            raise SchemaError(_field_messages(exc)) from None
+        if quantity <= 0:
+            raise SchemaError("A quantity is greater than zero.")
+        if quantity != quantity.quantize(Decimal("0.0001")):
+            raise SchemaError("At most four decimals.")
+        return quantity
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return None if value is None else format(Decimal(value).normalize(), "f")
 
 
 class Rate(fields.Field):

@@ -4,7 +4,6 @@ from this one: the 'Done when' of the foundation."""
 import signal
 
 import pytest
-import sqlalchemy as sa
 
 from coop_shared.errors import Forbidden, NotFound, ValidationError
 from tests import support

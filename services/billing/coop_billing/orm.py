@@ -1,8 +1,13 @@
 """Tables of the billing service (its own database; no other service reads it)."""
 
-from sqlalchemy.orm import DeclarativeBase
+from datetime import date, datetime
+from decimal import Decimal
+
+import sqlalchemy as sa
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from coop_shared.storage.messaging_tables import inbox_table, outbox_table
+from coop_shared.storage.types import IdColumn, MoneyColumn, RateColumn, new_id, utcnow
 
 
 class Base(DeclarativeBase):
@@ -11,3 +16,171 @@ class Base(DeclarativeBase):
 
 outbox = outbox_table(Base.metadata)
 inbox = inbox_table(Base.metadata)
+
+
+class Customer(Base):
+    __tablename__ = "customers"
+    id: Mapped[str] = mapped_column(IdColumn, primary_key=True, default=new_id)
+    cooperative_id: Mapped[str] = mapped_column(IdColumn, index=True)
+    name: Mapped[str] = mapped_column(sa.String(200))
+    kind: Mapped[str] = mapped_column(sa.String(20))
+    vat_number: Mapped[str | None] = mapped_column(sa.String(20))
+    enterprise_number: Mapped[str | None] = mapped_column(sa.String(10))
+    email: Mapped[str | None] = mapped_column(sa.String(254))
+    address: Mapped[dict] = mapped_column(sa.JSON)
+    language: Mapped[str] = mapped_column(sa.String(2))
+    peppol_id: Mapped[str | None] = mapped_column(sa.String(60))
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+
+
+class Invoice(Base):
+    """An invoice or a credit note. Once issued, nothing on it changes but its status."""
+
+    __tablename__ = "invoices"
+    __table_args__ = (
+        sa.UniqueConstraint("cooperative_id", "number"),
+        sa.UniqueConstraint("cooperative_id", "structured_communication"),
+        sa.UniqueConstraint("cooperative_id", "idempotency_key"),
+    )
+    id: Mapped[str] = mapped_column(IdColumn, primary_key=True, default=new_id)
+    cooperative_id: Mapped[str] = mapped_column(IdColumn, index=True)
+    cooperative_slug: Mapped[str] = mapped_column(sa.String(40))
+    kind: Mapped[str] = mapped_column(sa.String(20), default="invoice")
+    activity_id: Mapped[str] = mapped_column(IdColumn, index=True)
+    member_id: Mapped[str] = mapped_column(IdColumn, index=True)
+    customer_id: Mapped[str] = mapped_column(sa.ForeignKey("customers.id"), index=True)
+    status: Mapped[str] = mapped_column(sa.String(20), default="draft")
+    vat_regime: Mapped[str] = mapped_column(sa.String(40))
+    number: Mapped[str | None] = mapped_column(sa.String(40))
+    sequence: Mapped[int | None] = mapped_column(sa.Integer)
+    issue_date: Mapped[date | None] = mapped_column(sa.Date)
+    due_date: Mapped[date | None] = mapped_column(sa.Date)
+    requested_issue_date: Mapped[date | None] = mapped_column(sa.Date)
+    requested_due_date: Mapped[date | None] = mapped_column(sa.Date)
+    buyer_reference: Mapped[str | None] = mapped_column(sa.String(100))
+    structured_communication: Mapped[str | None] = mapped_column(sa.String(12))
+    total_excl_vat: Mapped[Decimal] = mapped_column(MoneyColumn)
+    total_vat: Mapped[Decimal] = mapped_column(MoneyColumn)
+    total_incl_vat: Mapped[Decimal] = mapped_column(MoneyColumn)
+    # Snapshots taken when issued: the legal identities as they were on the invoice's date.
+    seller: Mapped[dict | None] = mapped_column(sa.JSON)
+    buyer: Mapped[dict | None] = mapped_column(sa.JSON)
+    activity: Mapped[dict | None] = mapped_column(sa.JSON)
+    contribution_rate: Mapped[Decimal | None] = mapped_column(RateColumn)
+    credited_invoice_id: Mapped[str | None] = mapped_column(sa.ForeignKey("invoices.id"), index=True)
+    reason: Mapped[str | None] = mapped_column(sa.String(500))
+    idempotency_key: Mapped[str | None] = mapped_column(sa.String(100))
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    issued_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+
+    lines: Mapped[list["InvoiceLine"]] = relationship(
+        order_by="InvoiceLine.position", cascade="all, delete-orphan", lazy="selectin")
+
+
+class InvoiceLine(Base):
+    __tablename__ = "invoice_lines"
+    id: Mapped[str] = mapped_column(IdColumn, primary_key=True, default=new_id)
+    invoice_id: Mapped[str] = mapped_column(sa.ForeignKey("invoices.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(sa.Integer)
+    description: Mapped[str] = mapped_column(sa.String(500))
+    quantity: Mapped[Decimal] = mapped_column(sa.Numeric(14, 4))
+    unit_price: Mapped[Decimal] = mapped_column(MoneyColumn)
+    vat_rate: Mapped[Decimal] = mapped_column(RateColumn)
+    vat_category: Mapped[str] = mapped_column(sa.String(2))
+    net_amount: Mapped[Decimal] = mapped_column(MoneyColumn)
+    vat_amount: Mapped[Decimal] = mapped_column(MoneyColumn)
+    credited_line_id: Mapped[str | None] = mapped_column(IdColumn)
+
+
+class NumberSeries(Base):
+    """The next number of one series; its row lock serialises issuing (gapless numbering)."""
+
+    __tablename__ = "number_series"
+    cooperative_id: Mapped[str] = mapped_column(IdColumn, primary_key=True)
+    kind: Mapped[str] = mapped_column(sa.String(20), primary_key=True)
+    year: Mapped[int] = mapped_column(sa.Integer, primary_key=True)
+    next_sequence: Mapped[int] = mapped_column(sa.Integer, default=1)
+    last_issue_date: Mapped[date | None] = mapped_column(sa.Date)
+
+
+class Payment(Base):
+    __tablename__ = "payments"
+    __table_args__ = (sa.UniqueConstraint("cooperative_id", "bank_reference"),)
+    id: Mapped[str] = mapped_column(IdColumn, primary_key=True, default=new_id)
+    cooperative_id: Mapped[str] = mapped_column(IdColumn, index=True)
+    amount: Mapped[Decimal] = mapped_column(MoneyColumn)
+    value_date: Mapped[date] = mapped_column(sa.Date)
+    bank_reference: Mapped[str] = mapped_column(sa.String(100))
+    communication: Mapped[str | None] = mapped_column(sa.String(140))
+    structured_communication: Mapped[str | None] = mapped_column(sa.String(12), index=True)
+    counterparty_name: Mapped[str | None] = mapped_column(sa.String(200))
+    counterparty_iban: Mapped[str | None] = mapped_column(sa.String(34))
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+
+    allocations: Mapped[list["PaymentAllocation"]] = relationship(lazy="selectin")
+
+
+class PaymentAllocation(Base):
+    """The part of a payment applied to one invoice."""
+
+    __tablename__ = "payment_allocations"
+    id: Mapped[str] = mapped_column(IdColumn, primary_key=True, default=new_id)
+    payment_id: Mapped[str] = mapped_column(sa.ForeignKey("payments.id"), index=True)
+    invoice_id: Mapped[str] = mapped_column(sa.ForeignKey("invoices.id"), index=True)
+    amount: Mapped[Decimal] = mapped_column(MoneyColumn)
+    revenue: Mapped[Decimal] = mapped_column(MoneyColumn)
+    contribution: Mapped[Decimal] = mapped_column(MoneyColumn)
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+
+
+class LedgerTransaction(Base):
+    """One operation (payment, expense, payslip); its postings sum to zero."""
+
+    __tablename__ = "ledger_transactions"
+    __table_args__ = (sa.UniqueConstraint("cooperative_id", "source", "source_id"),)
+    id: Mapped[str] = mapped_column(IdColumn, primary_key=True, default=new_id)
+    cooperative_id: Mapped[str] = mapped_column(IdColumn, index=True)
+    entry_date: Mapped[date] = mapped_column(sa.Date)
+    source: Mapped[str] = mapped_column(sa.String(30))       # payment_allocation, expense, payslip
+    source_id: Mapped[str] = mapped_column(sa.String(100))   # unique per source: no double booking
+    reference: Mapped[str] = mapped_column(sa.String(200))
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+
+    postings: Mapped[list["LedgerPosting"]] = relationship(lazy="selectin")
+
+
+class LedgerPosting(Base):
+    __tablename__ = "ledger_postings"
+    id: Mapped[int] = mapped_column(sa.BigInteger().with_variant(sa.Integer, "sqlite"), primary_key=True,
+                                    autoincrement=True)
+    transaction_id: Mapped[str] = mapped_column(sa.ForeignKey("ledger_transactions.id"), index=True)
+    cooperative_id: Mapped[str] = mapped_column(IdColumn)
+    account: Mapped[str] = mapped_column(sa.String(60), index=True)
+    kind: Mapped[str] = mapped_column(sa.String(20))
+    amount: Mapped[Decimal] = mapped_column(MoneyColumn)
+
+
+class Expense(Base):
+    __tablename__ = "expenses"
+    __table_args__ = (sa.UniqueConstraint("cooperative_id", "idempotency_key"),)
+    id: Mapped[str] = mapped_column(IdColumn, primary_key=True, default=new_id)
+    cooperative_id: Mapped[str] = mapped_column(IdColumn, index=True)
+    activity_id: Mapped[str] = mapped_column(IdColumn, index=True)
+    member_id: Mapped[str] = mapped_column(IdColumn)
+    date: Mapped[date] = mapped_column(sa.Date)
+    supplier: Mapped[str] = mapped_column(sa.String(200))
+    description: Mapped[str] = mapped_column(sa.String(500))
+    amount_excl_vat: Mapped[Decimal] = mapped_column(MoneyColumn)
+    vat_amount: Mapped[Decimal] = mapped_column(MoneyColumn)
+    idempotency_key: Mapped[str | None] = mapped_column(sa.String(100))
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+
+
+class OverdueNotice(Base):
+    """One `invoice_overdue` per invoice and reminder level, whatever the timers and replicas."""
+
+    __tablename__ = "overdue_notices"
+    invoice_id: Mapped[str] = mapped_column(sa.ForeignKey("invoices.id"), primary_key=True)
+    level: Mapped[int] = mapped_column(sa.Integer, primary_key=True)
+    noticed_on: Mapped[date] = mapped_column(sa.Date)
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)

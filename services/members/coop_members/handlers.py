@@ -124,3 +124,12 @@ def add_activity(uow, identity: Identity, data: dict) -> dict:
         "activity_id": activity.id, "member_id": member.id, "code": activity.code,
         "name": activity.name})
     return activity_out(activity)
+
+
+def get_activity(uow, identity: Identity, data: dict) -> dict:
+    require_role(identity, *READERS)
+    cooperative_id = acting_cooperative(identity, data.get("cooperative"))
+    activity = repo.activity(uow.session, cooperative_id, str(data["id"]))
+    if not may_see_member(identity, activity.member_id):
+        raise NotFound(f"No activity '{data['id']}'.")
+    return activity_out(activity)

@@ -62,3 +62,11 @@ def api_key(session: Session, key_id: str) -> ApiKey:
     if found is None:
         raise NotFound(f"No API key '{key_id}'.")
     return found
+
+
+def activity(session: Session, cooperative_id: str, activity_id: str) -> Activity:
+    found = session.scalars(sa.select(Activity).where(
+        Activity.id == str(activity_id), Activity.cooperative_id == cooperative_id)).first()
+    if found is None:
+        raise NotFound(f"No activity '{activity_id}'.")
+    return found

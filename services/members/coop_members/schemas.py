@@ -5,18 +5,9 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 from coop_shared.credentials import COOPERATIVE_ROLES, MEMBER
 from coop_shared.schema_fields import (Bic, BelgianVatNumber, EnterpriseNumber, Iban,
                                        NationalNumber, Rate)
+from coop_shared.wire_schemas import COUNTRY, LANGUAGES, SLUG, AddressSchema, PageSchema
 
-LANGUAGES = ("fr", "nl", "en")
-SLUG = validate.Regexp(r"^[a-z][a-z0-9-]{1,39}$", error="Lowercase letters, digits and dashes, 2 to 40.")
-COUNTRY = validate.Regexp(r"^[A-Z]{2}$", error="An ISO 3166 alpha-2 country code, e.g. BE.")
 LIFECYCLES = ("candidate", "active", "suspended", "exited")
-
-
-class AddressSchema(Schema):
-    street = fields.String(required=True, validate=validate.Length(1, 200))
-    postal_code = fields.String(required=True, validate=validate.Length(1, 20))
-    city = fields.String(required=True, validate=validate.Length(1, 100))
-    country = fields.String(required=True, validate=COUNTRY)
 
 
 class CreateCooperativeSchema(Schema):
@@ -67,17 +58,10 @@ class RegisterMemberSchema(Schema):
     address = fields.Nested(AddressSchema, load_default=None)
 
 
-class MemberRefSchema(Schema):
-    id = fields.UUID(required=True)
-    cooperative = fields.String(validate=SLUG)
-
-
-class ListMembersSchema(Schema):
+class ListMembersSchema(PageSchema):
     cooperative = fields.String(validate=SLUG)
     lifecycle = fields.String(validate=validate.OneOf(LIFECYCLES))
     q = fields.String(validate=validate.Length(1, 100))
-    limit = fields.Integer(load_default=50, validate=validate.Range(1, 500))
-    offset = fields.Integer(load_default=0, validate=validate.Range(0))
 
 
 class AddActivitySchema(Schema):

@@ -3,13 +3,14 @@
 from coop_members import handlers
 from coop_members.orm import Base
 from coop_members.schemas import (AddActivitySchema, CreateCooperativeSchema, IssueApiKeySchema,
-                                  ListMembersSchema, MemberRefSchema, RegisterMemberSchema)
+                                  ListMembersSchema, RegisterMemberSchema)
 from coop_shared.credentials import Identity
 from coop_shared.errors import ValidationError
 from coop_shared.runtime.caller import Caller
 from coop_shared.runtime.database import Database
-from coop_shared.runtime.entrypoints import rpc
 from coop_shared.runtime.common_rpc import CommonRpc
+from coop_shared.runtime.entrypoints import rpc
+from coop_shared.wire_schemas import RefSchema, ref_payload
 
 
 class MembersCaller(Caller):
@@ -22,15 +23,6 @@ class MembersCaller(Caller):
 
     def fetch_identity(self, worker_ctx, secret: str) -> Identity:
         return handlers.identity_for_secret(worker_ctx.service.uow, secret)
-
-
-def _id_payload(value, name="id") -> dict:
-    """Accept an id string or {"id": ..., "cooperative"?: ...}."""
-    if isinstance(value, str):
-        return {name: value}
-    if isinstance(value, dict):
-        return value
-    raise ValidationError(fields={name: ["Pass an id string or an object with 'id'."]})
 
 
 class MembersService(CommonRpc):
@@ -64,7 +56,7 @@ class MembersService(CommonRpc):
     @rpc
     def revoke_api_key(self, key_id):
         identity = self.caller.identity
-        data = MemberRefSchema().load(_id_payload(key_id))
+        data = RefSchema().load(ref_payload(key_id))
         return handlers.revoke_api_key(self.uow, identity, str(data["id"]))
 
     @rpc
@@ -76,7 +68,7 @@ class MembersService(CommonRpc):
     @rpc
     def get_member(self, member_id):
         identity = self.caller.identity
-        data = MemberRefSchema().load(_id_payload(member_id))
+        data = RefSchema().load(ref_payload(member_id))
         return handlers.get_member(self.uow, identity, data)
 
     @rpc
@@ -90,3 +82,9 @@ class MembersService(CommonRpc):
         identity = self.caller.identity
         data = AddActivitySchema().load(payload)
         return handlers.add_activity(self.uow, identity, data)
+
+    @rpc
+    def get_activity(self, activity_id):
+        identity = self.caller.identity
+        data = RefSchema().load(ref_payload(activity_id))
+        return handlers.get_activity(self.uow, identity, data)

@@ -1,0 +1,1 @@
+"""Billing rules in plain Python: VAT, numbering, structured communication, payments, ledger."""
