@@ -1,7 +1,7 @@
 """Realistic payloads: two Brussels cooperatives and their entrepreneurs (valid numbers)."""
 
 DIES = {
-    "slug": "dies", "name": "Dies SCRL", "enterprise_number": "0403.170.701",
+    "slug": "dies", "name": "Dies", "legal_form": "SC", "register": "RPM Bruxelles", "enterprise_number": "0403.170.701",
     "vat_number": "BE0403170701", "iban": "BE05 0681 2345 6775", "bic": "GKCCBEBB",
     "address": {"street": "Rue de la Loi 16", "postal_code": "1000", "city": "Bruxelles", "country": "BE"},
     "email": "bureau@dies.example", "languages": ["fr", "nl"], "status_models": ["be_salaried", "trial"],

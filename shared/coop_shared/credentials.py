@@ -12,7 +12,7 @@ import hmac
 import secrets
 from dataclasses import asdict, dataclass
 
-from coop_shared.errors import Forbidden
+from coop_shared.errors import Forbidden, NotFound
 
 PLATFORM = "platform"
 ADMIN, STAFF, AUDITOR, MEMBER = "admin", "staff", "auditor", "member"
@@ -72,3 +72,18 @@ def require_role(identity: Identity, *roles: str) -> Identity:
     if identity.role not in roles:
         raise Forbidden(f"The role '{identity.role}' may not do this.")
     return identity
+
+
+def acting_cooperative(identity: Identity, requested_slug: str | None = None) -> str:
+    """The cooperative id a call acts on. Naming another cooperative reads as NotFound: a key
+    learns nothing of other cooperatives, not even that they exist (rpc-contract.md)."""
+    if identity.is_platform:
+        raise Forbidden("The platform credential administers cooperatives; use a cooperative's key.")
+    if requested_slug is not None and requested_slug != identity.cooperative:
+        raise NotFound(f"No cooperative '{requested_slug}'.")
+    return identity.cooperative_id
+
+
+def may_see_member(identity: Identity, member_id: str | None) -> bool:
+    """A `member` key sees only what belongs to its own member."""
+    return identity.role != MEMBER or identity.member_id == member_id

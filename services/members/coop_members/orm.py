@@ -23,6 +23,8 @@ class Cooperative(Base):
     id: Mapped[str] = mapped_column(IdColumn, primary_key=True, default=new_id)
     slug: Mapped[str] = mapped_column(sa.String(40), unique=True)
     name: Mapped[str] = mapped_column(sa.String(200))
+    legal_form: Mapped[str | None] = mapped_column(sa.String(20))   # e.g. "SC", "SCRL" (CSA art. 2:20)
+    register: Mapped[str | None] = mapped_column(sa.String(60))     # e.g. "RPM Bruxelles" (CSA art. 2:20)
     enterprise_number: Mapped[str] = mapped_column(sa.String(10))
     vat_number: Mapped[str] = mapped_column(sa.String(14))
     iban: Mapped[str] = mapped_column(sa.String(34))

@@ -13,6 +13,8 @@ LIFECYCLES = ("candidate", "active", "suspended", "exited")
 class CreateCooperativeSchema(Schema):
     slug = fields.String(required=True, validate=SLUG)
     name = fields.String(required=True, validate=validate.Length(1, 200))
+    legal_form = fields.String(load_default=None, validate=validate.Length(1, 20))
+    register = fields.String(load_default=None, validate=validate.Length(1, 60))
     enterprise_number = EnterpriseNumber(required=True)
     vat_number = BelgianVatNumber(required=True)
     iban = Iban(required=True)
@@ -73,7 +75,8 @@ class AddActivitySchema(Schema):
 
 
 def cooperative_out(c) -> dict:
-    return {"id": c.id, "slug": c.slug, "name": c.name, "enterprise_number": c.enterprise_number,
+    return {"id": c.id, "slug": c.slug, "name": c.name, "legal_form": c.legal_form, "register": c.register,
+            "enterprise_number": c.enterprise_number,
             "vat_number": c.vat_number, "iban": c.iban, "bic": c.bic, "address": c.address,
             "email": c.email, "languages": list(c.languages), "status_models": list(c.status_models),
             "contribution_rate": str(c.contribution_rate.normalize()),

@@ -9,9 +9,9 @@ from stdnum.be import ogm_vcs
 
 
 def for_invoice(year: int, sequence: int) -> str:
-    """'+++260/0000/00170+++' for the first invoice of 2026."""
+    """The 12 digits of an invoice's communication: '260000000170' for the first of 2026."""
     digits = f"{year % 100:02d}{sequence:08d}"
-    return "+++" + ogm_vcs.format(digits + ogm_vcs.calc_check_digits(digits)) + "+++"
+    return digits + ogm_vcs.calc_check_digits(digits)
 
 
 def normalise(text: str | None) -> str | None:
@@ -26,4 +26,5 @@ def normalise(text: str | None) -> str | None:
 
 
 def display(digits: str) -> str:
+    """As printed on the invoice: '+++260/0000/00170+++'."""
     return "+++" + ogm_vcs.format(digits) + "+++"

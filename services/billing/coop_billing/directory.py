@@ -1,0 +1,26 @@
+"""What billing asks members, with the caller's own credential (forwarded context data), so
+members' tenancy rules apply: another cooperative's activity is NotFound here too."""
+
+from coop_shared.errors import NotFound
+
+
+class MembersDirectory:
+    def __init__(self, members_rpc, cooperative_slug: str | None):
+        self._rpc = members_rpc
+        self._slug = cooperative_slug
+        self._activities = {}
+        self._cooperative = None
+
+    def cooperative(self) -> dict:
+        """The caller's cooperative: legal identity, IBAN, contribution rate, payment terms."""
+        if self._cooperative is None:
+            self._cooperative = self._rpc.get_cooperative(self._slug)
+        return self._cooperative
+
+    def activity(self, activity_id: str) -> dict:
+        if activity_id not in self._activities:
+            try:
+                self._activities[activity_id] = self._rpc.get_activity(activity_id)
+            except NotFound:
+                raise NotFound(f"No activity '{activity_id}'.") from None
+        return self._activities[activity_id]

@@ -1,0 +1,1 @@
+"""Documents billing produces from an issued invoice: PDF (and, later, Peppol UBL)."""

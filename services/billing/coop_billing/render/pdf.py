@@ -1,0 +1,164 @@
+"""The invoice (or credit note) as a PDF in the customer's language, with every mention of
+art. 5 §1 of Royal Decree no. 1 and CSA art. 2:20 (belgium-2026.md, section 3.3), the
+structured communication and an EPC QR code."""
+
+from __future__ import annotations
+
+import io
+from decimal import Decimal
+
+import segno
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import getSampleStyleSheet
+from reportlab.lib.units import mm
+from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+from coop_billing.domain import vat
+from coop_billing.domain.epc_qr import epc_payload
+from coop_billing.domain.structured_communication import display
+from coop_billing.render.labels import LABELS
+from coop_shared.money import Money
+
+
+def amount_text(value, language: str) -> str:
+    """1234.5 → '1 234,50 €' (fr), '1.234,50 €' (nl), '€1,234.50' (en)."""
+    text = f"{Decimal(value):,.2f}"
+    if language == "en":
+        return f"€{text}"
+    thousands = "\u202f" if language == "fr" else "."
+    return text.replace(",", "#").replace(".", ",").replace("#", thousands) + " €"
+
+
+def rate_text(value) -> str:
+    return f"{(Decimal(value) * 100).normalize():f} %"
+
+
+class QrCode(Flowable):
+    """An EPC QR code drawn as vector squares (no image library needed)."""
+
+    def __init__(self, payload: str, size=32 * mm):
+        super().__init__()
+        self.qr = segno.make(payload, error="m", micro=False)
+        self.width = self.height = size
+
+    def draw(self):
+        matrix = self.qr.matrix
+        border = 4
+        count = len(matrix) + 2 * border
+        cell = self.width / count
+        self.canv.setFillColor(colors.black)
+        for y, row in enumerate(matrix):
+            for x, dark in enumerate(row):
+                if dark:
+                    self.canv.rect((x + border) * cell, self.height - (y + border + 1) * cell, cell, cell,
+                                   stroke=0, fill=1)
+
+
+def _party(lines: list[str], style) -> Paragraph:
+    return Paragraph("<br/>".join(escape(line) for line in lines if line), style)
+
+
+def escape(text) -> str:
+    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _address(address: dict | None) -> list[str]:
+    if not address:
+        return []
+    return [address.get("street", ""), f"{address.get('postal_code', '')} {address.get('city', '')}",
+            address.get("country", "")]
+
+
+def render(invoice: dict, credited: dict | None = None) -> tuple[bytes, str | None]:
+    """PDF bytes and the EPC QR payload (None for credit notes, which are not paid)."""
+    seller, buyer, activity = invoice["seller"], invoice["buyer"], invoice["activity"] or {}
+    language = buyer.get("language") or "fr"
+    t = LABELS[language]
+    styles = getSampleStyleSheet()
+    small = styles["BodyText"].clone("small", fontSize=8, leading=10)
+    body = styles["BodyText"].clone("body", fontSize=9, leading=11)
+    story = []
+
+    seller_lines = [" ".join(x for x in (seller.get("name"), seller.get("legal_form")) if x)]
+    seller_lines += _address(seller.get("address"))
+    seller_lines += [f"{t['vat']} {seller.get('vat_number')}",
+                     f"{t['enterprise']} {seller.get('enterprise_number')}" + (
+                         f" · {seller['register']}" if seller.get("register") else ""),
+                     f"IBAN {seller.get('iban')}" + (f" · BIC {seller['bic']}" if seller.get("bic") else ""),
+                     seller.get("email")]
+    buyer_lines = [f"{t['customer']}:", buyer.get("name")] + _address(buyer.get("address"))
+    if buyer.get("vat_number"):
+        buyer_lines.append(f"{t['vat']} {buyer['vat_number']}")
+    story.append(Table([[_party(seller_lines, body), _party(buyer_lines, body)]], colWidths=[95 * mm, 80 * mm]))
+    story.append(Spacer(1, 6 * mm))
+
+    title = t["credit_note"] if invoice["kind"] == "credit_note" else t["invoice"]
+    story.append(Paragraph(f"<b>{title} {escape(invoice['number'])}</b>", styles["Heading2"]))
+    facts = [f"{t['issue_date']}: {invoice['issue_date']}"]
+    if invoice["kind"] == "invoice":
+        facts.append(f"{t['due_date']}: {invoice['due_date']}")
+    if activity:
+        facts.append(f"{t['activity']}: {activity.get('trade_name') or activity.get('name')} ({activity.get('code')})")
+    if invoice.get("buyer_reference"):
+        facts.append(f"Ref.: {invoice['buyer_reference']}")
+    if credited:
+        facts.append(f"{t['credits']} {credited['number']} ({credited['issue_date']})")
+        facts.append(f"{t['reason']}: {invoice.get('reason')}")
+    story.append(_party(facts, body))
+    story.append(Spacer(1, 4 * mm))
+
+    rows = [[t["description"], t["quantity"], t["unit_price"], t["rate"], t["net"]]]
+    for line in invoice["lines"]:
+        rows.append([Paragraph(escape(line["description"]), body), line["quantity"],
+                     amount_text(line["unit_price"], language), rate_text(line["vat_rate"]),
+                     amount_text(line["net_amount"], language)])
+    story.append(_grid(rows, [80 * mm, 18 * mm, 28 * mm, 18 * mm, 31 * mm]))
+    story.append(Spacer(1, 4 * mm))
+
+    breakdown = [[t["breakdown"], t["rate"], t["taxable"], t["vat"]]]
+    for item in invoice["vat_breakdown"]:
+        breakdown.append([item["category"], rate_text(item["rate"]), amount_text(item["taxable_amount"], language),
+                          amount_text(item["vat_amount"], language)])
+    breakdown += [[t["total_excl"], "", "", amount_text(invoice["total_excl_vat"], language)],
+                  [t["total_vat"], "", "", amount_text(invoice["total_vat"], language)],
+                  [t["total_incl"], "", "", amount_text(invoice["total_incl_vat"], language)]]
+    story.append(_grid(breakdown, [60 * mm, 25 * mm, 45 * mm, 45 * mm]))
+    story.append(Spacer(1, 4 * mm))
+
+    mentions = [vat.MENTIONS[invoice["vat_regime"]][language]] if invoice["vat_regime"] in vat.MENTIONS else []
+    payload = None
+    if invoice["kind"] == "credit_note":
+        mentions.append(t["credit_mention"])
+    else:
+        digits = "".join(ch for ch in invoice["structured_communication"] if ch.isdigit())
+        payload = epc_payload(seller["name"], seller["iban"], Money.of(invoice["total_incl_vat"]), digits,
+                              bic=seller.get("bic"))
+        pay = _party([f"{t['pay_to']} {seller['iban']}" + (f" (BIC {seller['bic']})" if seller.get("bic") else ""),
+                      f"{t['communication']}: {display(digits)}",
+                      f"{t['due_date']}: {invoice['due_date']} · {amount_text(invoice['total_incl_vat'], language)}",
+                      t["scan"]], body)
+        story.append(Table([[pay, QrCode(payload)]], colWidths=[135 * mm, 40 * mm]))
+        mentions.append(t["late"] if buyer.get("kind") != "person" else t["late_consumer"])
+    mentions.append(f"{t['issued_by']} {activity.get('code', '')}.")
+    story.append(Spacer(1, 4 * mm))
+    for mention in mentions:
+        story.append(Paragraph(escape(mention), small))
+
+    buffer = io.BytesIO()
+    document = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=17 * mm, rightMargin=17 * mm,
+                                 topMargin=15 * mm, bottomMargin=15 * mm,
+                                 title=f"{title} {invoice['number']}", author=seller.get("name"),
+                                 subject=payload or "")
+    document.build(story)
+    return buffer.getvalue(), payload
+
+
+def _grid(rows, widths) -> Table:
+    table = Table(rows, colWidths=widths, repeatRows=1)
+    table.setStyle(TableStyle([
+        ("FONT", (0, 0), (-1, 0), "Helvetica-Bold", 8), ("FONT", (0, 1), (-1, -1), "Helvetica", 8),
+        ("ALIGN", (1, 0), (-1, -1), "RIGHT"), ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LINEBELOW", (0, 0), (-1, 0), 0.5, colors.black), ("GRID", (0, 0), (-1, -1), 0.25, colors.grey),
+    ]))
+    return table

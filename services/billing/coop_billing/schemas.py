@@ -1,0 +1,140 @@
+"""marshmallow schemas for every billing payload, and the dicts the service returns."""
+
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+
+from coop_billing.domain.vat import REGIMES
+from coop_shared.schema_fields import Amount, EnterpriseNumber, Iban, Quantity, Rate, VatNumber
+from coop_shared.wire_schemas import LANGUAGES, SLUG, AddressSchema, PageSchema
+
+CUSTOMER_KINDS = ("company", "person", "public_body")
+INVOICE_STATUSES = ("draft", "issued", "partially_paid", "paid", "credited")
+PEPPOL_ID = validate.Regexp(r"^\d{4}:[A-Za-z0-9.\-]{1,50}$", error="scheme:identifier, e.g. 0208:0403170701")
+
+
+class CreateCustomerSchema(Schema):
+    cooperative = fields.String(validate=SLUG)
+    name = fields.String(required=True, validate=validate.Length(1, 200))
+    kind = fields.String(required=True, validate=validate.OneOf(CUSTOMER_KINDS))
+    vat_number = VatNumber(load_default=None)
+    enterprise_number = EnterpriseNumber(load_default=None)
+    email = fields.Email(load_default=None)
+    address = fields.Nested(AddressSchema, required=True)
+    language = fields.String(load_default="fr", validate=validate.OneOf(LANGUAGES))
+    peppol_id = fields.String(load_default=None, validate=PEPPOL_ID)
+
+    @validates_schema
+    def belgian_vat_matches_enterprise(self, data, **kwargs):
+        vat, enterprise = data.get("vat_number"), data.get("enterprise_number")
+        if vat and vat.startswith("BE") and enterprise and vat[2:] != enterprise:
+            raise ValidationError("A Belgian VAT number is BE followed by the enterprise number.", "vat_number")
+
+
+class ListCustomersSchema(PageSchema):
+    cooperative = fields.String(validate=SLUG)
+    q = fields.String(validate=validate.Length(1, 100))
+    kind = fields.String(validate=validate.OneOf(CUSTOMER_KINDS))
+
+
+class LineSchema(Schema):
+    description = fields.String(required=True, validate=validate.Length(1, 500))
+    quantity = Quantity(required=True)
+    unit_price = Amount(required=True, non_negative=True)
+    vat_rate = Rate(required=True)
+
+
+class InvoiceFieldsSchema(Schema):
+    activity_id = fields.UUID(required=True)
+    customer_id = fields.UUID(required=True)
+    lines = fields.List(fields.Nested(LineSchema), required=True, validate=validate.Length(1, 500))
+    vat_regime = fields.String(required=True, validate=validate.OneOf(REGIMES))
+    issue_date = fields.Date(load_default=None)
+    due_date = fields.Date(load_default=None)
+    buyer_reference = fields.String(load_default=None, validate=validate.Length(1, 100))
+
+    @validates_schema
+    def due_after_issue(self, data, **kwargs):
+        if data.get("issue_date") and data.get("due_date") and data["due_date"] < data["issue_date"]:
+            raise ValidationError("The due date cannot precede the issue date.", "due_date")
+
+
+class CreateInvoiceSchema(InvoiceFieldsSchema):
+    cooperative = fields.String(validate=SLUG)
+    idempotency_key = fields.String(load_default=None, validate=validate.Length(1, 100))
+
+
+class UpdateInvoiceSchema(InvoiceFieldsSchema):
+    id = fields.UUID(required=True)
+
+
+class ListInvoicesSchema(PageSchema):
+    cooperative = fields.String(validate=SLUG)
+    activity_id = fields.UUID()
+    customer_id = fields.UUID()
+    status = fields.String(validate=validate.OneOf(INVOICE_STATUSES))
+    kind = fields.String(validate=validate.OneOf(("invoice", "credit_note")))
+    issued_from = fields.Date()
+    issued_to = fields.Date()
+
+
+class CreditLineSchema(Schema):
+    line_id = fields.UUID(required=True)
+    quantity = Quantity(load_default=None)
+
+
+class CreateCreditNoteSchema(Schema):
+    invoice_id = fields.UUID(required=True)
+    lines = fields.List(fields.Nested(CreditLineSchema), load_default=None, validate=validate.Length(min=1))
+    reason = fields.String(required=True, validate=validate.Length(1, 500))
+    idempotency_key = fields.String(load_default=None, validate=validate.Length(1, 100))
+
+
+class RecordPaymentSchema(Schema):
+    cooperative = fields.String(validate=SLUG)
+    amount = Amount(required=True, positive=True)
+    value_date = fields.Date(required=True)
+    bank_reference = fields.String(required=True, validate=validate.Length(1, 100))
+    structured_communication = fields.String(load_default=None, validate=validate.Length(1, 40))
+    invoice_id = fields.UUID(load_default=None)
+    communication = fields.String(load_default=None, validate=validate.Length(1, 140))
+    counterparty_name = fields.String(load_default=None, validate=validate.Length(1, 200))
+    counterparty_iban = Iban(load_default=None)
+
+
+class MatchPaymentSchema(Schema):
+    payment_id = fields.UUID(required=True)
+    invoice_id = fields.UUID(required=True)
+
+
+class RecordExpenseSchema(Schema):
+    activity_id = fields.UUID(required=True)
+    date = fields.Date(required=True)
+    supplier = fields.String(required=True, validate=validate.Length(1, 200))
+    description = fields.String(required=True, validate=validate.Length(1, 500))
+    amount_excl_vat = Amount(required=True, positive=True)
+    vat_amount = Amount(required=True, non_negative=True)
+    idempotency_key = fields.String(load_default=None, validate=validate.Length(1, 100))
+
+
+class ActivityAccountSchema(Schema):
+    activity_id = fields.UUID(required=True)
+    from_ = fields.Date(data_key="from", load_default=None)
+    to = fields.Date(load_default=None)
+
+
+class RenderInvoiceSchema(Schema):
+    invoice_id = fields.UUID(required=True)
+    format = fields.String(required=True, validate=validate.OneOf(("pdf",)))
+
+
+class OverdueCheckSchema(Schema):
+    on = fields.Date(load_default=None)
+
+
+class PayslipIssuedSchema(Schema):
+    """What billing needs from payroll's `payslip_issued`."""
+
+    payslip_id = fields.String(required=True)
+    activity_id = fields.UUID(required=True)
+    total_cost = Amount(required=True, non_negative=True)
+    period = fields.String(required=True)
+    member_id = fields.String(load_default=None)
