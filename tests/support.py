@@ -90,3 +90,15 @@ def start_process(args, settings: dict, log_path: Path) -> subprocess.Popen:
                             cwd=ROOT)
 
 
+
+
+def stop_process(process, grace=20):
+    """SIGTERM (nameko finishes in-flight work), then SIGKILL if it lingers."""
+    if process.poll() is not None:
+        return
+    process.terminate()
+    try:
+        process.wait(timeout=grace)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=10)

@@ -67,6 +67,5 @@ def test_kill_9_during_a_stream_of_events_loses_nothing_and_doubles_nothing(suit
             ids = set(conn.execute(sa.text("select event_id from received_events")).scalars())
         assert ids == {e["event_id"] for e in events}
     finally:
-        process.send_signal(signal.SIGTERM)
-        process.wait(timeout=30)
+        support.stop_process(process)
         engine.dispose()

@@ -1,8 +1,6 @@
 """The integrator's first hour, against `coop run` in its own process, through ClusterRpcProxy
 from this one: the 'Done when' of the foundation."""
 
-import signal
-
 import pytest
 
 from coop_shared.errors import Forbidden, NotFound, ValidationError
@@ -25,8 +23,7 @@ def coop_run(suite_settings, tmp_path, rpc_client):
 
     support.wait_for(all_healthy, timeout=60, interval=0.5, message="coop run to answer health")
     yield process
-    process.send_signal(signal.SIGTERM)
-    process.wait(timeout=30)
+    support.stop_process(process)
 
 
 def test_integrator_scenario(coop_run, rpc_client, suite_settings):
