@@ -3,6 +3,8 @@
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from coop_shared.event_catalogue import CATALOGUE
+
 
 class FakeUnitOfWork:
     def __init__(self, metadata):
@@ -12,7 +14,8 @@ class FakeUnitOfWork:
         self.events = []
         self.committed = False
 
-    def emit(self, event_type, cooperative_id, cooperative, payload, mandatory=True):
+    def emit(self, event_type, cooperative_id, cooperative, payload):
+        assert event_type in CATALOGUE, f"{event_type} is not in the event catalogue"
         self.events.append((event_type, cooperative, payload))
 
     def commit(self):

@@ -20,8 +20,7 @@ def create_cooperative(uow, identity: Identity, data: dict) -> dict:
     session.add(cooperative)
     session.flush()
     uow.emit("cooperative_created", cooperative.id, cooperative.slug,
-             {"cooperative_id": cooperative.id, "slug": cooperative.slug, "name": cooperative.name},
-             mandatory=False)
+             {"cooperative_id": cooperative.id, "slug": cooperative.slug, "name": cooperative.name})
     return cooperative_out(cooperative)
 
 
@@ -59,10 +58,9 @@ def revoke_api_key(uow, identity: Identity, key_id: str) -> dict:
     cooperative = repo.cooperative_by_id(uow.session, key.cooperative_id)
     if key.revoked_at is None:
         key.revoked_at = utcnow()
-        # Broadcast to every service's credential cache; not mandatory: with no other
-        # service running there is no cache to clear.
-        uow.emit("api_key_revoked", cooperative.id, cooperative.slug, {"key_id": key.id},
-                 mandatory=False)
+        # Broadcast to every service's credential cache (not mandatory: with no other
+        # service running there is no cache to clear).
+        uow.emit("api_key_revoked", cooperative.id, cooperative.slug, {"key_id": key.id})
     return dict(api_key_out(key, cooperative.slug), revoked=True)
 
 

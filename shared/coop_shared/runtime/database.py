@@ -15,6 +15,7 @@ from eventlet.semaphore import Semaphore
 from nameko.extensions import DependencyProvider
 from sqlalchemy.orm import Session
 
+from coop_shared.event_catalogue import is_mandatory
 from coop_shared.events import make_event
 from coop_shared.runtime.engine import create_engine, is_sqlite
 from coop_shared.runtime.outbox_relay import OutboxRelay
@@ -36,13 +37,13 @@ class UnitOfWork:
             self._session = Session(self._provider.engine, expire_on_commit=False)
         return self._session
 
-    def emit(self, event_type: str, cooperative_id, cooperative: str | None, payload: dict,
-             mandatory: bool = True) -> dict:
+    def emit(self, event_type: str, cooperative_id, cooperative: str | None, payload: dict) -> dict:
         """Record an event in the outbox, in this transaction; it is published after commit.
 
-        `mandatory` events must reach at least one queue: an unroutable one stays in the
-        outbox and is retried (nameko-field-notes.md, first row of the delivery table).
+        Mandatory events (coop_shared.event_catalogue) must reach at least one queue: an
+        unroutable one stays in the outbox and is retried (nameko-field-notes.md).
         """
+        mandatory = is_mandatory(event_type)
         event = make_event(event_type, cooperative_id, cooperative, payload)
         self.session.execute(sa.insert(self._provider.outbox).values(
             event_id=event["event_id"], event_type=event_type,

@@ -1,0 +1,38 @@
+"""Every event the suite publishes: its source service, whether it is *mandatory*, and what it
+means. Integrators read it as the list of facts they can subscribe to.
+
+Mandatory events have a consumer inside the suite: they are published with `mandatory=True`,
+so if the consumer's queue is missing the broker returns them and they wait in the outbox
+instead of vanishing (nameko-field-notes.md). The others are published for whoever listens
+(an integrator's queue, a later service): without a listener the broker drops them, by design.
+A unit test checks that every event a service handles is declared mandatory here.
+"""
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class EventType:
+    source: str
+    mandatory: bool
+    meaning: str
+
+
+CATALOGUE = {
+    "cooperative_created": EventType("members", False, "A cooperative joined the installation."),
+    "api_key_revoked": EventType("members", False, "A credential was revoked; caches must forget it."),
+    "member_registered": EventType("members", True, "An entrepreneur was registered (candidate)."),
+    "activity_created": EventType("members", False, "An activity (with its account) was opened for a member."),
+    "invoice_issued": EventType("billing", False, "An invoice got its number and can be sent."),
+    "credit_note_issued": EventType("billing", False, "A credit note was issued against an invoice."),
+    "payment_received": EventType("billing", False, "A payment was applied to an invoice."),
+    "payment_unmatched": EventType("billing", False, "Money arrived that no invoice claims (or a remainder)."),
+    "invoice_overdue": EventType("billing", False, "An invoice reached a reminder level."),
+    "activity_account_changed": EventType("billing", False, "An activity's balance moved."),
+    "payslip_issued": EventType("payroll", True, "A payslip was closed; billing debits its total cost."),
+}
+
+
+def is_mandatory(event_type: str) -> bool:
+    """Unknown types are refused: an event is declared here before it is emitted."""
+    return CATALOGUE[event_type].mandatory
