@@ -1,0 +1,107 @@
+"""The status-model plugin contract: how an entrepreneur is paid.
+
+A status model is found by key in the entry-point group `coop.status_models` (built-ins
+register there exactly as a third-party package would). It is pure: the same request gives the
+same result; rates and thresholds come from dated parameter rows, never from constants in
+code; every result names the `rules_version` that produced it. Framework-free on purpose.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from coop_shared.money import Money
+from coop_shared.plugins import discover
+
+ENTRY_POINT_GROUP = "coop.status_models"
+BUDGET, GROSS = "budget", "gross"
+MEMBER, COOPERATIVE = "member", "cooperative"
+
+
+@dataclass(frozen=True)
+class MemberFacts:
+    """What a model may know of the person (from members): nationality for eligibility, etc."""
+
+    nationality: str | None = None
+    birth_date: date | None = None
+
+
+@dataclass(frozen=True)
+class PayRequest:
+    period: str            # 'YYYY-MM'
+    mode: str              # BUDGET: amount is the total cost to the activity; GROSS: amount is gross pay
+    amount: Money
+    parameters: dict
+    member: MemberFacts = field(default_factory=MemberFacts)
+
+    @property
+    def first_day(self) -> date:
+        year, month = (int(x) for x in self.period.split("-"))
+        return date(year, month, 1)
+
+
+@dataclass(frozen=True)
+class PayLine:
+    """One contribution, tax or pay element: amount = base × rate when a rate applies.
+    Positive amounts are paid to or withheld from the member as `borne_by` says."""
+
+    code: str
+    label: str
+    base: Money | None
+    rate: Decimal | None
+    amount: Money
+    borne_by: str          # MEMBER (withheld from gross) or COOPERATIVE (on top of gross)
+
+
+@dataclass(frozen=True)
+class PayResult:
+    gross: Money
+    net_to_pay: Money
+    total_cost: Money
+    lines: tuple[PayLine, ...]
+    rules_version: str
+    payments: tuple[tuple[str, Money], ...] = ()   # other transfers to make, e.g. ("social_insurance_fund", x)
+    notes: tuple[str, ...] = ()
+
+    def borne_by(self, who: str) -> Money:
+        return sum((line.amount for line in self.lines if line.borne_by == who), Money.zero())
+
+
+class NotEligible(Exception):
+    """The model cannot pay this request (e.g. `trial` never pays); the message says why."""
+
+
+class StatusModel:
+    """Base of every status model. Subclasses set the class attributes and `compute`."""
+
+    key: str = ""
+    label: dict = {}            # {"fr": ..., "nl": ..., "en": ...}
+    country: str = "BE"
+    pays: bool = True
+
+    def rules_version(self, period: str) -> str:
+        raise NotImplementedError
+
+    def parameters_schema(self) -> dict:
+        """JSON Schema of the member's parameters for this model."""
+        return {"type": "object", "properties": {}, "additionalProperties": False}
+
+    def eligibility(self, request: PayRequest) -> list[str]:
+        """Reasons the request cannot be paid; empty when it can."""
+        return []
+
+    def compute(self, request: PayRequest) -> PayResult:
+        raise NotImplementedError
+
+
+def load_status_models() -> dict[str, StatusModel]:
+    """Every installed status model, instantiated, keyed by its key."""
+    models = {}
+    for name, factory in discover(ENTRY_POINT_GROUP).items():
+        model = factory()
+        if model.key != name:
+            raise ValueError(f"Entry point '{name}' provides a model keyed '{model.key}'.")
+        models[name] = model
+    return models
