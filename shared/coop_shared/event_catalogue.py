@@ -23,6 +23,9 @@ CATALOGUE = {
     "api_key_revoked": EventType("members", False, "A credential was revoked; caches must forget it."),
     "member_registered": EventType("members", True, "An entrepreneur was registered (candidate)."),
     "activity_created": EventType("members", False, "An activity (with its account) was opened for a member."),
+    "member_status_model_changed": EventType("members", False, "A member moved to another status model."),
+    "member_lifecycle_changed": EventType("members", False, "A member became active, suspended or exited."),
+    "document_expiring": EventType("members", False, "A member's document expires in 30 or 7 days."),
     "invoice_issued": EventType("billing", False, "An invoice got its number and can be sent."),
     "credit_note_issued": EventType("billing", False, "A credit note was issued against an invoice."),
     "payment_received": EventType("billing", False, "A payment was applied to an invoice."),
@@ -30,6 +33,7 @@ CATALOGUE = {
     "invoice_overdue": EventType("billing", False, "An invoice reached a reminder level."),
     "activity_account_changed": EventType("billing", False, "An activity's balance moved."),
     "payslip_issued": EventType("payroll", True, "A payslip was closed; billing debits its total cost."),
+    "payroll_closed": EventType("payroll", False, "A payroll run was closed; its payslips are final."),
 }
 
 

@@ -79,3 +79,52 @@ class Activity(Base):
     sector: Mapped[str | None] = mapped_column(sa.String(100))
     trade_name: Mapped[str | None] = mapped_column(sa.String(200))
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+
+
+class MemberStatus(Base):
+    """One period of a member under a status model (history: rows never overlap)."""
+
+    __tablename__ = "member_statuses"
+    id: Mapped[str] = mapped_column(IdColumn, primary_key=True, default=new_id)
+    cooperative_id: Mapped[str] = mapped_column(sa.ForeignKey("cooperatives.id"), index=True)
+    member_id: Mapped[str] = mapped_column(sa.ForeignKey("members.id"), index=True)
+    status_model: Mapped[str] = mapped_column(sa.String(40))
+    parameters: Mapped[dict] = mapped_column(sa.JSON)
+    valid_from: Mapped[date] = mapped_column(sa.Date)
+    valid_until: Mapped[date | None] = mapped_column(sa.Date)
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+
+
+class LifecycleChange(Base):
+    __tablename__ = "lifecycle_changes"
+    id: Mapped[str] = mapped_column(IdColumn, primary_key=True, default=new_id)
+    member_id: Mapped[str] = mapped_column(sa.ForeignKey("members.id"), index=True)
+    from_state: Mapped[str] = mapped_column(sa.String(20))
+    to_state: Mapped[str] = mapped_column(sa.String(20))
+    effective_on: Mapped[date] = mapped_column(sa.Date)
+    reason: Mapped[str | None] = mapped_column(sa.String(500))
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+
+
+class Document(Base):
+    """An identity or right-to-work document; its expiry date drives reminders and checks."""
+
+    __tablename__ = "documents"
+    id: Mapped[str] = mapped_column(IdColumn, primary_key=True, default=new_id)
+    cooperative_id: Mapped[str] = mapped_column(sa.ForeignKey("cooperatives.id"), index=True)
+    member_id: Mapped[str] = mapped_column(sa.ForeignKey("members.id"), index=True)
+    kind: Mapped[str] = mapped_column(sa.String(30))
+    reference: Mapped[str] = mapped_column(sa.String(100))
+    valid_from: Mapped[date | None] = mapped_column(sa.Date)
+    valid_until: Mapped[date | None] = mapped_column(sa.Date, index=True)
+    labour_market: Mapped[str | None] = mapped_column(sa.String(20))
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+
+
+class DocumentNotice(Base):
+    """One `document_expiring` per document and threshold (30 and 7 days)."""
+
+    __tablename__ = "document_notices"
+    document_id: Mapped[str] = mapped_column(sa.ForeignKey("documents.id"), primary_key=True)
+    days_before: Mapped[int] = mapped_column(sa.Integer, primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)

@@ -102,3 +102,51 @@ def api_key_out(k, cooperative_slug, secret=None) -> dict:
     if secret is not None:
         out["secret"] = secret
     return out
+
+
+DOCUMENT_KINDS = ("id_card", "residence_card", "work_authorisation", "professional_card")
+
+
+class SetStatusModelSchema(Schema):
+    member_id = fields.UUID(required=True)
+    status_model = fields.String(required=True, validate=validate.Length(1, 40))
+    valid_from = fields.Date(required=True)
+    parameters = fields.Dict(load_default=dict)
+
+
+class ChangeLifecycleSchema(Schema):
+    member_id = fields.UUID(required=True)
+    to = fields.String(required=True, validate=validate.OneOf(("active", "suspended", "exited")))
+    effective_on = fields.Date(required=True)
+    reason = fields.String(load_default=None, validate=validate.Length(1, 500))
+
+
+class RecordDocumentSchema(Schema):
+    member_id = fields.UUID(required=True)
+    kind = fields.String(required=True, validate=validate.OneOf(DOCUMENT_KINDS))
+    reference = fields.String(required=True, validate=validate.Length(1, 100))
+    valid_from = fields.Date(load_default=None)
+    valid_until = fields.Date(load_default=None)
+    labour_market = fields.String(load_default=None, validate=validate.OneOf(("unlimited", "limited", "none")))
+
+    @validates_schema
+    def dates_in_order(self, data, **kwargs):
+        if data.get("valid_from") and data.get("valid_until") and data["valid_until"] < data["valid_from"]:
+            raise ValidationError("A document cannot expire before it starts.", "valid_until")
+
+
+class RightToWorkSchema(Schema):
+    member_id = fields.UUID(required=True)
+    on = fields.Date(required=True)
+
+
+def status_out(s) -> dict:
+    return {"status_model": s.status_model, "parameters": s.parameters, "valid_from": s.valid_from.isoformat(),
+            "valid_until": s.valid_until.isoformat() if s.valid_until else None}
+
+
+def document_out(d) -> dict:
+    return {"id": d.id, "member_id": d.member_id, "kind": d.kind, "reference": d.reference,
+            "valid_from": d.valid_from.isoformat() if d.valid_from else None,
+            "valid_until": d.valid_until.isoformat() if d.valid_until else None,
+            "labour_market": d.labour_market}

@@ -1,10 +1,14 @@
 """members: nameko entrypoints only. Validate, call one handler, return."""
 
-from coop_members import handlers
+from nameko.rpc import RpcProxy
+from nameko.timer import timer
+
+from coop_members import handlers, status
 from coop_members.orm import Base
-from coop_members.schemas import (AddActivitySchema, CreateCooperativeSchema, IssueApiKeySchema,
-                                  ListMembersSchema, RegisterMemberSchema)
-from coop_shared.credentials import Identity
+from coop_members.schemas import (AddActivitySchema, ChangeLifecycleSchema, CreateCooperativeSchema,
+                                  IssueApiKeySchema, ListMembersSchema, RecordDocumentSchema,
+                                  RegisterMemberSchema, RightToWorkSchema, SetStatusModelSchema)
+from coop_shared.credentials import ADMIN, PLATFORM, Identity
 from coop_shared.errors import ValidationError
 from coop_shared.runtime.caller import Caller
 from coop_shared.runtime.database import Database
@@ -25,6 +29,22 @@ class MembersCaller(Caller):
         return handlers.identity_for_secret(worker_ctx.service.uow, secret)
 
 
+class StatusModelCatalogue:
+    """The parameters schema of a status model, as payroll (which runs the plugins) states it."""
+
+    def __init__(self, payroll_rpc):
+        self._payroll = payroll_rpc
+
+    def parameters_schema(self, key: str) -> dict:
+        for model in self._payroll.list_status_models()["items"]:
+            if model["key"] == key:
+                return model["parameters_schema"]
+        raise ValidationError(fields={"status_model": [f"No status model '{key}' is installed."]})
+
+
+DOCUMENT_CHECK_SECONDS = 3600  # hourly; each document and threshold is announced once
+
+
 class MembersService(CommonRpc):
     """Every method resolves the credential before reading the payload, so a caller without
     a valid key learns nothing from validation messages."""
@@ -33,6 +53,7 @@ class MembersService(CommonRpc):
 
     uow = Database(Base.metadata)
     caller = MembersCaller()
+    payroll = RpcProxy("payroll")
 
     @rpc
     def create_cooperative(self, payload):
@@ -88,3 +109,35 @@ class MembersService(CommonRpc):
         identity = self.caller.identity
         data = RefSchema().load(ref_payload(activity_id))
         return handlers.get_activity(self.uow, identity, data)
+
+    @rpc
+    def set_status_model(self, payload):
+        identity = self.caller.identity
+        data = SetStatusModelSchema().load(payload)
+        return status.set_status_model(self.uow, identity, StatusModelCatalogue(self.payroll), data,
+                                       handlers.today())
+
+    @rpc
+    def change_lifecycle(self, payload):
+        identity = self.caller.identity
+        return status.change_lifecycle(self.uow, identity, ChangeLifecycleSchema().load(payload), handlers.today())
+
+    @rpc
+    def record_document(self, payload):
+        identity = self.caller.identity
+        return status.record_document(self.uow, identity, RecordDocumentSchema().load(payload))
+
+    @rpc
+    def check_right_to_work(self, payload):
+        identity = self.caller.identity
+        return status.check_right_to_work(self.uow, identity, RightToWorkSchema().load(payload))
+
+    @timer(interval=DOCUMENT_CHECK_SECONDS)
+    def announce_expiring_documents(self):
+        status.notify_expiring_documents(self.uow, handlers.today())
+
+    @rpc
+    def run_document_check(self, payload=None):
+        """Operators run today's expiry check at once instead of waiting for the timer."""
+        self.caller.require(PLATFORM, ADMIN)
+        return {"reminders": status.notify_expiring_documents(self.uow, handlers.today())}

@@ -1,8 +1,13 @@
 """Tables of the payroll service (its own database; no other service reads it)."""
 
-from sqlalchemy.orm import DeclarativeBase
+from datetime import datetime
+from decimal import Decimal
+
+import sqlalchemy as sa
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from coop_shared.storage.messaging_tables import inbox_table, outbox_table
+from coop_shared.storage.types import IdColumn, MoneyColumn, RateColumn, new_id, utcnow
 
 
 class Base(DeclarativeBase):
@@ -11,3 +16,68 @@ class Base(DeclarativeBase):
 
 outbox = outbox_table(Base.metadata)
 inbox = inbox_table(Base.metadata)
+
+
+class PayrollSettings(Base):
+    """A cooperative's payroll settings: its directors' social insurance fund."""
+
+    __tablename__ = "payroll_settings"
+    cooperative_id: Mapped[str] = mapped_column(IdColumn, primary_key=True)
+    social_fund_name: Mapped[str | None] = mapped_column(sa.String(140))
+    social_fund_iban: Mapped[str | None] = mapped_column(sa.String(34))
+    social_fund_bic: Mapped[str | None] = mapped_column(sa.String(11))
+    social_fund_fee_rate: Mapped[Decimal] = mapped_column(RateColumn, default=Decimal("0.0305"))
+
+
+class PayrollRun(Base):
+    __tablename__ = "payroll_runs"
+    id: Mapped[str] = mapped_column(IdColumn, primary_key=True, default=new_id)
+    cooperative_id: Mapped[str] = mapped_column(IdColumn, index=True)
+    cooperative_slug: Mapped[str] = mapped_column(sa.String(40))
+    period: Mapped[str] = mapped_column(sa.String(7))
+    status: Mapped[str] = mapped_column(sa.String(20), default="draft")
+    payer: Mapped[dict] = mapped_column(sa.JSON)  # the cooperative's name, IBAN, BIC when prepared
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    closed_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+
+    payslips: Mapped[list["Payslip"]] = relationship(lazy="selectin", order_by="Payslip.created_at")
+    problems: Mapped[list["RunProblem"]] = relationship(lazy="selectin")
+
+
+class Payslip(Base):
+    """A payslip (be_salaried) or remuneration statement (be_director); final once its run closes."""
+
+    __tablename__ = "payslips"
+    id: Mapped[str] = mapped_column(IdColumn, primary_key=True, default=new_id)
+    run_id: Mapped[str] = mapped_column(sa.ForeignKey("payroll_runs.id"), index=True)
+    cooperative_id: Mapped[str] = mapped_column(IdColumn, index=True)
+    period: Mapped[str] = mapped_column(sa.String(7), index=True)
+    member_id: Mapped[str] = mapped_column(IdColumn, index=True)
+    activity_id: Mapped[str] = mapped_column(IdColumn, index=True)
+    member: Mapped[dict] = mapped_column(sa.JSON)  # name, IBAN, language, e-mail when prepared
+    status_model: Mapped[str] = mapped_column(sa.String(40))
+    parameters: Mapped[dict] = mapped_column(sa.JSON)
+    mode: Mapped[str] = mapped_column(sa.String(10))
+    amount: Mapped[Decimal] = mapped_column(MoneyColumn)
+    gross: Mapped[Decimal] = mapped_column(MoneyColumn)
+    net_to_pay: Mapped[Decimal] = mapped_column(MoneyColumn)
+    total_cost: Mapped[Decimal] = mapped_column(MoneyColumn)
+    lines: Mapped[list] = mapped_column(sa.JSON)
+    payments: Mapped[list] = mapped_column(sa.JSON)
+    notes: Mapped[list] = mapped_column(sa.JSON)
+    rules_version: Mapped[str] = mapped_column(sa.String(100))
+    balance_before: Mapped[Decimal] = mapped_column(MoneyColumn)
+    balance_after: Mapped[Decimal] = mapped_column(MoneyColumn)
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+
+
+class RunProblem(Base):
+    """Why a requested payslip was not prepared (no right to work, budget exceeded, trial...)."""
+
+    __tablename__ = "run_problems"
+    id: Mapped[str] = mapped_column(IdColumn, primary_key=True, default=new_id)
+    run_id: Mapped[str] = mapped_column(sa.ForeignKey("payroll_runs.id"), index=True)
+    member_id: Mapped[str] = mapped_column(IdColumn)
+    activity_id: Mapped[str | None] = mapped_column(IdColumn)
+    code: Mapped[str] = mapped_column(sa.String(40))
+    message: Mapped[str] = mapped_column(sa.Text)

@@ -1,0 +1,1 @@
+"""Use cases of payroll: simulation, runs (prepare, close), payslips, SEPA, rendering."""

@@ -1,0 +1,1 @@
+"""Documents payroll produces: the payslip PDF."""
