@@ -1,7 +1,6 @@
 """Every worked example of tests/payroll_examples/ computed by the installed model, to the cent."""
 
 import csv
-from decimal import Decimal
 from pathlib import Path
 
 import pytest

@@ -1,6 +1,6 @@
 """marshmallow schemas for every billing payload, and the dicts the service returns."""
 
-from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
 
 from coop_billing.domain.vat import REGIMES
 from coop_shared.schema_fields import Amount, EnterpriseNumber, Iban, Quantity, Rate, VatNumber
@@ -131,7 +131,11 @@ class OverdueCheckSchema(Schema):
 
 
 class PayslipIssuedSchema(Schema):
-    """What billing needs from payroll's `payslip_issued`."""
+    """What billing needs from payroll's `payslip_issued`. Events may gain fields (the
+    contract only adds), so unknown ones are ignored here, unlike in RPC payloads."""
+
+    class Meta:
+        unknown = EXCLUDE
 
     payslip_id = fields.String(required=True)
     activity_id = fields.UUID(required=True)
