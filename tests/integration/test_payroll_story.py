@@ -173,3 +173,13 @@ def test_brucoop_director_statement_and_sepa_file(start_services, rpc_client, wo
     pdf = base64.b64decode(payroll.render_payslip(statement["id"])["content"])
     text = " ".join(pypdfium2.PdfDocument(pdf)[0].get_textpage().get_text_range().split())
     assert "Remuneration statement" in text and "€497.60" in text and statement["rules_version"] in text
+
+
+@pytest.mark.parametrize("gross, withholding", [("3500.00", "617.41"), ("4000.00", "826.70"), ("5000.00", "1245.27")])
+def test_simulate_over_rpc_gives_the_fps_reference_withholding(world, rpc_client, gross, withholding):
+    """belgium-2026.md 1.5: single, no children, September 2026."""
+    result = rpc_client(world.keys["dies"]).payroll.simulate({
+        "status_model": "be_salaried", "period": "2026-09", "mode": "gross", "amount": gross,
+        "parameters": {"household": "single", "dependent_children": 0}})
+    assert {line["code"]: line["amount"] for line in result["lines"]}["withholding_tax"] == withholding
+    assert result["rules_version"] == "be_salaried/2026-09-01+withholding/2026-01-01"
