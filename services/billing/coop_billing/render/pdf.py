@@ -8,26 +8,25 @@ import io
 from decimal import Decimal
 
 import segno
+from coop_shared.formatting import amount_text
+from coop_shared.money import Money
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import (
+    Flowable,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
 
 from coop_billing.domain import vat
 from coop_billing.domain.epc_qr import epc_payload
 from coop_billing.domain.structured_communication import display
 from coop_billing.render.labels import LABELS
-from coop_shared.money import Money
-
-
-def amount_text(value, language: str) -> str:
-    """1234.5 → '1 234,50 €' (fr), '1.234,50 €' (nl), '€1,234.50' (en)."""
-    text = f"{Decimal(value):,.2f}"
-    if language == "en":
-        return f"€{text}"
-    thousands = "\u202f" if language == "fr" else "."
-    return text.replace(",", "#").replace(".", ",").replace("#", thousands) + " €"
 
 
 def rate_text(value) -> str:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 from decimal import Decimal
 
+from coop_shared.formatting import amount_text
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import getSampleStyleSheet
@@ -31,11 +32,6 @@ WORDS = {
 }
 
 
-def amount_text(value, language: str) -> str:
-    text = f"{Decimal(value):,.2f}"
-    if language == "en":
-        return f"€{text}"
-    return text.replace(",", "#").replace(".", ",").replace("#", "." if language == "nl" else "\u202f") + " €"
 
 
 def render(payslip: dict, member: dict, cooperative_name: str) -> bytes:
