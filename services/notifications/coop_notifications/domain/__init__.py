@@ -1,0 +1,1 @@
+"""Rules of notifications: default texts per event and language, template rendering."""
