@@ -105,3 +105,20 @@ def load_status_models() -> dict[str, StatusModel]:
             raise ValueError(f"Entry point '{name}' provides a model keyed '{model.key}'.")
         models[name] = model
     return models
+
+
+def validate_parameters(schema: dict, parameters: dict) -> dict:
+    """A member's parameters checked against a model's JSON Schema, its defaults filled in;
+    errors are reported per field (`parameters.household`)."""
+    import jsonschema  # only where parameters are checked (members, payroll)
+
+    from coop_shared.errors import ValidationError
+
+    errors = {}
+    for error in jsonschema.Draft202012Validator(schema).iter_errors(parameters):
+        field = ".".join(["parameters", *map(str, error.absolute_path)])
+        errors.setdefault(field, []).append(error.message)
+    if errors:
+        raise ValidationError(fields=errors)
+    defaults = {k: v["default"] for k, v in schema.get("properties", {}).items() if "default" in v}
+    return dict(defaults, **parameters)

@@ -38,9 +38,10 @@ def invoice_by_idempotency_key(session: Session, cooperative_id: str, key: str):
 
 
 def invoice_by_communication(session: Session, cooperative_id: str, digits: str):
+    """The invoice carrying that communication, locked for the payment being applied."""
     return session.scalars(sa.select(Invoice).where(
         Invoice.cooperative_id == cooperative_id, Invoice.structured_communication == digits,
-        Invoice.kind == "invoice")).first()
+        Invoice.kind == "invoice").with_for_update().execution_options(populate_existing=True)).first()
 
 
 def lock_series(session: Session, cooperative_id: str, kind: str, year: int) -> NumberSeries:

@@ -11,6 +11,7 @@ from coop_billing.schemas import (ActivityAccountSchema, CreateCreditNoteSchema,
                                   MatchPaymentSchema, OverdueCheckSchema, PayslipIssuedSchema,
                                   RecordExpenseSchema, RecordPaymentSchema, RenderInvoiceSchema,
                                   UpdateInvoiceSchema)
+from coop_shared.dates import brussels_today
 from coop_shared.errors import ValidationError
 from coop_shared.runtime.caller import Caller
 from coop_shared.runtime.common_rpc import CommonRpc
@@ -123,14 +124,14 @@ class BillingService(CommonRpc, CredentialRevocationListener):
     def run_overdue_check(self, payload=None):
         identity = self.caller.identity
         data = OverdueCheckSchema().load(payload or {})
-        today = issuing.today()
+        today = brussels_today()
         if data["on"] and data["on"] > today:
             raise ValidationError(fields={"on": ["Reminders are not sent ahead of time."]})
-        return overdue.run_overdue_check(self.uow, identity, data, data["on"] or today)
+        return overdue.run_overdue_check(self.uow, identity, data["on"] or today)
 
     @timer(interval=OVERDUE_CHECK_SECONDS)
     def check_overdue_invoices(self):
-        overdue.check_all(self.uow, issuing.today())
+        overdue.check_all(self.uow, brussels_today())
 
     @event_handler("payroll", "payslip_issued")
     def on_payslip_issued(self, event):

@@ -2,6 +2,7 @@
 
 from decimal import Decimal
 
+from coop_billing.domain.structured_communication import display
 from coop_shared.money import Money
 
 
@@ -61,7 +62,6 @@ def invoice_out(invoice, totals, paid: Money, credited: Money, credit_notes=()) 
 
 
 def display_communication(digits):
-    from coop_billing.domain.structured_communication import display
     return display(digits) if digits else None
 
 

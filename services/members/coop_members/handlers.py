@@ -2,20 +2,15 @@
 validated payload, applies the rules, stores, and records its events in the outbox."""
 
 from coop_members import repository as repo
-from coop_members.domain.tenancy import acting_cooperative, activity_code, may_see_member
+from coop_members.domain.tenancy import activity_code
 from coop_members.orm import Activity, ApiKey, Cooperative, Member
 from coop_members.status import member_view
 from coop_members.schemas import (activity_out, api_key_out, cooperative_out, member_out)
-from coop_shared.credentials import (ADMIN, MEMBER, OPERATORS, PLATFORM, READERS, Identity,
-                                     hash_secret, new_secret, require_role)
+from coop_shared.credentials import (ADMIN, MEMBER, OPERATORS, PLATFORM, READERS, Identity, acting_cooperative,
+                                     hash_secret, may_see_member, new_secret, require_role)
 from coop_shared.errors import Conflict, Forbidden, NotFound
+from coop_shared.dates import brussels_today
 from coop_shared.storage.types import utcnow
-
-
-def today():
-    from datetime import datetime
-    from zoneinfo import ZoneInfo
-    return datetime.now(ZoneInfo("Europe/Brussels")).date()
 
 
 def create_cooperative(uow, identity: Identity, data: dict) -> dict:
@@ -100,7 +95,7 @@ def get_member(uow, identity: Identity, data: dict) -> dict:
         raise NotFound(f"No member '{member_id}'.")
     member = repo.member(uow.session, cooperative_id, member_id)
     activities = repo.activities_of(uow.session, cooperative_id, member_id)
-    return dict(member_view(uow.session, member, today()), activities=[activity_out(a) for a in activities])
+    return dict(member_view(uow.session, member, brussels_today()), activities=[activity_out(a) for a in activities])
 
 
 def list_members(uow, identity: Identity, data: dict) -> dict:

@@ -9,6 +9,7 @@ from coop_members.schemas import (AddActivitySchema, ChangeLifecycleSchema, Crea
                                   IssueApiKeySchema, ListMembersSchema, RecordDocumentSchema,
                                   RegisterMemberSchema, RightToWorkSchema, SetStatusModelSchema)
 from coop_shared.credentials import ADMIN, PLATFORM, Identity
+from coop_shared.dates import brussels_today
 from coop_shared.errors import ValidationError
 from coop_shared.runtime.caller import Caller
 from coop_shared.runtime.database import Database
@@ -115,12 +116,12 @@ class MembersService(CommonRpc):
         identity = self.caller.identity
         data = SetStatusModelSchema().load(payload)
         return status.set_status_model(self.uow, identity, StatusModelCatalogue(self.payroll), data,
-                                       handlers.today())
+                                       brussels_today())
 
     @rpc
     def change_lifecycle(self, payload):
         identity = self.caller.identity
-        return status.change_lifecycle(self.uow, identity, ChangeLifecycleSchema().load(payload), handlers.today())
+        return status.change_lifecycle(self.uow, identity, ChangeLifecycleSchema().load(payload), brussels_today())
 
     @rpc
     def record_document(self, payload):
@@ -134,10 +135,10 @@ class MembersService(CommonRpc):
 
     @timer(interval=DOCUMENT_CHECK_SECONDS)
     def announce_expiring_documents(self):
-        status.notify_expiring_documents(self.uow, handlers.today())
+        status.notify_expiring_documents(self.uow, brussels_today())
 
     @rpc
     def run_document_check(self, payload=None):
         """Operators run today's expiry check at once instead of waiting for the timer."""
         self.caller.require(PLATFORM, ADMIN)
-        return {"reminders": status.notify_expiring_documents(self.uow, handlers.today())}
+        return {"reminders": status.notify_expiring_documents(self.uow, brussels_today())}

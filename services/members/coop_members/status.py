@@ -5,16 +5,15 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-import jsonschema
 import sqlalchemy as sa
 
 from coop_members import repository as repo
 from coop_members.domain import right_to_work
-from coop_members.domain.tenancy import acting_cooperative, may_see_member
 from coop_members.orm import Document, DocumentNotice, LifecycleChange, Member, MemberStatus
 from coop_members.schemas import document_out, member_out, status_out
-from coop_shared.credentials import OPERATORS, READERS, Identity, require_role
-from coop_shared.errors import BusinessRuleViolation, NotFound, ValidationError
+from coop_shared.credentials import OPERATORS, READERS, Identity, acting_cooperative, may_see_member, require_role
+from coop_shared.errors import BusinessRuleViolation, NotFound
+from coop_shared.status_models import validate_parameters
 
 TRANSITIONS = {"candidate": {"active", "exited"}, "active": {"suspended", "exited"},
                "suspended": {"active", "exited"}, "exited": set()}
@@ -39,18 +38,6 @@ def member_view(session, member: Member, today: date) -> dict:
                 status_history=[status_out(s) for s in rows])
 
 
-def _validated_parameters(schema: dict, parameters: dict) -> dict:
-    validator = jsonschema.Draft202012Validator(schema)
-    errors = {}
-    for error in validator.iter_errors(parameters):
-        field = ".".join(["parameters", *map(str, error.absolute_path)]) or "parameters"
-        errors.setdefault(field, []).append(error.message)
-    if errors:
-        raise ValidationError(fields=errors)
-    defaults = {k: v["default"] for k, v in schema.get("properties", {}).items() if "default" in v}
-    return dict(defaults, **parameters)
-
-
 def set_status_model(uow, identity: Identity, catalogue, data: dict, today: date) -> dict:
     require_role(identity, *OPERATORS)
     cooperative_id = acting_cooperative(identity)
@@ -61,7 +48,7 @@ def set_status_model(uow, identity: Identity, catalogue, data: dict, today: date
         raise BusinessRuleViolation(f"The status model '{key}' is not enabled for {cooperative.slug}.",
                                     {"enabled": list(cooperative.status_models)})
     schema = catalogue.parameters_schema(key)
-    parameters = _validated_parameters(schema, data["parameters"])
+    parameters = validate_parameters(schema, data["parameters"])
     rows = history(uow.session, member.id)
     if rows and data["valid_from"] <= rows[-1].valid_from:
         raise BusinessRuleViolation("A new status starts after the current one.",

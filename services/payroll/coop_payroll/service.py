@@ -1,7 +1,6 @@
 """payroll: nameko entrypoints only. Resolve the caller, validate, call one handler, return."""
 
 import base64
-from datetime import date
 
 from nameko.extensions import DependencyProvider
 from nameko.rpc import RpcProxy
@@ -14,6 +13,7 @@ from coop_payroll.orm import Base
 from coop_payroll.render import payslip_pdf
 from coop_payroll.schemas import ListPayslipsSchema, PrepareRunSchema, SettingsSchema, SimulateSchema, payslip_out
 from coop_shared.credentials import OPERATORS
+from coop_shared.dates import brussels_today
 from coop_shared.errors import CoopError
 from coop_shared.runtime.caller import Caller
 from coop_shared.runtime.common_rpc import CommonRpc
@@ -92,7 +92,7 @@ class PayrollService(CommonRpc, CredentialRevocationListener):
     @rpc
     def export_sepa(self, run_id):
         identity = self.caller.identity
-        return sepa.export_sepa(self.uow, identity, RefSchema().load(ref_payload(run_id)), date.today())
+        return sepa.export_sepa(self.uow, identity, RefSchema().load(ref_payload(run_id)), brussels_today())
 
     @rpc
     def render_payslip(self, payslip_id):

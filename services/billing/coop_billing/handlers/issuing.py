@@ -1,8 +1,7 @@
 """Issuing: numbers, dates, the legal identities frozen on the document, credit notes."""
 
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
@@ -12,19 +11,14 @@ from coop_billing.handlers.invoices import _fill, present
 from coop_billing.orm import Invoice, InvoiceLine
 from coop_billing.views import customer_out
 from coop_shared.credentials import OPERATORS, acting_cooperative, require_role
+from coop_shared.dates import brussels_today
 from coop_shared.errors import BusinessRuleViolation, ValidationError
 from coop_shared.money import Money
 from coop_shared.storage.types import utcnow
 
-BRUSSELS = ZoneInfo("Europe/Brussels")
 MAX_PAYMENT_TERM_DAYS = 60  # law of 2 August 2002 as amended on 14 August 2021 (section 3.6)
 SELLER_FIELDS = ("slug", "name", "legal_form", "register", "enterprise_number", "vat_number", "iban", "bic",
                  "address", "email")
-
-
-def today() -> date:
-    """The date in Brussels, where the invoices are issued."""
-    return datetime.now(BRUSSELS).date()
 
 
 def issue_dates(invoice: Invoice, terms_days: int, on: date) -> tuple[date, date]:
@@ -65,7 +59,7 @@ def issue_invoice(uow, identity, directory, data: dict) -> dict:
     if invoice.status != "draft":
         return present(uow, invoice)  # issuing twice returns the issued invoice, changes nothing
     cooperative = directory.cooperative()
-    issue_date, due_date = issue_dates(invoice, int(cooperative["payment_terms_days"]), today())
+    issue_date, due_date = issue_dates(invoice, int(cooperative["payment_terms_days"]), brussels_today())
     _snapshots(uow, invoice, cooperative, directory.activity(invoice.activity_id))
     _number(uow, invoice, numbering.INVOICE, issue_date, identity.cooperative)
     invoice.structured_communication = structured_communication.for_invoice(issue_date.year, invoice.sequence)
@@ -138,7 +132,7 @@ def create_credit_note(uow, identity, directory, data: dict) -> dict:
                                               Decimal(line.vat_rate)) for line, quantity in chosen])
     for note_line, (line, _) in zip(note.lines, chosen):
         note_line.credited_line_id = line.id
-    issue_date = today()
+    issue_date = brussels_today()
     note.seller, note.buyer, note.activity = invoice.seller, invoice.buyer, invoice.activity
     _number(uow, note, numbering.CREDIT_NOTE, issue_date, identity.cooperative)
     note.issue_date, note.status, note.issued_at = issue_date, payments.ISSUED, utcnow()

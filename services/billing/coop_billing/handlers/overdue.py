@@ -51,7 +51,7 @@ def notice_invoice(uow, invoice_id: str, on: date) -> int:
     return emitted
 
 
-def run_overdue_check(uow, identity, data: dict, on: date) -> dict:
+def run_overdue_check(uow, identity, on: date) -> dict:
     """Staff may run today's check for their cooperative at once instead of waiting for the timer."""
     require_role(identity, *OPERATORS)
     cooperative_id = acting_cooperative(identity)

@@ -49,8 +49,7 @@ def _target_invoice(uow, cooperative_id: str, data: dict):
     digits = structured_communication.normalise(data.get("structured_communication") or data.get("communication"))
     if digits is None:
         return None
-    found = repo.invoice_by_communication(uow.session, cooperative_id, digits)
-    return repo.invoice(uow.session, cooperative_id, found.id, for_update=True) if found else None
+    return repo.invoice_by_communication(uow.session, cooperative_id, digits)
 
 
 def record_payment(uow, identity, data: dict) -> dict:

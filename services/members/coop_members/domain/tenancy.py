@@ -1,7 +1,5 @@
-"""Tenancy rules of members: codes of activities. Which cooperative a call acts on and what a
-`member` key may see are shared rules (coop_shared.credentials)."""
-
-from coop_shared.credentials import acting_cooperative, may_see_member  # noqa: F401  (re-exported)
+"""Codes of activities. Which cooperative a call acts on and what a `member` key may see are
+shared rules: coop_shared.credentials."""
 
 
 def activity_code(number: int) -> str:

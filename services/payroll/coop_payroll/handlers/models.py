@@ -1,16 +1,15 @@
 """The installed status models: listing and simulating."""
 
-from datetime import date
-
 from coop_payroll.schemas import result_out
+from coop_shared.dates import brussels_today
 from coop_shared.errors import BusinessRuleViolation, ValidationError
 from coop_shared.money import Money
-from coop_shared.status_models import NotEligible, PayRequest
+from coop_shared.status_models import NotEligible, PayRequest, validate_parameters
 
 
 def list_status_models(models: dict) -> dict:
     items = [{"key": m.key, "label": m.label, "country": m.country, "pays": m.pays,
-              "rules_version": m.rules_version(date.today().strftime("%Y-%m")),
+              "rules_version": m.rules_version(brussels_today().strftime("%Y-%m")),
               "parameters_schema": m.parameters_schema()} for m in models.values()]
     return {"items": sorted(items, key=lambda i: i["key"]), "total": len(items)}
 
@@ -32,10 +31,6 @@ def compute(model, request: PayRequest):
 
 def simulate(models: dict, data: dict) -> dict:
     model = model_for(models, data["status_model"])
-    import jsonschema
-    errors = {".".join(["parameters", *map(str, e.absolute_path)]) or "parameters": [e.message]
-              for e in jsonschema.Draft202012Validator(model.parameters_schema()).iter_errors(data["parameters"])}
-    if errors:
-        raise ValidationError(fields=errors)
-    request = PayRequest(data["period"], data["mode"], Money(data["amount"]), data["parameters"])
+    parameters = validate_parameters(model.parameters_schema(), data["parameters"])
+    request = PayRequest(data["period"], data["mode"], Money(data["amount"]), parameters)
     return dict(result_out(compute(model, request)), status_model=model.key)
