@@ -63,6 +63,16 @@ def fresh_databases(services=SERVICES):
         admin.dispose()
 
 
+def sql(url: str, query: str, **params) -> list:
+    """Rows of a query on a service's database, read the way an auditor would."""
+    engine = sa.create_engine(url)
+    try:
+        with engine.connect() as conn:
+            return conn.execute(sa.text(query), params).all()
+    finally:
+        engine.dispose()
+
+
 def wait_for(predicate, timeout=20.0, interval=0.05, message="condition"):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:

@@ -5,12 +5,12 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
-import sqlalchemy as sa
 
 from coop_shared.errors import BusinessRuleViolation, Forbidden, NotFound, ValidationError
 from coop_shared.events import make_event
 from tests.integration import billing_setup
 from tests.integration.test_events_cross_the_bus import publish_raw
+from tests import support
 from tests.support import wait_for
 
 
@@ -20,12 +20,7 @@ def world(start_services, rpc_client):
     return billing_setup.build(rpc_client)
 
 
-def rows(url, query, **params):
-    engine = sa.create_engine(url)
-    with engine.connect() as conn:
-        result = conn.execute(sa.text(query), params).all()
-    engine.dispose()
-    return result
+rows = support.sql
 
 
 def issued_invoice(world, **extra):

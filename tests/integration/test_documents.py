@@ -3,10 +3,10 @@
 from datetime import date, timedelta
 
 import pytest
-import sqlalchemy as sa
 
 from coop_shared.errors import Forbidden
 from tests.integration import billing_setup
+from tests.integration.test_events_cross_the_bus import outbox_bodies
 
 
 @pytest.fixture
@@ -16,11 +16,7 @@ def world(start_services, rpc_client):
 
 
 def events(url):
-    engine = sa.create_engine(url)
-    with engine.connect() as conn:
-        rows = conn.execute(sa.text("select body from outbox where event_type = 'document_expiring' order by id")).scalars().all()
-    engine.dispose()
-    return [r["payload"] for r in rows]
+    return [body["payload"] for body in outbox_bodies(url, "document_expiring")]
 
 
 def test_document_expiring_once_per_threshold(world, suite_settings, rpc_client):

@@ -4,7 +4,6 @@ credential revocations reach every service's cache."""
 import time
 
 import pytest
-import sqlalchemy as sa
 from kombu import Connection, Producer
 from nameko.standalone.events import get_event_exchange
 
@@ -21,20 +20,11 @@ def dies_admin(rpc_client):
 
 
 def count(url, query, **params):
-    engine = sa.create_engine(url)
-    with engine.connect() as conn:
-        value = conn.execute(sa.text(query), params).scalar_one()
-    engine.dispose()
-    return value
+    return support.sql(url, query, **params)[0][0]
 
 
 def outbox_bodies(url, event_type):
-    engine = sa.create_engine(url)
-    with engine.connect() as conn:
-        rows = conn.execute(sa.text("select body from outbox where event_type = :t order by id"),
-                            {"t": event_type}).scalars().all()
-    engine.dispose()
-    return rows
+    return [row[0] for row in support.sql(url, "select body from outbox where event_type = :t order by id", t=event_type)]
 
 
 def publish_raw(amqp_uri, source, event_type, body):

@@ -8,13 +8,12 @@ from datetime import date, timedelta
 
 import pypdfium2
 import pytest
-import sqlalchemy as sa
 import xmlschema
 from importlib import resources
 
 from coop_shared.errors import BusinessRuleViolation, ValidationError
 from tests.integration import billing_setup
-from tests.integration.test_events_cross_the_bus import publish_raw
+from tests.integration.test_events_cross_the_bus import outbox_bodies, publish_raw
 from tests.support import wait_for
 
 PERIOD = date.today().strftime("%Y-%m")
@@ -63,10 +62,7 @@ def test_dies_pays_a_4000_budget_once(world, rpc_client, suite_settings):
     account = lambda: world.dies.get_activity_account(world.activity["id"])  # noqa: E731
     wait_for(lambda: account()["balance"] == "0.00", message="billing to debit the payslip")
     assert payroll.close_run(run["id"])["status"] == "closed"       # twice: nothing new
-    engine = sa.create_engine(suite_settings["PAYROLL_DATABASE_URL"])
-    with engine.connect() as conn:
-        event = conn.execute(sa.text("select body from outbox where event_type = 'payslip_issued'")).scalar_one()
-    engine.dispose()
+    [event] = outbox_bodies(suite_settings["PAYROLL_DATABASE_URL"], "payslip_issued")
     publish_raw(suite_settings["AMQP_URI"], "payroll", "payslip_issued", event)  # redelivered
     # A sentinel payslip for another activity, queued behind the redelivery: once it is booked,
     # the redelivery has been handled too.

@@ -12,6 +12,7 @@ from coop_billing.orm import (Customer, Invoice, LedgerPosting, LedgerTransactio
                               Payment, PaymentAllocation)
 from coop_shared.errors import NotFound
 from coop_shared.money import Money
+from coop_shared.storage.paging import page
 
 
 def customer(session: Session, cooperative_id: str, customer_id) -> Customer:
@@ -106,8 +107,7 @@ def unmatched_payments(session: Session, cooperative_id: str, limit: int, offset
     query = (sa.select(Payment, sa.func.coalesce(applied.c.applied, 0))
              .outerjoin(applied, applied.c.payment_id == Payment.id)
              .where(Payment.cooperative_id == cooperative_id, remaining > 0))
-    total = session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
-    rows = session.execute(query.order_by(Payment.value_date, Payment.created_at).limit(limit).offset(offset)).all()
+    rows, total = page(session, query, (Payment.value_date, Payment.created_at), limit, offset, scalars=False)
     return [(p, Money(Decimal(a))) for p, a in rows], total
 
 

@@ -5,6 +5,7 @@ from sqlalchemy.orm import Session
 
 from coop_members.orm import Activity, ApiKey, Cooperative, Member
 from coop_shared.errors import NotFound
+from coop_shared.storage.paging import page
 
 
 def cooperative_by_slug(session: Session, slug: str, for_update=False) -> Cooperative:
@@ -41,10 +42,7 @@ def members(session: Session, cooperative_id: str, lifecycle=None, q=None, limit
         query = query.where(sa.or_(sa.func.lower(Member.first_name).like(pattern),
                                    sa.func.lower(Member.last_name).like(pattern),
                                    sa.func.lower(Member.email).like(pattern)))
-    total = session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
-    items = session.scalars(query.order_by(Member.last_name, Member.first_name, Member.id)
-                            .limit(limit).offset(offset)).all()
-    return items, total
+    return page(session, query, (Member.last_name, Member.first_name, Member.id), limit, offset)
 
 
 def activities_of(session: Session, cooperative_id: str, member_id: str):

@@ -6,6 +6,7 @@ from coop_notifications.orm import ReceivedEvent
 from coop_notifications.schemas import received_event_out
 from coop_shared.credentials import OPERATORS, Identity, require_role
 from coop_shared.errors import Forbidden
+from coop_shared.storage.paging import page
 
 
 def record_event(uow, event: dict) -> None:
@@ -23,7 +24,6 @@ def list_received_events(uow, identity: Identity, data: dict) -> dict:
     query = sa.select(ReceivedEvent).where(ReceivedEvent.cooperative_id == identity.cooperative_id)
     if data.get("event_type"):
         query = query.where(ReceivedEvent.event_type == data["event_type"])
-    total = uow.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
-    rows = uow.session.scalars(query.order_by(ReceivedEvent.received_at, ReceivedEvent.id)
-                               .limit(data["limit"]).offset(data["offset"])).all()
+    rows, total = page(uow.session, query, (ReceivedEvent.received_at, ReceivedEvent.id), data["limit"],
+                       data["offset"])
     return {"items": [received_event_out(r) for r in rows], "total": total}

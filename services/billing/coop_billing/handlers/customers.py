@@ -6,6 +6,7 @@ from coop_billing import repository as repo
 from coop_billing.orm import Customer
 from coop_billing.views import customer_out
 from coop_shared.credentials import MEMBER, OPERATORS, READERS, acting_cooperative, require_role
+from coop_shared.storage.paging import page
 
 
 def create_customer(uow, identity, data: dict) -> dict:
@@ -33,7 +34,5 @@ def list_customers(uow, identity, data: dict) -> dict:
         query = query.where(Customer.kind == data["kind"])
     if data.get("q"):
         query = query.where(sa.func.lower(Customer.name).like(f"%{data['q'].lower()}%"))
-    total = uow.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
-    rows = uow.session.scalars(query.order_by(Customer.name, Customer.id)
-                               .limit(data["limit"]).offset(data["offset"])).all()
+    rows, total = page(uow.session, query, (Customer.name, Customer.id), data["limit"], data["offset"])
     return {"items": [customer_out(c) for c in rows], "total": total}

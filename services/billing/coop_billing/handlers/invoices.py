@@ -11,6 +11,7 @@ from coop_billing.views import invoice_out
 from coop_shared.credentials import MEMBER, OPERATORS, READERS, acting_cooperative, may_see_member, require_role
 from coop_shared.errors import BusinessRuleViolation, NotFound
 from coop_shared.money import Money
+from coop_shared.storage.paging import page
 
 DRAFTERS = (*OPERATORS, MEMBER)
 
@@ -134,8 +135,6 @@ def list_invoices(uow, identity, data: dict) -> dict:
         query = query.where(Invoice.issue_date >= data["issued_from"])
     if data.get("issued_to"):
         query = query.where(Invoice.issue_date <= data["issued_to"])
-    total = uow.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
-    rows = uow.session.scalars(query.order_by(Invoice.issue_date.desc().nullsfirst(), Invoice.sequence.desc(),
-                                              Invoice.created_at.desc())
-                               .limit(data["limit"]).offset(data["offset"])).all()
+    newest_first = (Invoice.issue_date.desc().nullsfirst(), Invoice.sequence.desc(), Invoice.created_at.desc())
+    rows, total = page(uow.session, query, newest_first, data["limit"], data["offset"])
     return {"items": [present(uow, i) for i in rows], "total": total}

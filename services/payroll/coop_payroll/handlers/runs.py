@@ -16,6 +16,7 @@ from coop_shared.errors import BusinessRuleViolation, NotFound
 from coop_shared.money import Money
 from coop_shared.status_models import MemberFacts, PayRequest
 from coop_shared.storage.types import utcnow
+from coop_shared.storage.paging import page
 
 
 def period_days(period: str) -> tuple[date, date]:
@@ -176,9 +177,7 @@ def list_payslips(uow, identity, data: dict) -> dict:
             query = query.where(getattr(Payslip, field) == str(data[field]))
     if data.get("period"):
         query = query.where(Payslip.period == data["period"])
-    total = uow.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
-    rows = uow.session.scalars(query.order_by(Payslip.period.desc(), Payslip.created_at)
-                               .limit(data["limit"]).offset(data["offset"])).all()
+    rows, total = page(uow.session, query, (Payslip.period.desc(), Payslip.created_at), data["limit"], data["offset"])
     return {"items": [payslip_out(p) for p in rows], "total": total}
 
 
