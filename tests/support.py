@@ -73,6 +73,26 @@ def sql(url: str, query: str, **params) -> list:
         engine.dispose()
 
 
+def count(url: str, query: str, **params) -> int:
+    return sql(url, query, **params)[0][0]
+
+
+def outbox_bodies(url: str, event_type: str) -> list[dict]:
+    """The events a service recorded in its outbox, oldest first, as they went on the bus."""
+    return [row[0] for row in sql(url, "select body from outbox where event_type = :t order by id", t=event_type)]
+
+
+def publish_raw(amqp_uri: str, source: str, event_type: str, body: dict) -> None:
+    """What a second relay (or a redelivery after a crash) would put on the bus."""
+    from kombu import Connection, Producer
+    from nameko.standalone.events import get_event_exchange
+
+    with Connection(amqp_uri) as connection:
+        Producer(connection.default_channel).publish(
+            body, exchange=get_event_exchange(source, {}), routing_key=event_type,
+            serializer="json", delivery_mode=2)
+
+
 def wait_for(predicate, timeout=20.0, interval=0.05, message="condition"):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -112,3 +132,30 @@ def stop_process(process, grace=20):
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait(timeout=10)
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def start_receiver(kind: str, port: int, folder: Path, log_path: Path) -> subprocess.Popen:
+    """A real SMTP or HTTP server on loopback (tests/receivers.py), listening when this returns."""
+    import socket
+
+    process = start_process([sys.executable, "-m", "tests.receivers", kind, str(port), str(folder)], {}, log_path)
+
+    def listening():
+        if process.poll() is not None:
+            raise AssertionError(f"{kind} receiver exited: {log_path.read_text()}")
+        with socket.socket() as probe:
+            return probe.connect_ex(("127.0.0.1", port)) == 0
+    wait_for(listening, timeout=20, message=f"{kind} receiver on {port}")
+    return process
+
+
+def received(folder: Path, suffix: str) -> list[Path]:
+    return sorted(folder.glob(f"*{suffix}")) if folder.exists() else []

@@ -15,9 +15,13 @@ from dataclasses import asdict, dataclass
 from coop_shared.errors import Forbidden, NotFound
 
 PLATFORM = "platform"
+# A service of the suite reading one cooperative's data while it works for that cooperative
+# outside any caller's request (an event, a timer): notifications fetching an invoice's PDF.
+# It reads, never writes, and is never issued as an API key.
+SERVICE = "service"
 ADMIN, STAFF, AUDITOR, MEMBER = "admin", "staff", "auditor", "member"
 COOPERATIVE_ROLES = (ADMIN, STAFF, AUDITOR, MEMBER)
-READERS = (ADMIN, STAFF, AUDITOR, MEMBER)
+READERS = (ADMIN, STAFF, AUDITOR, MEMBER, SERVICE)
 OPERATORS = (ADMIN, STAFF)
 
 
@@ -62,9 +66,26 @@ def bearer_secret(authorization) -> str:
     return secret.strip()
 
 
-def is_platform_secret(secret: str, platform_key: str | None) -> bool:
-    """Constant-time comparison with the operator's platform key (never matches when unset)."""
-    return bool(platform_key) and hmac.compare_digest(secret.encode(), platform_key.encode())
+def matches_key(secret: str, configured_key: str | None) -> bool:
+    """Constant-time comparison with a key the operator configured (never matches when unset)."""
+    return bool(configured_key) and hmac.compare_digest(secret.encode(), configured_key.encode())
+
+
+# Context data naming the cooperative a service credential acts for (see `SERVICE`).
+ACTING_FOR_ID, ACTING_FOR_SLUG = "acting_for_cooperative_id", "acting_for_cooperative"
+
+
+def service_context(service_key: str, cooperative_id: str, cooperative: str) -> dict:
+    """Context data of a call made by a service on behalf of one cooperative."""
+    return {"authorization": f"Bearer {service_key}", ACTING_FOR_ID: cooperative_id, ACTING_FOR_SLUG: cooperative}
+
+
+def service_identity(context_data: dict) -> Identity:
+    """The identity behind a verified service credential: read-only, one cooperative."""
+    cooperative_id, slug = context_data.get(ACTING_FOR_ID), context_data.get(ACTING_FOR_SLUG)
+    if not cooperative_id or not slug:
+        raise Forbidden("A service credential must name the cooperative it acts for.")
+    return Identity(role=SERVICE, cooperative_id=str(cooperative_id), cooperative=str(slug))
 
 
 def require_role(identity: Identity, *roles: str) -> Identity:

@@ -7,6 +7,8 @@ process; in production the config file only substitutes environment variables.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,7 +17,7 @@ DEFAULT_AMQP_URI = "amqp://guest:guest@localhost:5672/"
 SERVICES = ("members", "billing", "payroll", "notifications")
 
 
-def _lookup(config, name, default=None):
+def lookup(config, name, default=None):
     value = (config or {}).get(name)
     if value in (None, ""):
         value = os.environ.get(name)
@@ -23,17 +25,30 @@ def _lookup(config, name, default=None):
 
 
 def data_dir(config=None) -> Path:
-    return Path(_lookup(config, "COOP_DATA_DIR", "./var"))
+    return Path(lookup(config, "COOP_DATA_DIR", "./var"))
 
 
 def database_url(service: str, config=None) -> str:
     """`<SERVICE>_DATABASE_URL`, else a SQLite file `<service>.db` in the data folder."""
-    url = _lookup(config, f"{service.upper()}_DATABASE_URL")
+    url = lookup(config, f"{service.upper()}_DATABASE_URL")
     if url:
         return url
     folder = data_dir(config).resolve()
     folder.mkdir(parents=True, exist_ok=True)
     return f"sqlite:///{folder / (service + '.db')}"
+
+
+def service_key(config=None) -> str | None:
+    """`COOP_SERVICE_KEY`, else one derived from the platform key, so an operator who sets only
+    `COOP_PLATFORM_KEY` gets working service-to-service calls without handing the platform
+    key itself to every request."""
+    explicit = lookup(config, "COOP_SERVICE_KEY")
+    if explicit:
+        return explicit
+    platform = lookup(config, "COOP_PLATFORM_KEY")
+    if not platform:
+        return None
+    return "svc_" + hmac.new(platform.encode(), b"coop-service-credential", hashlib.sha256).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -42,19 +57,21 @@ class Settings:
     amqp_uri: str
     database_url: str
     platform_key: str | None
+    service_key: str | None
     credential_cache_seconds: int
     event_retry_delays: tuple[float, ...]
     outbox_poll_seconds: float
 
     @classmethod
     def load(cls, service: str, config=None) -> "Settings":
-        delays = _lookup(config, "COOP_EVENT_RETRY_DELAYS", "1,5,30,120,600")
+        delays = lookup(config, "COOP_EVENT_RETRY_DELAYS", "1,5,30,120,600")
         return cls(
             service=service,
-            amqp_uri=_lookup(config, "AMQP_URI", DEFAULT_AMQP_URI),
+            amqp_uri=lookup(config, "AMQP_URI", DEFAULT_AMQP_URI),
             database_url=database_url(service, config),
-            platform_key=_lookup(config, "COOP_PLATFORM_KEY"),
-            credential_cache_seconds=int(_lookup(config, "COOP_CREDENTIAL_CACHE_SECONDS", "30")),
+            platform_key=lookup(config, "COOP_PLATFORM_KEY"),
+            service_key=service_key(config),
+            credential_cache_seconds=int(lookup(config, "COOP_CREDENTIAL_CACHE_SECONDS", "30")),
             event_retry_delays=tuple(float(d) for d in str(delays).split(",") if d.strip()),
-            outbox_poll_seconds=float(_lookup(config, "COOP_OUTBOX_POLL_SECONDS", "1.0")),
+            outbox_poll_seconds=float(lookup(config, "COOP_OUTBOX_POLL_SECONDS", "1.0")),
         )

@@ -12,7 +12,6 @@ import sqlalchemy as sa
 
 from coop_shared.events import make_event
 from tests import support
-from tests.integration.test_events_cross_the_bus import publish_raw
 
 EVENTS = 400
 ROOT = support.ROOT
@@ -40,7 +39,7 @@ def test_kill_9_during_a_stream_of_events_loses_nothing_and_doubles_nothing(suit
 
     def publish_all():
         for event in events:
-            publish_raw(settings["AMQP_URI"], "members", "member_registered", event)
+            support.publish_raw(settings["AMQP_URI"], "members", "member_registered", event)
 
     log = tmp_path / "notifications.log"
     process = nameko_run_notifications(settings, log)

@@ -6,7 +6,6 @@ import pytest
 from coop_shared.errors import Forbidden, NotFound, ValidationError
 from tests import support
 from tests.fixtures_data import AMINA, BRUCOOP, DIES
-from tests.integration.test_events_cross_the_bus import count, outbox_bodies, publish_raw
 
 
 @pytest.fixture
@@ -64,9 +63,9 @@ def test_integrator_scenario(coop_run, rpc_client, suite_settings):
         return notifications.list_received_events({"event_type": "member_registered"})["items"]
 
     assert support.wait_for(recorded)[0]["payload"]["member_id"] == member["id"]
-    body = outbox_bodies(suite_settings["MEMBERS_DATABASE_URL"], "member_registered")[0]
-    publish_raw(suite_settings["AMQP_URI"], "members", "member_registered", body)  # delivered twice
+    body = support.outbox_bodies(suite_settings["MEMBERS_DATABASE_URL"], "member_registered")[0]
+    support.publish_raw(suite_settings["AMQP_URI"], "members", "member_registered", body)  # delivered twice
     dies.register_member(dict(AMINA, email="sentinel@example.org"))  # queued behind it
     support.wait_for(lambda: len(recorded()) == 2, message="the sentinel event")
-    assert count(suite_settings["NOTIFICATIONS_DATABASE_URL"],
-                 "select count(*) from received_events where event_id = :e", e=body["event_id"]) == 1
+    assert support.count(suite_settings["NOTIFICATIONS_DATABASE_URL"],
+                         "select count(*) from received_events where event_id = :e", e=body["event_id"]) == 1

@@ -8,9 +8,8 @@ import pytest
 
 from coop_shared.errors import BusinessRuleViolation, Forbidden, NotFound, ValidationError
 from coop_shared.events import make_event
-from tests.integration import billing_setup
-from tests.integration.test_events_cross_the_bus import publish_raw
 from tests import support
+from tests.integration import billing_setup
 from tests.support import wait_for
 
 
@@ -191,8 +190,8 @@ def test_payslip_issued_debits_the_activity_once(world, suite_settings):
         "payslip_id": "slip-2026-11-amina", "activity_id": world.activity["id"], "member_id": world.member["id"],
         "total_cost": "750.00", "period": "2026-11"})
     for _ in range(2):  # the same event delivered twice
-        publish_raw(suite_settings["AMQP_URI"], "payroll", "payslip_issued", event)
-    publish_raw(suite_settings["AMQP_URI"], "payroll", "payslip_issued",  # same payslip, new event id
+        support.publish_raw(suite_settings["AMQP_URI"], "payroll", "payslip_issued", event)
+    support.publish_raw(suite_settings["AMQP_URI"], "payroll", "payslip_issued",  # same payslip, new event id
                 dict(event, event_id="00000000-0000-4000-8000-000000000001"))
 
     def payroll_entries():

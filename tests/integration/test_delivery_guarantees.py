@@ -15,7 +15,6 @@ from coop_shared.runtime.entrypoints import event_handler
 from coop_shared.runtime.outbox_relay import OutboxPublisher, publish_pending
 from coop_shared.storage.messaging_tables import inbox_table, outbox_table
 from tests import support
-from tests.integration.test_events_cross_the_bus import publish_raw
 
 metadata = sa.MetaData()
 outbox = outbox_table(metadata)
@@ -58,8 +57,8 @@ def test_failing_handler_is_retried_then_handled_once_or_parked(amqp_uri, tmp_pa
     runner.start()
     try:
         flaky = make_event("flaky_happened", None, None, {})
-        publish_raw(amqp_uri, "source", "flaky_happened", flaky)
-        publish_raw(amqp_uri, "source", "broken_happened", make_event("broken_happened", None, None, {}))
+        support.publish_raw(amqp_uri, "source", "flaky_happened", flaky)
+        support.publish_raw(amqp_uri, "source", "broken_happened", make_event("broken_happened", None, None, {}))
 
         def handled_ids():
             with engine.connect() as conn:

@@ -5,8 +5,8 @@ from datetime import date, timedelta
 import pytest
 
 from coop_shared.errors import Forbidden
+from tests import support
 from tests.integration import billing_setup
-from tests.integration.test_events_cross_the_bus import outbox_bodies
 
 
 @pytest.fixture
@@ -16,7 +16,7 @@ def world(start_services, rpc_client):
 
 
 def events(url):
-    return [body["payload"] for body in outbox_bodies(url, "document_expiring")]
+    return [body["payload"] for body in support.outbox_bodies(url, "document_expiring")]
 
 
 def test_document_expiring_once_per_threshold(world, suite_settings, rpc_client):

@@ -4,8 +4,6 @@ credential revocations reach every service's cache."""
 import time
 
 import pytest
-from kombu import Connection, Producer
-from nameko.standalone.events import get_event_exchange
 
 from coop_shared.errors import Forbidden
 from tests import support
@@ -17,22 +15,6 @@ def dies_admin(rpc_client):
     platform.create_cooperative(DIES)
     key = platform.issue_api_key({"cooperative": "dies", "role": "admin", "label": "admin"})
     return key["secret"]
-
-
-def count(url, query, **params):
-    return support.sql(url, query, **params)[0][0]
-
-
-def outbox_bodies(url, event_type):
-    return [row[0] for row in support.sql(url, "select body from outbox where event_type = :t order by id", t=event_type)]
-
-
-def publish_raw(amqp_uri, source, event_type, body):
-    """What a second relay (or a redelivery after a crash) would put on the bus."""
-    with Connection(amqp_uri) as connection:
-        Producer(connection.default_channel).publish(
-            body, exchange=get_event_exchange(source, {}), routing_key=event_type,
-            serializer="json", delivery_mode=2)
 
 
 def test_member_registered_is_recorded_once_even_when_delivered_three_times(
@@ -48,16 +30,16 @@ def test_member_registered_is_recorded_once_even_when_delivered_three_times(
     first = support.wait_for(received, message="member_registered in notifications")
     assert first[0]["payload"]["member_id"] == member["id"]
 
-    body = outbox_bodies(suite_settings["MEMBERS_DATABASE_URL"], "member_registered")[0]
-    publish_raw(suite_settings["AMQP_URI"], "members", "member_registered", body)
-    publish_raw(suite_settings["AMQP_URI"], "members", "member_registered", body)
+    body = support.outbox_bodies(suite_settings["MEMBERS_DATABASE_URL"], "member_registered")[0]
+    support.publish_raw(suite_settings["AMQP_URI"], "members", "member_registered", body)
+    support.publish_raw(suite_settings["AMQP_URI"], "members", "member_registered", body)
     # A later event behind the duplicates on the same queue: once it is in, they were handled.
     rpc_client(secret).members.register_member(dict(AMINA, email="second@example.org"))
     support.wait_for(lambda: len(received()) == 2, message="the second member's event")
     time.sleep(0.3)
 
-    assert count(suite_settings["NOTIFICATIONS_DATABASE_URL"],
-                 "select count(*) from received_events where event_id = :e", e=body["event_id"]) == 1
+    assert support.count(suite_settings["NOTIFICATIONS_DATABASE_URL"],
+                         "select count(*) from received_events where event_id = :e", e=body["event_id"]) == 1
     assert notifications.list_received_events()["total"] == 2
 
 

@@ -13,7 +13,7 @@ from importlib import resources
 
 from coop_shared.errors import BusinessRuleViolation, ValidationError
 from tests.integration import billing_setup
-from tests.integration.test_events_cross_the_bus import outbox_bodies, publish_raw
+from tests import support
 from tests.support import wait_for
 
 PERIOD = date.today().strftime("%Y-%m")
@@ -62,14 +62,14 @@ def test_dies_pays_a_4000_budget_once(world, rpc_client, suite_settings):
     account = lambda: world.dies.get_activity_account(world.activity["id"])  # noqa: E731
     wait_for(lambda: account()["balance"] == "0.00", message="billing to debit the payslip")
     assert payroll.close_run(run["id"])["status"] == "closed"       # twice: nothing new
-    [event] = outbox_bodies(suite_settings["PAYROLL_DATABASE_URL"], "payslip_issued")
-    publish_raw(suite_settings["AMQP_URI"], "payroll", "payslip_issued", event)  # redelivered
+    [event] = support.outbox_bodies(suite_settings["PAYROLL_DATABASE_URL"], "payslip_issued")
+    support.publish_raw(suite_settings["AMQP_URI"], "payroll", "payslip_issued", event)  # redelivered
     # A sentinel payslip for another activity, queued behind the redelivery: once it is booked,
     # the redelivery has been handled too.
     other = world.dies_members.add_activity({"member_id": world.member["id"], "name": "Sentinel"})
     sentinel = dict(event, event_id="00000000-0000-4000-8000-00000000000a",
                     payload=dict(event["payload"], payslip_id="sentinel", activity_id=other["id"], total_cost="1.00"))
-    publish_raw(suite_settings["AMQP_URI"], "payroll", "payslip_issued", sentinel)
+    support.publish_raw(suite_settings["AMQP_URI"], "payroll", "payslip_issued", sentinel)
     wait_for(lambda: world.dies.get_activity_account(other["id"])["balance"] == "-1.00", message="the sentinel")
     assert account()["balance"] == "0.00"
     assert [e["amount"] for e in account()["entries"] if e["kind"] == "payroll"] == ["-4000.00"]

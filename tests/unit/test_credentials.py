@@ -1,6 +1,6 @@
 import pytest
 
-from coop_shared.credentials import (Identity, bearer_secret, hash_secret, is_platform_secret,
+from coop_shared.credentials import (Identity, bearer_secret, hash_secret, matches_key,
                                      new_secret, require_role)
 from coop_shared.errors import Forbidden
 
@@ -23,9 +23,9 @@ def test_secrets_are_random_and_stored_as_sha256():
 
 
 def test_platform_key_never_matches_when_unset():
-    assert is_platform_secret("x", "x")
-    assert not is_platform_secret("x", None)
-    assert not is_platform_secret("", "")
+    assert matches_key("x", "x")
+    assert not matches_key("x", None)
+    assert not matches_key("", "")
 
 
 def test_roles():
@@ -34,3 +34,15 @@ def test_roles():
     with pytest.raises(Forbidden):
         require_role(staff, "admin")
     assert Identity.from_dict(staff.as_dict()) == staff
+
+
+def test_a_service_credential_reads_for_the_one_cooperative_it_names():
+    from coop_shared.credentials import READERS, SERVICE, service_context, service_identity
+
+    context = service_context("svc-key", "c1", "dies")
+    assert context["authorization"] == "Bearer svc-key"
+    identity = service_identity(context)
+    assert (identity.role, identity.cooperative_id, identity.cooperative) == (SERVICE, "c1", "dies")
+    assert SERVICE in READERS and not identity.is_platform
+    with pytest.raises(Forbidden):
+        service_identity({"authorization": "Bearer svc-key"})

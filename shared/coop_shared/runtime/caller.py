@@ -16,7 +16,7 @@ from nameko.extensions import DependencyProvider
 from nameko.rpc import ReplyListener, ServiceProxy
 
 from coop_shared.credentials import (PLATFORM, Identity, bearer_secret, hash_secret,
-                                     is_platform_secret, require_role)
+                                     matches_key, require_role, service_identity)
 from coop_shared.errors import Forbidden
 from coop_shared.settings import Settings
 
@@ -51,6 +51,7 @@ class Caller(DependencyProvider):
     def setup(self):
         settings = Settings.load(self.container.service_name, self.container.config)
         self.platform_key = settings.platform_key
+        self.service_key = settings.service_key
         self.cache_seconds = settings.credential_cache_seconds
         self._cache: dict[str, tuple[Identity, float]] = {}
 
@@ -59,8 +60,10 @@ class Caller(DependencyProvider):
 
     def resolve(self, worker_ctx) -> Identity:
         secret = bearer_secret(worker_ctx.data.get("authorization"))
-        if is_platform_secret(secret, self.platform_key):
+        if matches_key(secret, self.platform_key):
             return Identity(role=PLATFORM)
+        if matches_key(secret, self.service_key):
+            return service_identity(worker_ctx.data)
         digest = hash_secret(secret)
         cached = self._cache.get(digest)
         if cached and cached[1] > time.monotonic():

@@ -5,6 +5,7 @@ for their invoice."""
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass
 
 from jinja2 import StrictUndefined, TemplateError
@@ -91,6 +92,17 @@ DEFAULTS: dict[str, dict[str, Text]] = {
                    "expires on {{ valid_until }} (in {{ days_left }} days). Please renew it and send us a copy: "
                    "without a valid document we cannot pay you.\n"),
     },
+    "document_expiring_staff": {
+        "fr": Text("Document de {{ member_name }} à renouveler", "Bonjour,\n\nLe document {{ reference }} de "
+                   "{{ member_name }} expire le {{ valid_until }} (dans {{ days_left }} jours). Sans document valide, "
+                   "aucune paie ne peut être versée : demandez-lui une copie du nouveau document.\n"),
+        "nl": Text("Document van {{ member_name }} te vernieuwen", "Dag,\n\nHet document {{ reference }} van "
+                   "{{ member_name }} vervalt op {{ valid_until }} (over {{ days_left }} dagen). Zonder geldig "
+                   "document kan geen loon worden uitbetaald: vraag een kopie van het nieuwe document.\n"),
+        "en": Text("Document of {{ member_name }} to renew", "Hello,\n\nDocument {{ reference }} of "
+                   "{{ member_name }} expires on {{ valid_until }} (in {{ days_left }} days). Without a valid "
+                   "document no pay can be made: ask them for a copy of the new document.\n"),
+    },
 }
 
 SAMPLES: dict[str, dict] = {
@@ -106,6 +118,15 @@ SAMPLES: dict[str, dict] = {
     "document_expiring": {"member_name": "Amina Diallo", "reference": "B1234567", "valid_until": "2026-12-26",
                           "days_left": 30, "cooperative": "Dies"},
 }
+SAMPLES["document_expiring_staff"] = SAMPLES["document_expiring"]
+TEMPLATE_KEYS = tuple(DEFAULTS)
+
+
+@dataclass(frozen=True)
+class Email:
+    subject: str
+    text: str
+    html: str
 
 
 def render(text: Text, context: dict) -> Text:
@@ -129,3 +150,14 @@ def check(event: str, text: Text) -> Text:
     if event not in SAMPLES:
         raise ValidationError(fields={"event": [f"No e-mail is sent for '{event}'."]})
     return render(text, SAMPLES[event])
+
+
+def email(text: Text, context: dict) -> Email:
+    """The e-mail of a template: HTML from the escaped rendering, paragraphs on blank lines;
+    plain text and subject unescaped (a header or a text part shows '&', not '&amp;')."""
+    rendered = render(text, context)
+    paragraphs = [p.strip() for p in rendered.body.split("\n\n") if p.strip()]
+    body_html = "".join(f"<p>{p.replace(chr(10), '<br>')}</p>" for p in paragraphs)
+    return Email(subject=html.unescape(rendered.subject).replace("\n", " "),
+                 text=html.unescape(rendered.body),
+                 html=f'<!DOCTYPE html><html><body>{body_html}</body></html>')

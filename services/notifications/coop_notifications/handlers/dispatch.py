@@ -1,0 +1,75 @@
+"""Send what is due, record what happened, retry with backoff, give up loudly.
+
+Each due delivery is leased (committed) before it is attempted, so two replicas never send it
+together; its outcome commits right after the attempt. A failure waits the next delay of
+`COOP_DELIVERY_RETRY_DELAYS`; after the last one the delivery is `failed` and
+`delivery_failed` is emitted in the same transaction (issue #5).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from datetime import timedelta
+
+from coop_notifications import repository as repo
+from coop_notifications.channels import DeliveryError
+from coop_notifications.domain.retries import next_delay
+from coop_notifications.handlers.compose import Composer
+from coop_notifications.orm import Delivery
+from coop_notifications.settings import LEASE_SECONDS
+from coop_shared.storage.types import utcnow
+
+log = logging.getLogger(__name__)
+
+
+def deliver_due(uow, channels: dict, services_for, settings) -> Counter:
+    ids = repo.lease_due(uow.session, utcnow(), LEASE_SECONDS, settings.batch)
+    uow.commit()
+    outcomes = Counter()
+    composer = Composer(uow.session, services_for)
+    for delivery_id in ids:
+        outcomes[attempt(uow, channels, composer, settings, delivery_id)] += 1
+    return outcomes
+
+
+def attempt(uow, channels: dict, composer: Composer, settings, delivery_id: str) -> str:
+    delivery = uow.session.get(Delivery, delivery_id)
+    if delivery is None or delivery.status != repo.PENDING:
+        return "skipped"
+    try:
+        message = composer.message(delivery)
+        delivery.address, delivery.language = message.address, message.language
+        channel = channels.get(delivery.channel)
+        if channel is None:
+            raise DeliveryError(f"No channel '{delivery.channel}' is installed.")
+        response = channel.send(message)
+    except DeliveryError as exc:
+        return _failed(uow, delivery, str(exc), exc.permanent, settings)
+    except Exception as exc:  # a service down, a timeout: worth another try
+        log.warning("delivery %s: %s: %s", delivery.id, type(exc).__name__, exc)
+        return _failed(uow, delivery, f"{type(exc).__name__}: {exc}", False, settings)
+    delivery.status, delivery.sent_at, delivery.last_response = repo.SENT, utcnow(), response[:1000]
+    delivery.attempts += 1
+    delivery.failures_in_row, delivery.last_error, delivery.lease_until = 0, None, None
+    uow.commit()
+    return repo.SENT
+
+
+def _failed(uow, delivery, error: str, permanent: bool, settings) -> str:
+    delivery.attempts += 1
+    delivery.failures_in_row += 1
+    delivery.last_error, delivery.lease_until = error[:2000], None
+    delay = None if permanent else next_delay(delivery.failures_in_row, settings.retry_delays)
+    if delay is not None:
+        delivery.next_attempt_at = utcnow() + timedelta(seconds=delay)
+        uow.commit()
+        return "retry"
+    delivery.status = repo.FAILED
+    uow.emit("delivery_failed", delivery.cooperative_id, delivery.cooperative, {
+        "delivery_id": delivery.id, "event_id": delivery.event_id, "event_type": delivery.event_type,
+        "channel": delivery.channel, "recipient": delivery.recipient, "address": delivery.address,
+        "attempts": delivery.attempts, "last_error": delivery.last_error})
+    uow.commit()
+    log.error("delivery %s failed for good after %d attempts: %s", delivery.id, delivery.attempts, error)
+    return repo.FAILED

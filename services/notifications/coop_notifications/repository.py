@@ -1,0 +1,59 @@
+"""Queries of the notifications service; every query is scoped to one cooperative."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from coop_notifications.orm import Delivery, Template, Webhook
+from coop_shared.errors import NotFound
+
+PENDING, SENT, FAILED = "pending", "sent", "failed"
+STATUSES = (PENDING, SENT, FAILED)
+
+
+def template(session: Session, cooperative_id: str, key: str, channel: str, language: str) -> Template | None:
+    return session.scalars(sa.select(Template).where(
+        Template.cooperative_id == cooperative_id, Template.template == key,
+        Template.channel == channel, Template.language == language)).first()
+
+
+def subscribed_webhooks(session: Session, cooperative_id: str, event_type: str) -> list[Webhook]:
+    hooks = session.scalars(sa.select(Webhook).where(
+        Webhook.cooperative_id == cooperative_id, Webhook.active.is_(True)).order_by(Webhook.created_at)).all()
+    return [hook for hook in hooks if event_type in hook.events]
+
+
+def webhook(session: Session, cooperative_id: str, webhook_id: str) -> Webhook:
+    found = session.scalars(sa.select(Webhook).where(
+        Webhook.id == str(webhook_id), Webhook.cooperative_id == cooperative_id)).first()
+    if found is None:
+        raise NotFound(f"No webhook '{webhook_id}'.")
+    return found
+
+
+def delivery(session: Session, cooperative_id: str, delivery_id: str, for_update=False) -> Delivery:
+    query = sa.select(Delivery).where(Delivery.id == str(delivery_id), Delivery.cooperative_id == cooperative_id)
+    if for_update:
+        query = query.with_for_update()
+    found = session.scalars(query).first()
+    if found is None:
+        raise NotFound(f"No delivery '{delivery_id}'.")
+    return found
+
+
+def lease_due(session: Session, now: datetime, lease_seconds: int, limit: int) -> list[str]:
+    """Take up to `limit` due deliveries for this worker: rows another worker holds (row lock
+    or unexpired lease) are skipped, so replicas never send the same delivery together."""
+    ids = session.scalars(
+        sa.select(Delivery.id)
+        .where(Delivery.status == PENDING, Delivery.next_attempt_at <= now,
+               sa.or_(Delivery.lease_until.is_(None), Delivery.lease_until < now))
+        .order_by(Delivery.next_attempt_at).limit(limit)
+        .with_for_update(skip_locked=True)).all()
+    if ids:
+        session.execute(sa.update(Delivery).where(Delivery.id.in_(ids))
+                        .values(lease_until=now + timedelta(seconds=lease_seconds)))
+    return list(ids)

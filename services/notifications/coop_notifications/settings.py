@@ -1,0 +1,30 @@
+"""Settings of the notifications service (read at start, config first, then the environment)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from coop_notifications.domain.retries import DEFAULT_DELAYS_SECONDS
+from coop_notifications.domain.webhook_urls import ports_of_urls
+from coop_shared.settings import SERVICES, lookup
+
+# A delivery being sent is leased to one worker this long; a worker killed mid-send leaves it
+# to be picked up again after the lease (at-least-once for the few seconds of an SMTP dialogue).
+LEASE_SECONDS = 120
+
+
+@dataclass(frozen=True)
+class DeliverySettings:
+    retry_delays: tuple[float, ...]
+    poll_seconds: float
+    batch: int
+    forbidden_webhook_ports: frozenset[int]
+
+    @classmethod
+    def load(cls, config=None) -> "DeliverySettings":
+        delays = lookup(config, "COOP_DELIVERY_RETRY_DELAYS", ",".join(str(int(d)) for d in DEFAULT_DELAYS_SECONDS))
+        infrastructure = [lookup(config, "AMQP_URI")] + [lookup(config, f"{s.upper()}_DATABASE_URL") for s in SERVICES]
+        return cls(retry_delays=tuple(float(d) for d in str(delays).split(",") if d.strip()),
+                   poll_seconds=float(lookup(config, "COOP_DELIVERY_POLL_SECONDS", "5")),
+                   batch=int(lookup(config, "COOP_DELIVERY_BATCH", "50")),
+                   forbidden_webhook_ports=frozenset(ports_of_urls(infrastructure)))

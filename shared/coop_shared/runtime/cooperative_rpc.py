@@ -1,0 +1,73 @@
+"""RPC made by a service on behalf of one cooperative, outside any caller's request.
+
+An event handler or a timer has no caller credential to forward, yet notifications must read
+the member's address or the invoice's PDF at send time. It calls with the suite's service
+credential and names the cooperative (`coop_shared.credentials.service_context`): the callee
+resolves a read-only identity of that cooperative, so its tenancy rules still apply.
+
+nameko's proxies wait for a reply without limit; a service that is down would block the worker
+for ever, so each call here is bounded (`RPC_CALL_TIMEOUT_SECONDS`).
+"""
+
+from __future__ import annotations
+
+import copy
+
+import eventlet
+from nameko.extensions import DependencyProvider
+from nameko.rpc import ReplyListener, ServiceProxy
+
+from coop_shared.credentials import service_context
+from coop_shared.errors import Forbidden
+from coop_shared.settings import Settings
+
+RPC_CALL_TIMEOUT_SECONDS = 30
+
+
+class RpcTimeout(Exception):
+    """The called service did not answer in time."""
+
+
+class _BoundedProxy:
+    def __init__(self, proxy: ServiceProxy, timeout: float):
+        self._proxy, self._timeout = proxy, timeout
+
+    def __getattr__(self, method):
+        method_proxy = getattr(self._proxy, method)
+
+        def call(*args, **kwargs):
+            with eventlet.Timeout(self._timeout, RpcTimeout(f"{method} did not answer within {self._timeout}s")):
+                return method_proxy(*args, **kwargs)
+        return call
+
+
+class CooperativeServices:
+    """`services.members.get_member(id)` as the service credential acting for one cooperative."""
+
+    def __init__(self, provider: "CooperativeRpc", worker_ctx, cooperative_id: str, cooperative: str):
+        if not provider.service_key:
+            raise Forbidden("No service credential: set COOP_SERVICE_KEY or COOP_PLATFORM_KEY.")
+        self._ctx = copy.copy(worker_ctx)
+        self._ctx.data = service_context(provider.service_key, cooperative_id, cooperative)
+        self._provider = provider
+
+    def __getattr__(self, service_name):
+        proxy = ServiceProxy(self._ctx, service_name, self._provider.rpc_reply_listener)
+        return _BoundedProxy(proxy, self._provider.timeout)
+
+
+class CooperativeRpc(DependencyProvider):
+    """Injects `for_cooperative(cooperative_id, slug) -> CooperativeServices`."""
+
+    rpc_reply_listener = ReplyListener()
+
+    def __init__(self, timeout: float = RPC_CALL_TIMEOUT_SECONDS):
+        self.timeout = timeout
+
+    def setup(self):
+        self.service_key = Settings.load(self.container.service_name, self.container.config).service_key
+
+    def get_dependency(self, worker_ctx):
+        def for_cooperative(cooperative_id: str, cooperative: str) -> CooperativeServices:
+            return CooperativeServices(self, worker_ctx, cooperative_id, cooperative)
+        return for_cooperative
