@@ -11,6 +11,7 @@ import hmac
 import json
 import time
 from dataclasses import dataclass
+from datetime import date, timedelta
 from pathlib import Path
 
 import pypdfium2
@@ -19,9 +20,11 @@ from kombu import Connection, Queue
 from nameko.standalone.events import get_event_exchange
 
 from coop_shared.errors import Forbidden, NotFound, ValidationError
+from coop_shared.formatting import amount_text
 from tests import support
 from tests.fixtures_data import AMINA, BRUCOOP, DIES
 from tests.integration import billing_setup
+from tests.integration.payroll_setup import PERIOD, fund_activity, salaried
 
 HOOK_SECRET = "dies-webhook-secret-0123456789"
 
@@ -137,6 +140,63 @@ def test_a_dutch_invoice_is_mailed_once_with_its_pdf_and_one_signed_webhook_what
                                           f"http://127.0.0.1:{receivers.http_port}/coop/events"}
     assert [d["language"] for d in log if d["channel"] == "email"] == ["nl", "nl"]
     assert any(d["recipient"] == f"webhook:{hook['id']}" for d in log)
+
+
+def plain(mail) -> str:
+    return mail.get_body(preferencelist=("plain",)).get_content()
+
+
+def test_every_reaction_reaches_its_reader_in_their_language(start_services, rpc_client, receivers):
+    receivers.start_smtp()
+    start_services("members", "billing", "payroll", "notifications", settings=mail_settings(receivers))
+    world = billing_setup.build(rpc_client)
+    customer, member, office = "boekhouding@peeters.example", AMINA["email"], DIES["email"]
+
+    # Overdue: the Dutch-speaking customer is reminded of what is due and of the legal terms.
+    long_ago = (date.today() - timedelta(days=50)).isoformat()
+    late = world.dies.issue_invoice(world.dies.create_invoice(
+        billing_setup.two_line_invoice(world, issue_date=long_ago))["id"])
+    assert world.dies.run_overdue_check()["reminders"] == 2  # 1 and 15 days late
+    reminders = support.wait_for(lambda: len(found := receivers.mails(
+        to=customer, subject=f"Herinnering: factuur {late['number']}")) == 2 and found, message="two reminders")
+    assert "nog 1.180,01 € open" in plain(reminders[0])
+    assert "(6,79 € tot vandaag) en een vergoeding van 40,00 €" in plain(reminders[0])
+
+    # A payment: the member (French) is told what their activity was credited.
+    fund_activity(world, "4444.44")
+    [paid] = support.wait_for(lambda: receivers.mails(to=member, subject="Paiement reçu : DIES-2026-00002"),
+                              message="the payment note")
+    assert "Le client a payé 5\u202f377,77 € sur la facture DIES-2026-00002" in plain(paid)
+    assert "créditée de 4\u202f444,44 € (contribution 444,44 €)" in plain(paid)
+
+    # A payslip: the amounts are in the mail body.
+    salaried(world)
+    payroll = rpc_client(world.keys["dies"]).payroll
+    run = payroll.prepare_run({"period": PERIOD, "items": [{"member_id": world.member["id"],
+                                                             "activity_id": world.activity["id"],
+                                                             "mode": "budget", "amount": "4000.00"}]})
+    payroll.close_run(run["id"])
+    slip = run["payslips"][0]
+    [payslip] = support.wait_for(lambda: receivers.mails(to=member, subject=f"Votre fiche de paie {PERIOD}"),
+                                 message="the payslip note")
+    assert (f"brut 3\u202f200,00 €, net à payer {amount_text(slip['net_to_pay'], 'fr')}, coût total pour "
+            f"l'activité 4\u202f000,00 €") in plain(payslip)
+
+    # A work authorisation about to expire: the member and the cooperative's office are told.
+    world.dies_members.record_document({"member_id": world.member["id"], "kind": "work_authorisation",
+                                        "reference": "WA-20", "valid_until": (date.today() + timedelta(days=20)).isoformat()})
+    assert world.dies_members.run_document_check()["reminders"] == 1
+    [to_member] = support.wait_for(lambda: receivers.mails(to=member, subject="Document à renouveler : WA-20"),
+                                   message="the member's reminder")
+    [to_office] = support.wait_for(lambda: receivers.mails(to=office, subject="Document de Amina Diallo à renouveler"),
+                                   message="the office's reminder")
+    assert "(dans 20 jours)" in plain(to_member) and "Sans document valide" in plain(to_office)
+
+    log = deliveries_of(rpc_client(world.keys["dies"]).notifications, channel="email")
+    assert {d["status"] for d in log} == {"sent"}
+    assert sorted(d["template"] for d in log) == sorted(
+        ["member_registered"] + ["invoice_issued"] * 4 + ["invoice_overdue"] * 2 + ["payment_received",
+         "payslip_issued", "document_expiring", "document_expiring_staff"])
 
 
 def test_with_the_mail_server_down_mail_waits_is_retried_and_leaves_once_it_is_back(
