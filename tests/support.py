@@ -134,6 +134,17 @@ def stop_process(process, grace=20):
         process.wait(timeout=10)
 
 
+def admin_keys(rpc_client, *cooperatives: dict) -> dict[str, str]:
+    """Create each cooperative with the platform key; its first admin key's secret, by slug."""
+    platform = rpc_client(PLATFORM_KEY).members
+    keys = {}
+    for cooperative in cooperatives:
+        platform.create_cooperative(cooperative)
+        keys[cooperative["slug"]] = platform.issue_api_key(
+            {"cooperative": cooperative["slug"], "role": "admin", "label": "first admin"})["secret"]
+    return keys
+
+
 def free_port() -> int:
     import socket
 

@@ -26,12 +26,7 @@ class World:
 
 
 def build(rpc_client) -> World:
-    platform = rpc_client(support.PLATFORM_KEY).members
-    keys = {}
-    for cooperative in (DIES, BRUCOOP):
-        platform.create_cooperative(cooperative)
-        keys[cooperative["slug"]] = platform.issue_api_key(
-            {"cooperative": cooperative["slug"], "role": "admin", "label": "admin"})["secret"]
+    keys = support.admin_keys(rpc_client, DIES, BRUCOOP)
     members = rpc_client(keys["dies"]).members
     member = members.register_member(AMINA)
     activity = members.add_activity({"member_id": member["id"], "name": "Vélo-livraisons",

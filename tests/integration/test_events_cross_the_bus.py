@@ -11,10 +11,7 @@ from tests.fixtures_data import AMINA, DIES
 
 
 def dies_admin(rpc_client):
-    platform = rpc_client(support.PLATFORM_KEY).members
-    platform.create_cooperative(DIES)
-    key = platform.issue_api_key({"cooperative": "dies", "role": "admin", "label": "admin"})
-    return key["secret"]
+    return support.admin_keys(rpc_client, DIES)["dies"]
 
 
 def test_member_registered_is_recorded_once_even_when_delivered_three_times(

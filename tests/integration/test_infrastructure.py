@@ -46,9 +46,7 @@ def test_embedded_default_runs_on_sqlite_files(amqp_uri, tmp_path, rpc_client, s
     start_services("members", "notifications", settings=sqlite)
     assert sorted(p.name for p in tmp_path.glob("*.db")) == ["members.db", "notifications.db"]
     from tests.fixtures_data import AMINA, DIES
-    platform = rpc_client(support.PLATFORM_KEY).members
-    platform.create_cooperative(DIES)
-    secret = platform.issue_api_key({"cooperative": "dies", "role": "admin", "label": "a"})["secret"]
+    secret = support.admin_keys(rpc_client, DIES)["dies"]
     rpc_client(secret).members.register_member(AMINA)
     notifications = rpc_client(secret).notifications
     support.wait_for(lambda: notifications.list_received_events()["total"] == 1,

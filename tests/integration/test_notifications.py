@@ -203,9 +203,7 @@ def test_with_the_mail_server_down_mail_waits_is_retried_and_leaves_once_it_is_b
         start_services, rpc_client, receivers):
     start_services("members", "notifications",
                    settings=mail_settings(receivers, COOP_DELIVERY_RETRY_DELAYS=",".join(["0.5"] * 40)))
-    platform = rpc_client(support.PLATFORM_KEY).members
-    platform.create_cooperative(DIES)
-    key = platform.issue_api_key({"cooperative": "dies", "role": "admin", "label": "admin"})["secret"]
+    key = support.admin_keys(rpc_client, DIES)["dies"]
     member = rpc_client(key).members.register_member(AMINA)
     notifications = rpc_client(key).notifications
 
@@ -234,9 +232,7 @@ def test_after_the_last_retry_the_delivery_is_failed_and_delivery_failed_crosses
     with Connection(suite_settings["AMQP_URI"]) as connection:
         failures(connection.default_channel).declare()
     start_services("members", "notifications", settings=mail_settings(receivers, COOP_DELIVERY_RETRY_DELAYS="0.3,0.3"))
-    platform = rpc_client(support.PLATFORM_KEY).members
-    platform.create_cooperative(DIES)
-    key = platform.issue_api_key({"cooperative": "dies", "role": "admin", "label": "admin"})["secret"]
+    key = support.admin_keys(rpc_client, DIES)["dies"]
     member = rpc_client(key).members.register_member(AMINA)
     notifications = rpc_client(key).notifications
 
@@ -264,12 +260,7 @@ def test_brucoops_own_template_changes_brucoops_mail_only_and_each_sees_only_its
         start_services, rpc_client, receivers):
     receivers.start_smtp()
     start_services("members", "notifications", settings=mail_settings(receivers))
-    platform = rpc_client(support.PLATFORM_KEY).members
-    keys = {}
-    for cooperative in (DIES, BRUCOOP):
-        platform.create_cooperative(cooperative)
-        keys[cooperative["slug"]] = platform.issue_api_key(
-            {"cooperative": cooperative["slug"], "role": "admin", "label": "admin"})["secret"]
+    keys = support.admin_keys(rpc_client, DIES, BRUCOOP)
     brucoop = rpc_client(keys["brucoop"]).notifications
     dies = rpc_client(keys["dies"]).notifications
 
@@ -312,9 +303,7 @@ def test_brucoops_own_template_changes_brucoops_mail_only_and_each_sees_only_its
 
 def test_webhook_urls_and_roles_are_checked_at_registration(start_services, rpc_client, suite_settings):
     start_services("members", "notifications")
-    platform = rpc_client(support.PLATFORM_KEY).members
-    platform.create_cooperative(DIES)
-    admin = platform.issue_api_key({"cooperative": "dies", "role": "admin", "label": "admin"})["secret"]
+    admin = support.admin_keys(rpc_client, DIES)["dies"]
     staff = rpc_client(admin).members.issue_api_key({"cooperative": "dies", "role": "staff", "label": "desk"})
     notifications = rpc_client(admin).notifications
 

@@ -10,27 +10,17 @@ from sqlalchemy.orm import Session
 
 from coop_billing.orm import (Customer, Invoice, LedgerPosting, LedgerTransaction, NumberSeries,
                               Payment, PaymentAllocation)
-from coop_shared.errors import NotFound
 from coop_shared.money import Money
 from coop_shared.storage.paging import page
+from coop_shared.storage.scoped import one_of_cooperative
 
 
 def customer(session: Session, cooperative_id: str, customer_id) -> Customer:
-    found = session.scalars(sa.select(Customer).where(
-        Customer.id == str(customer_id), Customer.cooperative_id == cooperative_id)).first()
-    if found is None:
-        raise NotFound(f"No customer '{customer_id}'.")
-    return found
+    return one_of_cooperative(session, Customer, cooperative_id, customer_id, "customer")
 
 
 def invoice(session: Session, cooperative_id: str, invoice_id, for_update=False) -> Invoice:
-    query = sa.select(Invoice).where(Invoice.id == str(invoice_id), Invoice.cooperative_id == cooperative_id)
-    if for_update:
-        query = query.with_for_update().execution_options(populate_existing=True)
-    found = session.scalars(query).first()
-    if found is None:
-        raise NotFound(f"No invoice '{invoice_id}'.")
-    return found
+    return one_of_cooperative(session, Invoice, cooperative_id, invoice_id, "invoice", for_update)
 
 
 def invoice_by_idempotency_key(session: Session, cooperative_id: str, key: str):
@@ -85,13 +75,7 @@ def payment_by_reference(session: Session, cooperative_id: str, bank_reference: 
 
 
 def payment(session: Session, cooperative_id: str, payment_id, for_update=False) -> Payment:
-    query = sa.select(Payment).where(Payment.id == str(payment_id), Payment.cooperative_id == cooperative_id)
-    if for_update:
-        query = query.with_for_update().execution_options(populate_existing=True)
-    found = session.scalars(query).first()
-    if found is None:
-        raise NotFound(f"No payment '{payment_id}'.")
-    return found
+    return one_of_cooperative(session, Payment, cooperative_id, payment_id, "payment", for_update)
 
 
 def applied_of(session: Session, payment_id: str) -> Money:

@@ -6,6 +6,7 @@ from sqlalchemy.orm import Session
 from coop_members.orm import Activity, ApiKey, Cooperative, Member
 from coop_shared.errors import NotFound
 from coop_shared.storage.paging import page
+from coop_shared.storage.scoped import one_of_cooperative
 
 
 def cooperative_by_slug(session: Session, slug: str, for_update=False) -> Cooperative:
@@ -26,11 +27,7 @@ def cooperative_by_id(session: Session, cooperative_id: str, for_update=False) -
 
 
 def member(session: Session, cooperative_id: str, member_id: str) -> Member:
-    found = session.scalars(sa.select(Member).where(
-        Member.id == str(member_id), Member.cooperative_id == cooperative_id)).first()
-    if found is None:
-        raise NotFound(f"No member '{member_id}'.")
-    return found
+    return one_of_cooperative(session, Member, cooperative_id, member_id, "member")
 
 
 def members(session: Session, cooperative_id: str, lifecycle=None, q=None, limit=50, offset=0):
@@ -63,8 +60,4 @@ def api_key(session: Session, key_id: str) -> ApiKey:
 
 
 def activity(session: Session, cooperative_id: str, activity_id: str) -> Activity:
-    found = session.scalars(sa.select(Activity).where(
-        Activity.id == str(activity_id), Activity.cooperative_id == cooperative_id)).first()
-    if found is None:
-        raise NotFound(f"No activity '{activity_id}'.")
-    return found
+    return one_of_cooperative(session, Activity, cooperative_id, activity_id, "activity")

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from coop_notifications.orm import Delivery, Template, Webhook
-from coop_shared.errors import NotFound
+from coop_shared.storage.scoped import one_of_cooperative
 
 PENDING, SENT, FAILED = "pending", "sent", "failed"
 STATUSES = (PENDING, SENT, FAILED)
@@ -27,21 +27,11 @@ def subscribed_webhooks(session: Session, cooperative_id: str, event_type: str) 
 
 
 def webhook(session: Session, cooperative_id: str, webhook_id: str) -> Webhook:
-    found = session.scalars(sa.select(Webhook).where(
-        Webhook.id == str(webhook_id), Webhook.cooperative_id == cooperative_id)).first()
-    if found is None:
-        raise NotFound(f"No webhook '{webhook_id}'.")
-    return found
+    return one_of_cooperative(session, Webhook, cooperative_id, webhook_id, "webhook")
 
 
 def delivery(session: Session, cooperative_id: str, delivery_id: str, for_update=False) -> Delivery:
-    query = sa.select(Delivery).where(Delivery.id == str(delivery_id), Delivery.cooperative_id == cooperative_id)
-    if for_update:
-        query = query.with_for_update()
-    found = session.scalars(query).first()
-    if found is None:
-        raise NotFound(f"No delivery '{delivery_id}'.")
-    return found
+    return one_of_cooperative(session, Delivery, cooperative_id, delivery_id, "delivery", for_update)
 
 
 def lease_due(session: Session, now: datetime, lease_seconds: int, limit: int) -> list[str]:

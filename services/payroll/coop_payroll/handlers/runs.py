@@ -15,8 +15,9 @@ from coop_shared.credentials import MEMBER, OPERATORS, READERS, acting_cooperati
 from coop_shared.errors import BusinessRuleViolation, NotFound
 from coop_shared.money import Money
 from coop_shared.status_models import MemberFacts, PayRequest
-from coop_shared.storage.types import utcnow
 from coop_shared.storage.paging import page
+from coop_shared.storage.scoped import one_of_cooperative
+from coop_shared.storage.types import utcnow
 
 
 def period_days(period: str) -> tuple[date, date]:
@@ -119,14 +120,8 @@ def prepare_run(uow, identity, models, directory, data: dict) -> dict:
 
 
 def _run(uow, identity, run_id, for_update=False) -> PayrollRun:
-    query = sa.select(PayrollRun).where(PayrollRun.id == str(run_id),
-                                        PayrollRun.cooperative_id == acting_cooperative(identity))
-    if for_update:
-        query = query.with_for_update().execution_options(populate_existing=True)
-    run = uow.session.scalars(query).first()
-    if run is None:
-        raise NotFound(f"No payroll run '{run_id}'.")
-    return run
+    return one_of_cooperative(uow.session, PayrollRun, acting_cooperative(identity), run_id, "payroll run",
+                              for_update)
 
 
 def close_run(uow, identity, data: dict) -> dict:
@@ -160,9 +155,8 @@ def get_run(uow, identity, data: dict) -> dict:
 
 def get_payslip(uow, identity, data: dict) -> Payslip:
     require_role(identity, *READERS)
-    payslip = uow.session.scalars(sa.select(Payslip).where(
-        Payslip.id == str(data["id"]), Payslip.cooperative_id == acting_cooperative(identity))).first()
-    if payslip is None or not may_see_member(identity, payslip.member_id):
+    payslip = one_of_cooperative(uow.session, Payslip, acting_cooperative(identity), data["id"], "payslip")
+    if not may_see_member(identity, payslip.member_id):
         raise NotFound(f"No payslip '{data['id']}'.")
     return payslip
 
