@@ -184,3 +184,23 @@ class OverdueNotice(Base):
     level: Mapped[int] = mapped_column(sa.Integer, primary_key=True)
     noticed_on: Mapped[date] = mapped_column(sa.Date)
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+
+
+class BankStatement(Base):
+    """A bank statement file imported once; its movements became payments (bank references
+    unique per cooperative), so importing the same file again books nothing."""
+
+    __tablename__ = "bank_statements"
+    __table_args__ = (sa.UniqueConstraint("cooperative_id", "content_sha256"),)
+    id: Mapped[str] = mapped_column(IdColumn, primary_key=True, default=new_id)
+    cooperative_id: Mapped[str] = mapped_column(IdColumn, index=True)
+    format: Mapped[str] = mapped_column(sa.String(10))
+    content_sha256: Mapped[str] = mapped_column(sa.String(64))
+    account_iban: Mapped[str | None] = mapped_column(sa.String(34), index=True)
+    number: Mapped[str] = mapped_column(sa.String(40))
+    opening_balance: Mapped[Decimal] = mapped_column(MoneyColumn)
+    opening_date: Mapped[date | None] = mapped_column(sa.Date)
+    closing_balance: Mapped[Decimal] = mapped_column(MoneyColumn)
+    closing_date: Mapped[date | None] = mapped_column(sa.Date)
+    movements: Mapped[int] = mapped_column(sa.Integer)
+    imported_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)

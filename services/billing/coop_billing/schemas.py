@@ -1,5 +1,8 @@
 """marshmallow schemas for every billing payload, and the dicts the service returns."""
 
+import base64
+import binascii
+
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
 
 from coop_billing.domain.vat import REGIMES
@@ -119,6 +122,31 @@ class ActivityAccountSchema(Schema):
     activity_id = fields.UUID(required=True)
     from_ = fields.Date(data_key="from", load_default=None)
     to = fields.Date(load_default=None)
+
+
+class Base64Content(fields.Field):
+    """A file sent over RPC: base64 text, decoded to bytes, at most `MAX_STATEMENT_BYTES`."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, str):
+            raise ValidationError("Send the file as base64 text.")
+        try:
+            content = base64.b64decode(value, validate=True)
+        except (binascii.Error, ValueError):
+            raise ValidationError("Not valid base64.") from None
+        if not content:
+            raise ValidationError("The file is empty.")
+        if len(content) > MAX_STATEMENT_BYTES:
+            raise ValidationError(f"The file is larger than {MAX_STATEMENT_BYTES // 1_000_000} MB.")
+        return content
+
+
+MAX_STATEMENT_BYTES = 20_000_000
+
+
+class ImportBankStatementSchema(Schema):
+    format = fields.String(required=True, validate=validate.OneOf(("coda", "camt053")))
+    content = Base64Content(required=True)
 
 
 class RenderInvoiceSchema(Schema):

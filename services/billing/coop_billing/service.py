@@ -4,11 +4,12 @@ from nameko.rpc import RpcProxy
 from nameko.timer import timer
 
 from coop_billing.directory import MembersDirectory
-from coop_billing.handlers import customers, invoices, issuing, ledger, overdue, payments, rendering
+from coop_billing.handlers import (customers, invoices, issuing, ledger, overdue, payments, rendering,
+                                   statements)
 from coop_billing.orm import Base
 from coop_billing.schemas import (ActivityAccountSchema, CreateCreditNoteSchema, CreateCustomerSchema,
-                                  CreateInvoiceSchema, ListCustomersSchema, ListInvoicesSchema,
-                                  MatchPaymentSchema, OverdueCheckSchema, PayslipIssuedSchema,
+                                  CreateInvoiceSchema, ImportBankStatementSchema, ListCustomersSchema,
+                                  ListInvoicesSchema, MatchPaymentSchema, OverdueCheckSchema, PayslipIssuedSchema,
                                   RecordExpenseSchema, RecordPaymentSchema, RenderInvoiceSchema,
                                   UpdateInvoiceSchema)
 from coop_shared.dates import brussels_today
@@ -114,6 +115,11 @@ class BillingService(CommonRpc, CredentialRevocationListener):
         identity = self.caller.identity
         data = ActivityAccountSchema().load(ref_payload(payload, "activity_id"))
         return ledger.get_activity_account(self.uow, identity, self._directory(identity), data)
+
+    @rpc
+    def import_bank_statement(self, payload):
+        identity = self.caller.identity
+        return statements.import_bank_statement(self.uow, identity, ImportBankStatementSchema().load(payload))
 
     @rpc
     def render_invoice(self, payload):

@@ -1,0 +1,132 @@
+"""ISO 20022 camt.053 (001.02 and 001.08), the XML statement Belgian banks also deliver
+(Febelfin "XML message for statement", belgium-2026.md 5.5).
+
+Elements are read by local name, so one reader serves both versions (001.08 moved the
+party name under `Pty` and the status under `Cd`). The Belgian structured communication is
+`RmtInf/Strd/CdtrRefInf/Ref`; a reference that is not a valid OGM is kept as free text. The
+statement must balance: opening + credits − debits = closing, else nothing is booked.
+"""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from stdnum.be import ogm_vcs
+
+from coop_billing.domain.bank_statements import Movement, Statement, StatementError
+
+NAMESPACES = ("urn:iso:std:iso:20022:tech:xsd:camt.053.001.02", "urn:iso:std:iso:20022:tech:xsd:camt.053.001.08")
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def _find(element, path: str):
+    """The first element down `path` ('A/B/C'), matching local names only."""
+    current = [element]
+    for step in path.split("/"):
+        current = [child for parent in current for child in parent if _local(child.tag) == step]
+        if not current:
+            return None
+    return current[0]
+
+
+def _all(element, name: str) -> list:
+    return [child for child in element if _local(child.tag) == name]
+
+
+def _text(element, path: str) -> str | None:
+    found = _find(element, path)
+    return found.text.strip() if found is not None and found.text and found.text.strip() else None
+
+
+def _decimal(text: str | None, what: str) -> Decimal:
+    try:
+        return Decimal(text)
+    except (InvalidOperation, TypeError):
+        raise StatementError(f"{what} '{text}' is not an amount") from None
+
+
+def _date(element, path: str) -> date | None:
+    text = _text(element, f"{path}/Dt") or (_text(element, f"{path}/DtTm") or "")[:10] or None
+    return date.fromisoformat(text) if text else None
+
+
+def _signed(element, amount: Decimal) -> Decimal:
+    indicator = _text(element, "CdtDbtInd")
+    if indicator not in ("CRDT", "DBIT"):
+        raise StatementError(f"CdtDbtInd '{indicator}' is neither CRDT nor DBIT")
+    return amount if indicator == "CRDT" else -amount
+
+
+def _balance(statement, codes: tuple[str, ...]):
+    for balance in _all(statement, "Bal"):
+        if _text(balance, "Tp/CdOrPrtry/Cd") in codes:
+            return _signed(balance, _decimal(_text(balance, "Amt"), "balance")), _date(balance, "Dt")
+    raise StatementError(f"no balance of type {' or '.join(codes)}")
+
+
+def parse(content: bytes | str) -> Statement:
+    try:
+        root = ET.fromstring(content)
+    except ET.ParseError as exc:
+        raise StatementError(f"not well-formed XML: {exc}", exc.position[0]) from None
+    namespace = root.tag[1:].split("}")[0] if root.tag.startswith("{") else ""
+    if namespace not in NAMESPACES:
+        raise StatementError(f"not a camt.053.001.02 or .08 document (namespace '{namespace}')")
+    statement = _find(root, "BkToCstmrStmt/Stmt")
+    if statement is None:
+        raise StatementError("no BkToCstmrStmt/Stmt element")
+    opening, opening_date = _balance(statement, ("OPBD", "PRCD"))
+    closing, closing_date = _balance(statement, ("CLBD",))
+    movements = []
+    for entry in _all(statement, "Ntry"):
+        status = _text(entry, "Sts/Cd") or _text(entry, "Sts")
+        if status not in (None, "BOOK"):
+            continue  # pending or informational entries are not on the balance
+        movements.extend(_movements(entry))
+    total = sum((m.amount for m in movements), Decimal(0))
+    if opening + total != closing:
+        raise StatementError(f"opening balance {opening} + movements {total} is not the closing balance {closing}")
+    return Statement(format="camt053", account_iban=_text(statement, "Acct/Id/IBAN"),
+                     currency=_text(statement, "Acct/Ccy") or "EUR", number=_text(statement, "Id") or "",
+                     opening_balance=opening, opening_date=opening_date, closing_balance=closing,
+                     closing_date=closing_date, holder_name=_text(statement, "Acct/Ownr/Nm"), movements=movements)
+
+
+def _movements(entry) -> list[Movement]:
+    amount = _signed(entry, _decimal(_text(entry, "Amt"), "entry amount"))
+    reference = _text(entry, "AcctSvcrRef") or _text(entry, "NtryRef") or ""
+    details = [tx for block in _all(entry, "NtryDtls") for tx in _all(block, "TxDtls")]
+    if not details:
+        return [Movement(reference=reference, amount=amount, value_date=_date(entry, "ValDt"),
+                         entry_date=_date(entry, "BookgDt"))]
+    movements = []
+    for index, tx in enumerate(details):
+        own = _text(tx, "Amt") or _text(tx, "AmtDtls/TxAmt/Amt")
+        tx_amount = amount if len(details) == 1 or own is None else (
+            _decimal(own, "transaction amount") * (1 if amount > 0 else -1))
+        credit = amount > 0
+        party = "Dbtr" if credit else "Cdtr"
+        remittance = _find(tx, "RmtInf")
+        unstructured = _all(remittance, "Ustrd") if remittance is not None else []
+        structured, communication = None, " ".join(u.text.strip() for u in unstructured if u.text)
+        ref = _text(tx, "RmtInf/Strd/CdtrRefInf/Ref")
+        if ref:
+            digits = "".join(ch for ch in ref if ch.isdigit())
+            if len(digits) == 12 and ogm_vcs.is_valid(digits):
+                structured = digits
+            else:
+                communication = (communication + " " + ref).strip()
+        tx_reference = _text(tx, "Refs/AcctSvcrRef") or (f"{reference}/{index + 1}" if len(details) > 1 else reference)
+        movements.append(Movement(
+            reference=tx_reference, amount=tx_amount, value_date=_date(entry, "ValDt"),
+            entry_date=_date(entry, "BookgDt"), structured_communication=structured, communication=communication,
+            counterparty_name=_text(tx, f"RltdPties/{party}/Nm") or _text(tx, f"RltdPties/{party}/Pty/Nm"),
+            counterparty_iban=_text(tx, f"RltdPties/{party}Acct/Id/IBAN"),
+            counterparty_bic=_text(tx, f"RltdAgts/{party}Agt/FinInstnId/BIC")
+            or _text(tx, f"RltdAgts/{party}Agt/FinInstnId/BICFI")))
+    return movements

@@ -1,0 +1,193 @@
+"""CODA 2.x, the Febelfin "coded statement of account": 128-character records.
+
+Positions below are 1-based as in the Febelfin standard (belgium-2026.md 5.4); `_field(line,
+a, b)` reads positions a..b inclusive. Only records 0, 1, 2.1/2.2/2.3, 3.x, 4, 8 and 9 exist;
+any other, a line that is not 128 characters, or a trailer whose counts or totals disagree with
+the movements refuses the whole file with the line number: a statement is booked entirely or
+not at all.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date, datetime
+from decimal import Decimal
+
+from stdnum.be import ogm_vcs
+
+from coop_billing.domain.bank_statements import Movement, Statement, StatementError
+
+RECORD_LENGTH = 128
+STRUCTURED_OGM = ("101", "102")  # 101 structured communication, 102 reconstituted by the bank
+
+
+def _field(line: str, start: int, end: int) -> str:
+    return line[start - 1:end]
+
+
+def _amount(text: str, line_number: int) -> Decimal:
+    """15 digits, the last 3 decimals."""
+    if not text.isdigit():
+        raise StatementError(f"amount '{text}' is not 15 digits", line_number)
+    return Decimal(text) / 1000
+
+
+def _date(text: str, line_number: int) -> date | None:
+    if text in ("000000", "      "):
+        return None
+    try:
+        return datetime.strptime(text, "%d%m%y").date()
+    except ValueError:
+        raise StatementError(f"date '{text}' is not DDMMYY", line_number) from None
+
+
+def _signed(sign: str, amount: Decimal, line_number: int) -> Decimal:
+    if sign not in "01" or len(sign) != 1:
+        raise StatementError(f"sign '{sign}' is neither 0 (credit) nor 1 (debit)", line_number)
+    return amount if sign == "0" else -amount
+
+
+def _account(line: str, line_number: int) -> tuple[str | None, str]:
+    """Record 1/8 account (positions 6..42 for record 1): structure 2 = Belgian IBAN."""
+    structure = _field(line, 2, 2)
+    if structure == "2":
+        return _field(line, 6, 21).strip(), _field(line, 40, 42)
+    if structure == "3":
+        return _field(line, 6, 39).strip(), _field(line, 40, 42)
+    if structure == "0":
+        return None, _field(line, 19, 21)
+    if structure == "1":
+        return None, _field(line, 40, 42)
+    raise StatementError(f"account structure '{structure}' unknown", line_number)
+
+
+def parse(content: bytes | str) -> Statement:
+    """The statement of a CODA file, or StatementError naming the line."""
+    text = content.decode("latin-1") if isinstance(content, bytes) else content
+    lines = text.splitlines()
+    if not lines:
+        raise StatementError("the file is empty")
+    header = old = new = trailer = None
+    movements: list[dict] = []
+    counted = 0
+    debit_total = credit_total = Decimal(0)
+    for number, line in enumerate(lines, start=1):
+        if len(line) != RECORD_LENGTH:
+            raise StatementError(f"a CODA record has {RECORD_LENGTH} characters, this one {len(line)}", number)
+        kind = line[0]
+        if trailer is not None:
+            raise StatementError("a record after the trailer (record 9)", number)
+        if kind == "0":
+            if header is not None:
+                raise StatementError("a second header (record 0)", number)
+            if _field(line, 128, 128) != "2":
+                raise StatementError("only CODA version 2 is read (position 128 must be 2)", number)
+            header = {"created": _date(_field(line, 6, 11), number)}
+        elif header is None:
+            raise StatementError("the file does not start with a header (record 0)", number)
+        elif kind == "1":
+            counted += 1
+            iban, currency = _account(line, number)
+            old = {"iban": iban, "currency": currency, "number": _field(line, 3, 5),
+                   "balance": _signed(_field(line, 43, 43), _amount(_field(line, 44, 58), number), number),
+                   "date": _date(_field(line, 59, 64), number), "holder": _field(line, 65, 90).strip() or None}
+        elif kind == "2":
+            counted += 1
+            if old is None:
+                raise StatementError("a movement before the old balance (record 1)", number)
+            article = line[1]
+            if article == "1":
+                amount = _signed(_field(line, 32, 32), _amount(_field(line, 33, 47), number), number)
+                detail = _field(line, 7, 10)
+                if detail == "0000":
+                    if amount < 0:
+                        debit_total += -amount
+                    else:
+                        credit_total += amount
+                movements.append(_movement_21(line, number, amount))
+            elif article in "23":
+                if not movements or _field(line, 3, 10) != movements[-1]["key"]:
+                    raise StatementError(f"record 2.{article} does not continue the movement before it", number)
+                movements[-1].update(_continuation(line, article))
+            else:
+                raise StatementError(f"record 2.{article} does not exist", number)
+        elif kind == "3":
+            counted += 1
+            if line[1] not in "123":
+                raise StatementError(f"record 3.{line[1]} does not exist", number)
+        elif kind == "4":
+            pass  # free communication of the bank: not counted in the trailer
+        elif kind == "8":
+            counted += 1
+            new = {"balance": _signed(_field(line, 42, 42), _amount(_field(line, 43, 57), number), number),
+                   "date": _date(_field(line, 58, 63), number)}
+        elif kind == "9":
+            trailer = {"line": number, "count": _field(line, 17, 22), "debit": _field(line, 23, 37),
+                       "credit": _field(line, 38, 52)}
+        else:
+            raise StatementError(f"record type '{kind}' does not exist in CODA", number)
+    if trailer is None:
+        raise StatementError("the file has no trailer (record 9): it may be truncated", len(lines))
+    if old is None or new is None:
+        raise StatementError("the file has no old or no new balance (records 1 and 8)", trailer["line"])
+    _check_trailer(trailer, counted, debit_total, credit_total)
+    if old["balance"] + credit_total - debit_total != new["balance"]:
+        raise StatementError(f"old balance {old['balance']:.2f} + movements {credit_total - debit_total:.2f} is not "
+                             f"the new balance {new['balance']:.2f}", trailer["line"])
+    return Statement(format="coda", account_iban=old["iban"], currency=old["currency"], number=old["number"],
+                     opening_balance=old["balance"], opening_date=old["date"], closing_balance=new["balance"],
+                     closing_date=new["date"], holder_name=old["holder"],
+                     movements=_booked(movements))
+
+
+def _check_trailer(trailer: dict, counted: int, debit: Decimal, credit: Decimal) -> None:
+    line = trailer["line"]
+    if not trailer["count"].isdigit() or int(trailer["count"]) != counted:
+        raise StatementError(f"the trailer counts {trailer['count'].strip()} records, the file has {counted}", line)
+    for name, text, total in (("debit", trailer["debit"], debit), ("credit", trailer["credit"], credit)):
+        if _amount(text, line) != total:
+            raise StatementError(f"the trailer's {name} total {_amount(text, line):.2f} is not the sum of the "
+                                 f"movements {total:.2f}", line)
+
+
+def _movement_21(line: str, number: int, amount: Decimal) -> dict:
+    structured, communication = None, ""
+    if _field(line, 62, 62) == "1":
+        kind, digits = _field(line, 63, 65), _field(line, 66, 77)
+        if kind in STRUCTURED_OGM and digits.isdigit() and ogm_vcs.is_valid(digits):
+            structured = digits
+        else:
+            communication = _field(line, 63, 115).strip()
+    else:
+        communication = _field(line, 63, 115).rstrip()
+    return {"key": _field(line, 3, 10), "detail": _field(line, 7, 10), "line": number,
+            "globalised": _field(line, 125, 125) not in ("0", " "),
+            "reference": _field(line, 11, 31).strip(), "amount": amount,
+            "value_date": _date(_field(line, 48, 53), number), "entry_date": _date(_field(line, 116, 121), number),
+            "structured": structured, "communication": communication}
+
+
+def _continuation(line: str, article: str) -> dict:
+    if article == "2":
+        return {"communication_2": _field(line, 11, 63).rstrip(), "bic": _field(line, 99, 109).strip() or None}
+    return {"iban": _field(line, 11, 44).strip() or None, "name": _field(line, 48, 82).strip() or None,
+            "communication_3": _field(line, 83, 125).rstrip()}
+
+
+def _booked(raw: list[dict]) -> list[Movement]:
+    """One Movement per payment: a globalised movement is replaced by its details."""
+    by_sequence: dict[str, list[dict]] = {}
+    for item in raw:
+        by_sequence.setdefault(item["key"][:4], []).append(item)
+    movements = []
+    for items in by_sequence.values():
+        head, details = items[0], items[1:]
+        chosen = details if head["globalised"] and details else [head]
+        for item in chosen:
+            communication = "".join(item.get(k, "") for k in ("communication", "communication_2", "communication_3"))
+            movements.append(Movement(
+                reference=item["reference"], amount=item["amount"], value_date=item["value_date"],
+                entry_date=item["entry_date"], structured_communication=item["structured"],
+                communication=communication.strip(), counterparty_name=item.get("name"),
+                counterparty_iban=item.get("iban"), counterparty_bic=item.get("bic"), line=item["line"]))
+    return [replace(m, reference=m.reference or f"L{m.line}") for m in movements]
