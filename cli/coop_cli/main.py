@@ -1,4 +1,4 @@
-"""`coop run | migrate | topology | health`.
+"""`coop run | migrate | topology | health | billing …`.
 
 eventlet must patch the standard library before kombu or psycopg2 open a socket, hence the
 first lines of this module (nameko's own `nameko run` does the same).
@@ -19,12 +19,16 @@ import logging.config  # noqa: E402
 import click  # noqa: E402
 
 from coop_cli import suite  # noqa: E402
+from coop_cli.billing_commands import billing  # noqa: E402
 from coop_shared.settings import SERVICES  # noqa: E402
 
 
 @click.group()
 def main():
     """The shared back office of business-and-employment cooperatives."""
+
+
+main.add_command(billing)
 
 
 @main.command()

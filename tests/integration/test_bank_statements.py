@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import subprocess
 import time
 from datetime import date
 from decimal import Decimal
@@ -114,3 +115,23 @@ def test_a_known_payer_without_communication_is_matched_on_the_exact_amount_due_
         ("matched", second["id"]), ("unmatched", None)]
     assert result["warnings"] and "1121.00" in result["warnings"][0]
     assert world.dies.get_invoice(second["id"])["status"] == "paid"
+
+
+def test_staff_import_a_statement_from_the_command_line(world, suite_settings, tmp_path):
+    invoice = invoice_of(world, world.activity["id"])
+    path = tmp_path / "dies-2026-001.cod"
+    path.write_text(coda(DIES_IBAN, "DIES", 1, Decimal("0.00"), [
+        Line(Decimal("121.00"), ogm=digits(invoice), name="Bakkerij Peeters BV", iban=PEETERS_IBAN),
+        Line(Decimal("33.00"), text="don", name="Claire Dubois", iban="BE46735123456736")], date.today()),
+        encoding="latin-1")
+    settings = {"AMQP_URI": suite_settings["AMQP_URI"], "COOP_API_KEY": world.keys["dies"]}
+    command = support.coop_command() + ["billing", "import-statement", str(path), "--cooperative", "dies"]
+    done = subprocess.run(command, env=support.suite_env(settings), capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "matched           1" in done.stdout and "unmatched         1" in done.stdout
+    assert "33.00  Claire Dubois" in done.stdout and world.dies.get_invoice(invoice["id"])["status"] == "paid"
+
+    wrong = subprocess.run(support.coop_command() + ["billing", "import-statement", str(path), "--cooperative",
+                                                     "brucoop"], env=support.suite_env(settings),
+                           capture_output=True, text=True, timeout=120)
+    assert wrong.returncode == 1 and "does not belong to 'brucoop'" in wrong.stderr
