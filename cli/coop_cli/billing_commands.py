@@ -66,3 +66,25 @@ def summary(name: str, result: dict) -> str:
         lines += [f"    {line['line'] or '':>6}  {line['amount']:>12}  {(line['counterparty_name'] or '-')[:30]:<30}  "
                   f"{(line['communication'] or '')[:40]}" for line in unmatched]
     return "\n".join(lines)
+
+
+@billing.command("validate-ubl")
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--warnings/--no-warnings", default=True, show_default=True, help="List warnings too.")
+def validate_ubl(files, warnings):
+    """Check UBL invoices or credit notes (Peppol BIS 3.0) offline: UBL 2.1 XSD, CEN EN 16931 and
+    Peppol rules. Exits 1 when a file has a fatal finding."""
+    from coop_billing.einvoicing.validator import validator
+
+    refused = 0
+    for path in files:
+        report = validator().validate(path.read_bytes())
+        shown = report.findings if warnings else report.fatal
+        verdict = "acceptable" if report.acceptable else "REFUSED"
+        click.echo(f"{path.name}: {report.document}, {verdict} ({len(report.fatal)} fatal, "
+                   f"{len(report.findings) - len(report.fatal)} warnings)")
+        for finding in shown:
+            click.echo(f"  {finding.flag:<7} {finding.rule_set:<6} {finding.rule}: {finding.text} [{finding.location}]")
+        refused += not report.acceptable
+    if refused:
+        raise SystemExit(1)

@@ -151,7 +151,7 @@ class ImportBankStatementSchema(Schema):
 
 class RenderInvoiceSchema(Schema):
     invoice_id = fields.UUID(required=True)
-    format = fields.String(required=True, validate=validate.OneOf(("pdf",)))
+    format = fields.String(required=True, validate=validate.OneOf(("pdf", "ubl")))
 
 
 class OverdueCheckSchema(Schema):
