@@ -1,4 +1,4 @@
-"""`coop run | migrate | topology | health | billing …`.
+"""`coop run | serve | migrate | topology | health | status | billing …`.
 
 eventlet must patch the standard library before kombu or psycopg2 open a socket, hence the
 first lines of this module (nameko's own `nameko run` does the same).
@@ -18,7 +18,7 @@ import logging.config  # noqa: E402
 
 import click  # noqa: E402
 
-from coop_cli import suite  # noqa: E402
+from coop_cli import status_report, suite  # noqa: E402
 from coop_cli.billing_commands import billing  # noqa: E402
 from coop_shared.settings import SERVICES  # noqa: E402
 
@@ -65,19 +65,39 @@ def run(services):
 
 
 @main.command()
-@click.option("--timeout", default=5.0, show_default=True)
-def health(timeout):
-    """Ask each service's `health` RPC and print the answers as JSON."""
-    from nameko.standalone.rpc import ClusterRpcProxy
+@click.argument("service", type=click.Choice(SERVICES))
+def serve(service):
+    """Run one service in this process, as a container does (migrations are a separate step:
+    `coop migrate SERVICE`, then `coop topology`)."""
+    from nameko.cli.run import run as nameko_run
 
     config = suite.nameko_config()
-    answers = {}
-    with ClusterRpcProxy({"AMQP_URI": config["AMQP_URI"]}, timeout=timeout) as rpc:
-        for name in SERVICES:
-            try:
-                answers[name] = getattr(rpc, name).health()
-            except Exception as exc:  # report every service, even when one is down
-                answers[name] = {"status": "unreachable", "error": type(exc).__name__}
+    logging.config.dictConfig(config["LOGGING"])
+    logging.getLogger("coop").info("serving %s on %s", service, config["AMQP_URI"].split("@")[-1])
+    nameko_run([suite.service_class(service)], config)
+
+
+@main.command()
+@click.argument("services", nargs=-1, type=click.Choice(SERVICES))
+@click.option("--timeout", default=5.0, show_default=True)
+def health(services, timeout):
+    """Ask SERVICES (all by default) for their `health` and print the answers as JSON; exit 1
+    unless every one is ok (a container health check: `coop health billing`)."""
+    answers = status_report.healths(suite.nameko_config()["AMQP_URI"], services or SERVICES, timeout)
     click.echo(json.dumps(answers, indent=2))
     if any(a.get("status") != "ok" for a in answers.values()):
+        raise SystemExit(1)
+
+
+@main.command()
+@click.option("--timeout", default=5.0, show_default=True)
+@click.option("--management", envvar="COOP_RABBIT_MANAGEMENT", default=None,
+              help="RabbitMQ management API, e.g. http://guest:guest@localhost:15672 (default: the broker's host).")
+def status(timeout, management):
+    """Each service's health, version, outbox backlog, and its queues' depths on the broker."""
+    amqp_uri = suite.nameko_config()["AMQP_URI"]
+    healths = status_report.healths(amqp_uri, SERVICES, timeout)
+    queues = status_report.queue_depths(amqp_uri, management)
+    click.echo(status_report.table(healths, queues))
+    if any(a.get("status") != "ok" for a in healths.values()):
         raise SystemExit(1)

@@ -5,8 +5,9 @@ from __future__ import annotations
 import importlib
 import logging
 
+from coop_shared.runtime.observability import logging_config
 from coop_shared.runtime.topology import declare_event_queues, set_rpc_ttl_policy
-from coop_shared.settings import SERVICES, Settings
+from coop_shared.settings import SERVICES, Settings, lookup
 from coop_shared.storage.migrations import upgrade
 
 log = logging.getLogger("coop")
@@ -43,12 +44,9 @@ def declare_topology(config=None, names=SERVICES) -> dict:
 
 
 def nameko_config(config=None) -> dict:
-    """The nameko config of `coop run`: broker, workers, logging that keeps worker errors."""
+    """The nameko config of `coop run` and `coop serve`: broker, workers, logging with the call
+    id, cooperative and service on every line (JSON unless COOP_LOG_FORMAT=plain)."""
     amqp_uri = Settings.load("members", config).amqp_uri
-    return dict(config or {}, AMQP_URI=amqp_uri, max_workers=10, HEARTBEAT=60,
-                LOGGING={"version": 1, "disable_existing_loggers": False,
-                         "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-                         "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-                         "root": {"level": "INFO", "handlers": ["console"]},
-                         "loggers": {"nameko": {"level": "WARNING"}, "kombu": {"level": "WARNING"},
-                                     "alembic": {"level": "WARNING"}}})
+    plain = lookup(config, "COOP_LOG_FORMAT", "json") == "plain"
+    return dict(config or {}, AMQP_URI=amqp_uri, max_workers=int(lookup(config, "COOP_MAX_WORKERS", "10")),
+                HEARTBEAT=60, LOGGING=logging_config(json_lines=not plain))

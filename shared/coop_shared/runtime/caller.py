@@ -18,6 +18,7 @@ from nameko.rpc import ReplyListener, ServiceProxy
 from coop_shared.credentials import (PLATFORM, Identity, bearer_secret, hash_secret,
                                      matches_key, require_role, service_identity)
 from coop_shared.errors import Forbidden
+from coop_shared.runtime.observability import set_cooperative
 from coop_shared.settings import Settings
 
 
@@ -33,6 +34,7 @@ class CallerContext:
     def identity(self) -> Identity:
         if self._identity is None:
             self._identity = self._provider.resolve(self._worker_ctx)
+            set_cooperative(self._identity.cooperative)
         return self._identity
 
     def require(self, *roles: str) -> Identity:

@@ -6,10 +6,12 @@ from nameko.rpc import rpc as nameko_rpc
 
 from coop_shared import __version__
 from coop_shared.errors import CoopError
+from coop_shared.runtime.observability import Observer
 
 
 class CommonRpc:
     version = __version__
+    observer = Observer()  # log context and metrics of every worker (observability.py)
 
     @nameko_rpc
     def health(self):

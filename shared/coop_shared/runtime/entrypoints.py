@@ -20,6 +20,7 @@ from nameko.rpc import rpc as nameko_rpc
 
 from coop_shared.errors import Conflict, CoopError, ValidationError
 from coop_shared.runtime import errors as _register_errors  # noqa: F401  (registers types)
+from coop_shared.runtime.observability import set_cooperative
 from coop_shared.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -102,6 +103,7 @@ def event_handler(source_service: str, event_type: str, **options):
         def wrapper(self, event):
             if not isinstance(event, dict) or not event.get("event_id"):
                 raise ValidationError("An event needs an event_id.", {"event_id": ["Missing."]})
+            set_cooperative(event.get("cooperative"))
             consumer = f"{self.name}.{fn.__name__}"
             if not self.uow.claim(consumer, event["event_id"]):
                 log.info("event %s already handled by %s: acknowledged, no effect", event["event_id"], consumer)
