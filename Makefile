@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PACKAGES := -e shared -e services/members -e services/billing -e services/payroll -e services/notifications -e cli
 MANIFESTS := requirements/constraints.txt requirements/test.txt shared/pyproject.toml cli/pyproject.toml $(wildcard services/*/pyproject.toml)
 
-.PHONY: setup run test migrate clean
+.PHONY: setup demo run test migrate clean
 
 setup: $(VENV)/.installed
 
@@ -15,6 +15,9 @@ $(VENV)/.installed: $(MANIFESTS)
 	$(PY) -m pip install --quiet --disable-pip-version-check -c requirements/constraints.txt setuptools
 	$(PY) -m pip install --quiet --disable-pip-version-check -c requirements/constraints.txt $(PACKAGES) -r requirements/test.txt
 	touch $@
+
+demo: setup         ## Dies and BRUCOOP at work in under a minute (starts the suite if none runs)
+	$(VENV)/bin/coop demo
 
 run: setup          ## migrate, declare the bus and run the four services (SQLite in ./var by default)
 	$(VENV)/bin/coop run

@@ -1,4 +1,4 @@
-"""`coop run | serve | migrate | topology | health | status | billing …`.
+"""`coop demo | run | serve | migrate | topology | health | status | billing …`.
 
 eventlet must patch the standard library before kombu or psycopg2 open a socket, hence the
 first lines of this module (nameko's own `nameko run` does the same).
@@ -62,6 +62,16 @@ def run(services):
     click.echo(f"bus ready: {len(result['queues'])} event queues, RPC TTL policy {result['rpc_ttl_policy']}")
     click.echo(f"running {', '.join(names)} on {config['AMQP_URI'].split('@')[-1]} (Ctrl-C to stop)")
     nameko_run([suite.service_class(n) for n in names], config)
+
+
+@main.command()
+@click.option("--keep-running", is_flag=True, help="Leave the suite the demo started running afterwards.")
+def demo(keep_running):
+    """Dies and BRUCOOP at work: invoices, a bank statement, this month's payroll, then the
+    figures their staff would read. Starts the suite when none is running; safe to run twice."""
+    from coop_cli.demo import run_demo
+
+    run_demo(keep_running)
 
 
 @main.command()

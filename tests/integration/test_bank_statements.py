@@ -13,7 +13,7 @@ import pytest
 from coop_billing.domain.structured_communication import for_invoice
 from coop_shared.errors import ValidationError
 from tests import support
-from tests.bank_files import Line, camt053, coda
+from coop_cli.statement_files import Line, camt053, coda
 from tests.integration import billing_setup
 
 DIES_IBAN = "BE05068123456775"

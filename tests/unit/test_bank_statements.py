@@ -7,7 +7,7 @@ import pytest
 
 from coop_billing.domain import camt053, coda
 from coop_billing.domain.bank_statements import StatementError
-from tests.bank_files import Line, camt053 as camt053_file, coda as coda_file
+from coop_cli.statement_files import Line, camt053 as camt053_file, coda as coda_file
 
 DIES_IBAN = "BE05068123456775"
 ON = date(2026, 11, 20)

@@ -1,6 +1,7 @@
-"""Bank statement files as banks write them, for the import tests: CODA 2 with the Febelfin
-record layout (128 characters, positions as in belgium-2026.md 5.4) and camt.053.001.02/.08.
-A writer independent of the parser: it builds each record field by field and checks its length."""
+"""Bank statement files as banks write them, for the demo and the import tests: CODA 2 with
+the Febelfin record layout (128 characters, positions as in belgium-2026.md 5.4) and
+camt.053.001.02/.08. Written independently of billing's parsers: each record is built field
+by field and its length checked."""
 
 from __future__ import annotations
 
@@ -23,7 +24,8 @@ class Line:
 def _record(*fields: tuple[str, int]) -> str:
     """Fields (text, width) left-justified and cut to width; the record must be 128 characters."""
     record = "".join(str(text)[:width].ljust(width) for text, width in fields)
-    assert len(record) == 128, (len(record), record)
+    if len(record) != 128:
+        raise ValueError(f"a CODA record has 128 characters, not {len(record)}: {record!r}")
     return record
 
 
