@@ -40,8 +40,10 @@ class ListPayslipsSchema(PageSchema):
 
 
 class SettingsSchema(Schema):
-    social_fund_name = fields.String(load_default=None, validate=validate.Length(1, 140))
-    social_fund_iban = Iban(load_default=None)
+    """The directors' social insurance fund: named with its account, or refused (an empty payload
+    must not erase the fund the SEPA files pay)."""
+    social_fund_name = fields.String(required=True, validate=validate.Length(1, 140))
+    social_fund_iban = Iban(required=True)
     social_fund_bic = Bic(load_default=None)
     social_fund_fee_rate = Rate(load_default=Decimal("0.0305"))
 

@@ -47,12 +47,11 @@ class _Problem(Exception):
 def _payslip(models, directory, settings, period, item, available: dict, paid_before: set) -> Payslip:
     first, last = period_days(period)
     member_id, activity_id = str(item["member_id"]), str(item["activity_id"])
-    try:
-        member = directory.member(member_id)
-    except NotFound:
-        raise _Problem("unknown_member", "No such member in this cooperative.") from None
+    # An id the cooperative does not have is bad input, not a payroll problem: the whole call is
+    # refused with NotFound and nothing is created, whoever owns the id (rpc-contract.md).
+    member = directory.member(member_id)
     if activity_id not in {a["id"] for a in member["activities"]}:
-        raise _Problem("unknown_activity", "This activity is not the member's.")
+        raise NotFound(f"No activity '{activity_id}' for member '{member_id}'.")
     if (member_id, period) in paid_before:
         raise _Problem("already_paid", f"The member already has a closed payslip for {period}.")
     status = status_in(member, first)
