@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PACKAGES := -e shared -e services/members -e services/billing -e services/payroll -e services/notifications -e cli
 MANIFESTS := requirements/constraints.txt requirements/test.txt shared/pyproject.toml cli/pyproject.toml $(wildcard services/*/pyproject.toml)
 
-.PHONY: setup demo run test migrate clean
+.PHONY: setup demo run test chaos bench migrate clean
 
 setup: $(VENV)/.installed
 
@@ -24,6 +24,12 @@ run: setup          ## migrate, declare the bus and run the four services (SQLit
 
 test: setup         ## unit, integration and end-to-end tests against the real RabbitMQ and PostgreSQL
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+chaos: setup        ## fault injection: kill -9, a broker restart, dropped database connections (about 3 min)
+	$(PY) -m pytest -m chaos tests/chaos -s $(PYTEST_ARGS)
+
+bench: setup        ## benchmarks against the bus's own limit; results in bench/results/
+	$(PY) -m pytest -m bench bench -s $(PYTEST_ARGS)
 
 migrate: setup
 	$(VENV)/bin/coop migrate

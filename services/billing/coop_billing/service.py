@@ -1,6 +1,5 @@
 """billing: nameko entrypoints only. Resolve the caller, validate, call one handler, return."""
 
-from nameko.rpc import RpcProxy
 from nameko.timer import timer
 
 from coop_billing.directory import MembersDirectory
@@ -18,6 +17,7 @@ from coop_shared.runtime.caller import Caller
 from coop_shared.runtime.common_rpc import CommonRpc
 from coop_shared.runtime.database import Database
 from coop_shared.runtime.entrypoints import CredentialRevocationListener, event_handler, rpc
+from coop_shared.runtime.resilient_rpc import ServiceRpc
 from coop_shared.wire_schemas import PageSchema, RefSchema, ref_payload
 
 OVERDUE_CHECK_SECONDS = 3600  # hourly; each invoice and level is reminded once (overdue_notices)
@@ -30,7 +30,7 @@ class BillingService(CommonRpc, CredentialRevocationListener):
 
     uow = Database(Base.metadata)
     caller = Caller()
-    members = RpcProxy("members")
+    members = ServiceRpc("members")
 
     def _directory(self, identity):
         return MembersDirectory(self.members, identity.cooperative)

@@ -1,6 +1,5 @@
 """members: nameko entrypoints only. Validate, call one handler, return."""
 
-from nameko.rpc import RpcProxy
 from nameko.timer import timer
 
 from coop_members import handlers, status
@@ -15,6 +14,7 @@ from coop_shared.runtime.caller import Caller
 from coop_shared.runtime.database import Database
 from coop_shared.runtime.common_rpc import CommonRpc
 from coop_shared.runtime.entrypoints import rpc
+from coop_shared.runtime.resilient_rpc import ServiceRpc
 from coop_shared.wire_schemas import RefSchema, ref_payload
 
 
@@ -54,7 +54,7 @@ class MembersService(CommonRpc):
 
     uow = Database(Base.metadata)
     caller = MembersCaller()
-    payroll = RpcProxy("payroll")
+    payroll = ServiceRpc("payroll")
 
     @rpc
     def create_cooperative(self, payload):

@@ -34,15 +34,17 @@ def delivery(session: Session, cooperative_id: str, delivery_id: str, for_update
     return one_of_cooperative(session, Delivery, cooperative_id, delivery_id, "delivery", for_update)
 
 
-def lease_due(session: Session, now: datetime, lease_seconds: int, limit: int) -> list[str]:
-    """Take up to `limit` due deliveries for this worker: rows another worker holds (row lock
-    or unexpired lease) are skipped, so replicas never send the same delivery together."""
-    ids = session.scalars(
-        sa.select(Delivery.id)
-        .where(Delivery.status == PENDING, Delivery.next_attempt_at <= now,
-               sa.or_(Delivery.lease_until.is_(None), Delivery.lease_until < now))
-        .order_by(Delivery.next_attempt_at).limit(limit)
-        .with_for_update(skip_locked=True)).all()
+def lease_due(session: Session, now: datetime, lease_seconds: int, limit: int, only=None) -> list[str]:
+    """Take up to `limit` due deliveries (or just those of `only`) for this worker: rows another
+    worker holds (row lock or unexpired lease) are skipped, so replicas never send the same
+    delivery together."""
+    query = (sa.select(Delivery.id)
+             .where(Delivery.status == PENDING, Delivery.next_attempt_at <= now,
+                    sa.or_(Delivery.lease_until.is_(None), Delivery.lease_until < now))
+             .order_by(Delivery.next_attempt_at).limit(limit))
+    if only is not None:
+        query = query.where(Delivery.id.in_(list(only)))
+    ids = session.scalars(query.with_for_update(skip_locked=True)).all()
     if ids:
         session.execute(sa.update(Delivery).where(Delivery.id.in_(ids))
                         .values(lease_until=now + timedelta(seconds=lease_seconds)))

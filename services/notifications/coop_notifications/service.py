@@ -15,9 +15,14 @@ from coop_shared.wire_schemas import PageSchema, RefSchema, ref_payload
 
 
 def _reaction(source: str, event_type: str):
-    """The handler of one event type: plan its e-mails and webhook calls (handlers/reactions)."""
+    """The handler of one event type: plan its e-mails and webhook calls (handlers/reactions),
+    commit the plan with the inbox claim, then send them now rather than at the next timer tick."""
     def handle(self, event):
-        return reactions.react(self.uow, event)
+        planned = reactions.react(self.uow, event)
+        if planned:
+            self.uow.after_commit(lambda: dispatch.deliver_due(
+                self.uow, self.channels, self.cooperative_rpc, self.delivery_settings, only=planned))
+        return len(planned)
     handle.__name__ = handle.__qualname__ = f"on_{event_type}"
     return event_handler(source, event_type)(handle)
 

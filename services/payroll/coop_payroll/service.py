@@ -3,8 +3,6 @@
 import base64
 
 from nameko.extensions import DependencyProvider
-from nameko.rpc import RpcProxy
-from nameko.rpc import rpc as nameko_rpc
 
 from coop_payroll.directory import Directory
 from coop_payroll.handlers import models as model_handlers
@@ -19,6 +17,7 @@ from coop_shared.runtime.caller import Caller
 from coop_shared.runtime.common_rpc import CommonRpc
 from coop_shared.runtime.database import Database
 from coop_shared.runtime.entrypoints import CredentialRevocationListener, rpc
+from coop_shared.runtime.resilient_rpc import ServiceRpc, patient_rpc
 from coop_shared.status_models import load_status_models
 from coop_shared.wire_schemas import RefSchema, ref_payload
 
@@ -41,14 +40,14 @@ class PayrollService(CommonRpc, CredentialRevocationListener):
 
     uow = Database(Base.metadata)
     caller = Caller()
-    members = RpcProxy("members")
-    billing = RpcProxy("billing")
+    members = ServiceRpc("members")
+    billing = ServiceRpc("billing")
     models = StatusModels()
 
     def _directory(self, identity):
         return Directory(self.members, self.billing, identity.cooperative)
 
-    @nameko_rpc(expected_exceptions=CoopError)
+    @patient_rpc(expected_exceptions=CoopError)
     def list_status_models(self, payload=None):
         """Public: which status models this installation runs, with their parameters schema."""
         return model_handlers.list_status_models(self.models)

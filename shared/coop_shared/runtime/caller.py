@@ -19,6 +19,7 @@ from coop_shared.credentials import (PLATFORM, Identity, bearer_secret, hash_sec
                                      matches_key, require_role, service_identity)
 from coop_shared.errors import Forbidden
 from coop_shared.runtime.observability import set_cooperative
+from coop_shared.runtime.resilient_rpc import bounded
 from coop_shared.settings import Settings
 
 
@@ -77,7 +78,7 @@ class Caller(DependencyProvider):
 
     def fetch_identity(self, worker_ctx, secret: str) -> Identity:
         """Ask members; the credential travels in the forwarded context data."""
-        answer = ServiceProxy(worker_ctx, "members", self.rpc_reply_listener).whoami()
+        answer = bounded(ServiceProxy(worker_ctx, "members", self.rpc_reply_listener), 30).whoami()
         if not answer or answer.get("role") in (None, PLATFORM):
             raise Forbidden("Unknown credential.")
         return Identity.from_dict(answer)

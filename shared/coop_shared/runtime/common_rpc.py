@@ -2,18 +2,18 @@
 and `whoami` (the identity this service sees behind the caller's credential)."""
 
 import sqlalchemy as sa
-from nameko.rpc import rpc as nameko_rpc
 
 from coop_shared import __version__
 from coop_shared.errors import CoopError
 from coop_shared.runtime.observability import Observer
+from coop_shared.runtime.resilient_rpc import patient_rpc
 
 
 class CommonRpc:
     version = __version__
     observer = Observer()  # log context and metrics of every worker (observability.py)
 
-    @nameko_rpc
+    @patient_rpc
     def health(self):
         """{"service", "version", "status", "database", "outbox_backlog"}; status 'ok' or 'degraded'."""
         try:
@@ -26,7 +26,7 @@ class CommonRpc:
                 "status": "ok" if database == "ok" else "degraded",
                 "database": database, "outbox_backlog": backlog}
 
-    @nameko_rpc(expected_exceptions=CoopError)
+    @patient_rpc(expected_exceptions=CoopError)
     def whoami(self):
         """{"role", "cooperative_id", "cooperative", "member_id", "key_id"} of the caller."""
         return self.caller.identity.as_dict()

@@ -13,32 +13,15 @@ from __future__ import annotations
 
 import copy
 
-import eventlet
 from nameko.extensions import DependencyProvider
 from nameko.rpc import ReplyListener, ServiceProxy
 
 from coop_shared.credentials import service_context
 from coop_shared.errors import Forbidden
+from coop_shared.runtime.resilient_rpc import bounded
 from coop_shared.settings import Settings
 
 RPC_CALL_TIMEOUT_SECONDS = 30
-
-
-class RpcTimeout(Exception):
-    """The called service did not answer in time."""
-
-
-class _BoundedProxy:
-    def __init__(self, proxy: ServiceProxy, timeout: float):
-        self._proxy, self._timeout = proxy, timeout
-
-    def __getattr__(self, method):
-        method_proxy = getattr(self._proxy, method)
-
-        def call(*args, **kwargs):
-            with eventlet.Timeout(self._timeout, RpcTimeout(f"{method} did not answer within {self._timeout}s")):
-                return method_proxy(*args, **kwargs)
-        return call
 
 
 class CooperativeServices:
@@ -53,7 +36,7 @@ class CooperativeServices:
 
     def __getattr__(self, service_name):
         proxy = ServiceProxy(self._ctx, service_name, self._provider.rpc_reply_listener)
-        return _BoundedProxy(proxy, self._provider.timeout)
+        return bounded(proxy, self._provider.timeout)
 
 
 class CooperativeRpc(DependencyProvider):

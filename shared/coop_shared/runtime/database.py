@@ -29,6 +29,7 @@ class UnitOfWork:
         self._provider = provider
         self._session: Session | None = None
         self._emitted = False
+        self._after_commit: list = []
 
     @property
     def session(self) -> Session:
@@ -72,6 +73,10 @@ class UnitOfWork:
         from coop_shared.runtime.outbox_relay import backlog
         return backlog(self._provider.engine, self._provider.outbox)
 
+    def after_commit(self, callback) -> None:
+        """Run `callback()` once this unit of work has committed (never if it rolls back)."""
+        self._after_commit.append(callback)
+
     def commit(self) -> None:
         if self._session is None:
             return
@@ -79,9 +84,13 @@ class UnitOfWork:
         if self._emitted:
             self._emitted = False
             self._provider.relay.wake()
+        callbacks, self._after_commit = self._after_commit, []
+        for callback in callbacks:
+            callback()
 
     def rollback(self) -> None:
         self._emitted = False
+        self._after_commit = []
         if self._session is not None:
             self._session.rollback()
 

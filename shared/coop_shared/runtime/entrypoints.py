@@ -16,11 +16,11 @@ import marshmallow
 import sqlalchemy.exc
 from kombu import Connection, Exchange, Producer, Queue
 from nameko.events import BROADCAST, EventHandler
-from nameko.rpc import rpc as nameko_rpc
 
 from coop_shared.errors import Conflict, CoopError, ValidationError
 from coop_shared.runtime import errors as _register_errors  # noqa: F401  (registers types)
 from coop_shared.runtime.observability import set_cooperative
+from coop_shared.runtime.resilient_rpc import patient_rpc
 from coop_shared.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -50,7 +50,7 @@ def rpc(fn):
         result = fn(self, *args, **kwargs)
         self.uow.commit()
         return result
-    return nameko_rpc(expected_exceptions=CoopError)(wrapper)
+    return patient_rpc(expected_exceptions=CoopError)(wrapper)
 
 
 class ReliableEventHandler(EventHandler):

@@ -6,7 +6,7 @@ from __future__ import annotations
 import smtplib
 import ssl
 from email.message import EmailMessage
-from email.utils import formataddr, make_msgid
+from email.utils import formataddr
 
 from coop_notifications.channels import DeliveryError, Message
 from coop_shared.settings import lookup
@@ -26,8 +26,9 @@ def build(message: Message, sender: str) -> EmailMessage:
     if message.reply_to:
         mail["Reply-To"] = message.reply_to
     mail["Subject"] = message.subject
-    # Stable across retries: a receiving server or client can drop a second copy.
-    mail["Message-ID"] = make_msgid(idstring=message.reference, domain=sender.rpartition("@")[2] or "localhost")
+    # The delivery id, the same on every attempt: a receiving server or client can drop a
+    # second copy (ADR 008), and a test can count copies per delivery.
+    mail["Message-ID"] = f"<{message.reference}@{sender.rpartition('@')[2] or 'localhost'}>"
     if message.language:
         mail["Content-Language"] = message.language
     mail.set_content(message.text)

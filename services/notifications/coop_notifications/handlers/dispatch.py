@@ -23,8 +23,9 @@ from coop_shared.storage.types import utcnow
 log = logging.getLogger(__name__)
 
 
-def deliver_due(uow, channels: dict, services_for, settings) -> Counter:
-    ids = repo.lease_due(uow.session, utcnow(), LEASE_SECONDS, settings.batch)
+def deliver_due(uow, channels: dict, services_for, settings, only=None) -> Counter:
+    """Send what is due (the timer), or at once the deliveries an event just planned (`only`)."""
+    ids = repo.lease_due(uow.session, utcnow(), LEASE_SECONDS, settings.batch if only is None else len(only), only)
     uow.commit()
     outcomes = Counter()
     composer = Composer(uow.session, services_for)

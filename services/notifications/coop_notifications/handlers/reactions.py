@@ -1,6 +1,6 @@
-"""An event arrives: plan the deliveries it calls for. Sending is left to the dispatcher, so a
-slow mail server never holds an event message, and every message leaves through one path
-with one retry policy."""
+"""An event arrives: plan the deliveries it calls for, in the transaction that claims the event.
+The service then sends them at once through the dispatcher (the one path out, with its lease
+and retry policy); whatever fails or is interrupted is left to the timer."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from coop_shared.storage.paging import page
 from coop_shared.storage.types import utcnow
 
 
-def react(uow, event: dict) -> int:
+def react(uow, event: dict) -> list[str]:
     """Record the event and one pending delivery per e-mail recipient and subscribed webhook.
 
     Runs once per event id (the inbox); the unique (event, channel, recipient) key would refuse
@@ -27,16 +27,18 @@ def react(uow, event: dict) -> int:
         cooperative_id=event.get("cooperative_id"), occurred_at=event.get("occurred_at", ""),
         payload=event.get("payload") or {}))
     if not event.get("cooperative_id") or not event.get("cooperative"):
-        return 0
+        return []
     planned = [(EMAIL, key, reaction.template) for key, reaction in recipients_for(event)]
     planned += [(WEBHOOK, recipient_key(WEBHOOK, hook.id), None)
                 for hook in repo.subscribed_webhooks(session, event["cooperative_id"], event["event_type"])]
-    for channel, recipient, template in planned:
-        session.add(Delivery(
-            cooperative_id=event["cooperative_id"], cooperative=event["cooperative"], event_id=event["event_id"],
-            event_type=event["event_type"], event=event, channel=channel, recipient=recipient,
-            template=template, status=repo.PENDING, attempts=0, failures_in_row=0, next_attempt_at=now))
-    return len(planned)
+    deliveries = [Delivery(
+        cooperative_id=event["cooperative_id"], cooperative=event["cooperative"], event_id=event["event_id"],
+        event_type=event["event_type"], event=event, channel=channel, recipient=recipient, template=template,
+        status=repo.PENDING, attempts=0, failures_in_row=0, next_attempt_at=now)
+        for channel, recipient, template in planned]
+    session.add_all(deliveries)
+    session.flush()
+    return [d.id for d in deliveries]
 
 
 def list_received_events(uow, identity: Identity, data: dict) -> dict:

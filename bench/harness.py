@@ -1,0 +1,145 @@
+"""Timing, percentiles, the suite's processes and where results go (bench/results/)."""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import subprocess
+import sys
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import eventlet
+
+from tests import support
+
+RESULTS = Path(__file__).resolve().parent / "results"
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    if not ordered:
+        return float("nan")
+    index = min(len(ordered) - 1, max(0, round(q / 100 * (len(ordered) - 1))))
+    return ordered[index]
+
+
+@dataclass
+class Figures:
+    name: str
+    calls: int
+    seconds: float
+    per_second: float
+    p50_ms: float
+    p95_ms: float
+    p99_ms: float
+    concurrency: int = 1
+
+    def line(self) -> str:
+        return (f"{self.name:<44} c={self.concurrency:<3} {self.calls:>6} calls {self.per_second:>8.1f}/s  "
+                f"p50 {self.p50_ms:7.2f} ms  p95 {self.p95_ms:7.2f} ms  p99 {self.p99_ms:7.2f} ms")
+
+
+def measure(name: str, operation, calls: int, concurrency: int = 1, clients=None) -> Figures:
+    """`calls` calls of `operation(client, i)` by `concurrency` callers, each with its own client
+    from `clients()` (a standalone nameko proxy serves one caller at a time); latency of each."""
+    latencies: list[float] = []
+    made = [clients() if clients else None for _ in range(concurrency)]
+
+    def caller(worker: int):
+        client = made[worker].start() if made[worker] is not None else None
+        try:
+            for i in range(worker, calls, concurrency):
+                started = time.perf_counter()
+                operation(client, i)
+                latencies.append(time.perf_counter() - started)
+        finally:
+            if made[worker] is not None:
+                made[worker].stop()
+
+    started = time.perf_counter()
+    threads = [eventlet.spawn(caller, worker) for worker in range(concurrency)]
+    for thread in threads:
+        thread.wait()
+    elapsed = time.perf_counter() - started
+    ms = [v * 1000 for v in latencies]
+    figures = Figures(name, calls, round(elapsed, 3), round(calls / elapsed, 1), round(percentile(ms, 50), 2),
+                      round(percentile(ms, 95), 2), round(percentile(ms, 99), 2), concurrency)
+    print(figures.line())
+    return figures
+
+
+def rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return round(int(line.split()[1]) / 1024, 1)
+    return float("nan")
+
+
+def machine() -> dict:
+    def run(*args):
+        try:
+            return subprocess.run(args, capture_output=True, text=True, timeout=20).stdout.strip()
+        except OSError:
+            return "?"
+    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")), platform.processor())
+    memory = next(line.split()[1] for line in Path("/proc/meminfo").read_text().splitlines()
+                  if line.startswith("MemTotal"))
+    return {"cpu": cpu, "cores": os.cpu_count(), "memory_gib": round(int(memory) / 1024 / 1024, 1),
+            "python": sys.version.split()[0], "postgresql": run("psql", "--version"),
+            "rabbitmq": run("rabbitmqctl", "version"), "kernel": platform.release(),
+            "date": time.strftime("%Y-%m-%d")}
+
+
+def save(name: str, result: dict) -> None:
+    RESULTS.mkdir(exist_ok=True)
+    result = dict(result, machine=machine())
+    (RESULTS / f"{name}.json").write_text(json.dumps(result, indent=2, default=_plain) + "\n")
+
+
+def _plain(value):
+    return asdict(value) if hasattr(value, "__dataclass_fields__") else str(value)
+
+
+class Processes:
+    """Services as separate `coop serve` processes (how they run in production)."""
+
+    def __init__(self, env: dict, folder: Path):
+        self.env, self.folder, self.running = env, folder, {}
+
+    def prepare(self):
+        for step in (["migrate"], ["topology"]):
+            subprocess.run(support.coop_command() + step, env=support.suite_env(self.env), check=True,
+                           capture_output=True, timeout=300)
+
+    def serve(self, name: str, index: int = 0, extra: dict | None = None):
+        key = (name, index)
+        self.running[key] = support.start_process(support.coop_command() + ["serve", name],
+                                                  dict(self.env, **(extra or {})), self.folder / f"{name}-{index}.log")
+        return self.running[key]
+
+    def start_echo(self):
+        nameko = str(Path(sys.executable).parent / "nameko")
+        self.running[("echo", 0)] = support.start_process(
+            [nameko, "run", "--config", str(support.ROOT / "deploy/nameko.yaml"), "bench.echo_service:EchoService"],
+            self.env, self.folder / "echo.log")
+
+    def wait_healthy(self, rpc_client, names):
+        probe = rpc_client(timeout=2)
+
+        def ok():
+            try:
+                return all(getattr(probe, n).health()["status"] == "ok" for n in names)
+            except Exception:
+                return False
+        support.wait_for(ok, timeout=90, interval=0.5, message=f"{names}")
+
+    def memory(self) -> dict:
+        return {f"{name}-{index}": rss_mb(p.pid) for (name, index), p in self.running.items() if p.poll() is None}
+
+    def stop(self):
+        for process in self.running.values():
+            support.stop_process(process, grace=10)

@@ -1,0 +1,137 @@
+"""The bus's own limit, then the invoice path against it (issue #8, benchmarks 1 and 2).
+
+    make bench            (or: .venv/bin/pytest -m bench bench -s -k invoices)
+
+Baselines: a bare nameko echo RPC and a bare kombu publish/consume on the same broker.
+Then create_invoice + issue_invoice, record_payment and get_activity_account on PostgreSQL,
+serially and with 16 concurrent callers, and the latency of the invoice path against load.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+
+import pytest
+from kombu import Connection, Consumer, Exchange, Producer, Queue
+
+from bench.harness import Figures, Processes, measure, save, RESULTS
+from coop_shared.client import connect
+from tests import support
+from tests.integration import billing_setup
+
+pytestmark = pytest.mark.bench
+LOAD_LEVELS = (1, 2, 4, 8, 16)
+
+
+def kombu_round_trip(amqp_uri: str, messages: int = 2000) -> Figures:
+    """Publish then consume `messages` on one queue; latency from publish to delivery."""
+    queue = Queue(f"bench-{uuid.uuid4().hex[:8]}", exchange=Exchange("bench", type="direct"), routing_key="bench",
+                  auto_delete=True)
+    latencies = []
+    with Connection(amqp_uri) as connection:
+        channel = connection.channel()
+        queue(channel).declare()
+        producer = Producer(channel, exchange=queue.exchange, routing_key="bench")
+
+        def received(body, message):
+            latencies.append(time.perf_counter() - body["at"])
+            message.ack()
+        started = time.perf_counter()
+        with Consumer(connection.channel(), [queue], callbacks=[received], accept=["json"]):
+            for _ in range(messages):
+                producer.publish({"at": time.perf_counter()}, serializer="json")
+                connection.drain_events(timeout=5)
+        elapsed = time.perf_counter() - started
+    ms = sorted(v * 1000 for v in latencies)
+    figures = Figures("kombu publish+consume (one at a time)", messages, round(elapsed, 3),
+                      round(messages / elapsed, 1), round(ms[len(ms) // 2], 2), round(ms[int(len(ms) * .95)], 2),
+                      round(ms[int(len(ms) * .99)], 2))
+    print(figures.line())
+    return figures
+
+
+def plot(levels: list[dict], path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    figure, axis = plt.subplots(figsize=(7, 4.2))
+    throughput = [level["issued"].per_second for level in levels]
+    for key, style in (("p50_ms", "o-"), ("p95_ms", "s--"), ("p99_ms", "^:")):
+        axis.plot(throughput, [getattr(level["issued"], key) for level in levels], style, label=key[:3])
+    for level, x in zip(levels, throughput):
+        axis.annotate(f"{level['concurrency']} callers", (x, level["issued"].p50_ms), textcoords="offset points",
+                      xytext=(4, -12), fontsize=8)
+    axis.plot(throughput, [level["echo"].p50_ms for level in levels], "k.-", label="echo p50 (bus limit)")
+    axis.set_xlabel("invoices created and issued per second")
+    axis.set_ylabel("latency of create + issue (ms)")
+    axis.set_title("Invoice path on PostgreSQL: latency against load (2 cores)")
+    axis.grid(alpha=0.3)
+    axis.legend()
+    figure.tight_layout()
+    figure.savefig(path, dpi=110)
+
+
+def test_invoice_path_against_the_bus_limit(suite_settings, rpc_client, tmp_path):
+    processes = Processes(dict(suite_settings, COOP_LOG_FORMAT="plain", COOP_MAX_WORKERS="20"), tmp_path)
+    processes.prepare()
+    for name in ("members", "billing", "payroll", "notifications"):
+        processes.serve(name)
+    processes.start_echo()
+    try:
+        processes.wait_healthy(rpc_client, ("members", "billing", "payroll", "notifications"))
+        world = billing_setup.build(rpc_client)
+        amqp = suite_settings["AMQP_URI"]
+        key = world.keys["dies"]
+
+        def bare():
+            return connect(amqp, None, timeout=60)
+
+        def client():
+            return connect(amqp, key, timeout=120)
+        with bare() as probe:
+            support.wait_for(lambda: probe.echo.echo(1) == 1, timeout=30, message="echo service")
+        echo = measure("echo RPC (bare nameko)", lambda c, i: c.echo.echo({"i": i}), 1000, 1, bare)
+        echo_16 = measure("echo RPC (bare nameko)", lambda c, i: c.echo.echo({"i": i}), 2000, 16, bare)
+        kombu = kombu_round_trip(amqp)
+        payload = billing_setup.two_line_invoice(world)
+
+        def create_and_issue(c, i):
+            c.billing.issue_invoice(c.billing.create_invoice(payload)["id"])
+        issue = measure("create_invoice + issue_invoice", create_and_issue, 300, 1, client)
+        issue_16 = measure("create_invoice + issue_invoice", create_and_issue, 960, 16, client)
+        with client() as rpc:
+            open_invoices = rpc.billing.list_invoices({"status": "issued", "limit": 500})["items"]
+
+        def pay(c, i):
+            invoice = open_invoices[i]
+            c.billing.record_payment({"amount": "100.00", "value_date": invoice["issue_date"],
+                                      "bank_reference": f"B-{i}", "invoice_id": invoice["id"]})
+        payment = measure("record_payment", pay, 200, 1, client)
+        payment_16 = measure("record_payment", lambda c, i: pay(c, 200 + i), 280, 16, client)
+        account = {"activity_id": world.activity["id"]}
+        read = measure("get_activity_account", lambda c, i: c.billing.get_activity_account(account), 300, 1, client)
+        read_16 = measure("get_activity_account", lambda c, i: c.billing.get_activity_account(account), 960, 16,
+                          client)
+        levels = []
+        for level in LOAD_LEVELS:
+            levels.append({"concurrency": level,
+                           "echo": measure("echo RPC", lambda c, i: c.echo.echo(i), 60 * level, level, bare),
+                           "issued": measure("create + issue", create_and_issue, 40 * level, level, client)})
+        memory = processes.memory()
+    finally:
+        processes.stop()
+    plot(levels, RESULTS / "invoice-latency-vs-load.png")
+    ratio = round(issue.p50_ms / echo.p50_ms, 2)
+    targets = {"create+issue p50 within 3x echo p50": ratio <= 3,
+               "150 invoices issued per second with 16 callers": issue_16.per_second >= 150,
+               "no service above 300 MB resident": max(memory.values()) <= 300}
+    print(f"\ncreate+issue p50 / echo p50 = {ratio}; issued per second with 16 callers: {issue_16.per_second}; "
+          f"resident memory (MB): {memory}\ntargets: {targets}")
+    save("invoices", {"baselines": {"echo": echo, "echo_16": echo_16, "kombu": kombu},
+                      "invoice": {"serial": issue, "c16": issue_16, "p50_ratio_to_echo": ratio},
+                      "record_payment": {"serial": payment, "c16": payment_16},
+                      "get_activity_account": {"serial": read, "c16": read_16},
+                      "load_curve": levels, "resident_mb": memory, "targets": targets})
