@@ -94,14 +94,35 @@ def machine() -> dict:
             "date": time.strftime("%Y-%m-%d")}
 
 
-def save(name: str, result: dict) -> None:
+def save(name: str, result: dict, summary: list[str]) -> None:
+    """`bench/results/<name>.json`, and its lines in the Markdown summary (bench/results/README.md)."""
     RESULTS.mkdir(exist_ok=True)
-    result = dict(result, machine=machine())
+    result = dict(result, machine=machine(), summary=summary)
     (RESULTS / f"{name}.json").write_text(json.dumps(result, indent=2, default=_plain) + "\n")
+    report()
+
+
+def report() -> None:
+    sections = []
+    for path in sorted(RESULTS.glob("*.json")):
+        data = json.loads(path.read_text())
+        sections.append(f"## {path.stem} ({data['machine']['date']})\n\n" + "\n".join(data.get("summary", [])))
+    first = json.loads(next(iter(sorted(RESULTS.glob("*.json")))).read_text())["machine"] if sections else {}
+    header = ("# Benchmark results\n\nWritten by `make bench` (bench/); each figure is measured in the same run as "
+              "its baseline.\n\nMachine: " + ", ".join(f"{k} {v}" for k, v in first.items()) + "\n\n")
+    (RESULTS / "README.md").write_text(header + "\n\n".join(sections) + "\n")
 
 
 def _plain(value):
     return asdict(value) if hasattr(value, "__dataclass_fields__") else str(value)
+
+
+def table(rows: list[Figures], baseline: Figures | None = None) -> list[str]:
+    lines = ["| operation | callers | calls/s | p50 ms | p95 ms | p99 ms | p50 / echo p50 |", "|---|---|---|---|---|---|---|"]
+    for f in rows:
+        ratio = f"{f.p50_ms / baseline.p50_ms:.1f}×" if baseline else ""
+        lines.append(f"| {f.name} | {f.concurrency} | {f.per_second} | {f.p50_ms} | {f.p95_ms} | {f.p99_ms} | {ratio} |")
+    return lines
 
 
 class Processes:

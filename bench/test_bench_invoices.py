@@ -15,7 +15,7 @@ import uuid
 import pytest
 from kombu import Connection, Consumer, Exchange, Producer, Queue
 
-from bench.harness import Figures, Processes, measure, save, RESULTS
+from bench.harness import RESULTS, Figures, Processes, measure, save, table
 from coop_shared.client import connect
 from tests import support
 from tests.integration import billing_setup
@@ -130,8 +130,11 @@ def test_invoice_path_against_the_bus_limit(suite_settings, rpc_client, tmp_path
                "no service above 300 MB resident": max(memory.values()) <= 300}
     print(f"\ncreate+issue p50 / echo p50 = {ratio}; issued per second with 16 callers: {issue_16.per_second}; "
           f"resident memory (MB): {memory}\ntargets: {targets}")
+    summary = table([echo, echo_16, kombu, issue, issue_16, payment, payment_16, read, read_16], echo) + [
+        "", f"Targets: {targets}", f"Resident memory (MB): {memory}",
+        "", "Latency against load: `invoice-latency-vs-load.png`."]
     save("invoices", {"baselines": {"echo": echo, "echo_16": echo_16, "kombu": kombu},
                       "invoice": {"serial": issue, "c16": issue_16, "p50_ratio_to_echo": ratio},
                       "record_payment": {"serial": payment, "c16": payment_16},
                       "get_activity_account": {"serial": read, "c16": read_16},
-                      "load_curve": levels, "resident_mb": memory, "targets": targets})
+                      "load_curve": levels, "resident_mb": memory, "targets": targets}, summary)

@@ -14,7 +14,8 @@ def create_engine(url: str, pool_size: int = 12) -> sa.Engine:
         engine = sa.create_engine(url, connect_args={"timeout": 30})
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return sa.create_engine(url, pool_size=pool_size, max_overflow=8, pool_pre_ping=True)
+    # No overflow: N replicas × (workers + 2) is what PostgreSQL's max_connections must hold.
+    return sa.create_engine(url, pool_size=pool_size, max_overflow=0, pool_timeout=60, pool_pre_ping=True)
 
 
 def _sqlite_pragmas(dbapi_connection, _record):

@@ -15,7 +15,10 @@ import threading
 import time
 from datetime import datetime, timezone
 
+from nameko.events import EventHandler
 from nameko.extensions import DependencyProvider
+from nameko.rpc import Rpc
+from nameko.timer import Timer
 from prometheus_client import REGISTRY, Counter, Gauge, Histogram, start_http_server
 from prometheus_client.core import GaugeMetricFamily
 
@@ -145,23 +148,23 @@ class Observer(DependencyProvider):
 
     def worker_result(self, worker_ctx, result=None, exc_info=None):
         entrypoint = worker_ctx.entrypoint
-        kind, method = type(entrypoint).__name__, entrypoint.method_name
+        method = entrypoint.method_name
         elapsed = time.perf_counter() - getattr(_context, "started", time.perf_counter())
         failed = exc_info is not None
-        if kind == "Rpc":
-            outcome = "ok" if not failed else ("refused" if isinstance(exc_info[1], CoopError) else "error")
+        if isinstance(entrypoint, Rpc):
+            kind, outcome = "rpc", "ok" if not failed else ("refused" if isinstance(exc_info[1], CoopError) else "error")
             RPC_CALLS.labels(self.service, method, outcome).inc()
             RPC_LATENCY.labels(self.service, method).observe(elapsed)
-        elif "EventHandler" in kind:
-            outcome = "error" if failed else ("duplicate" if result == "duplicate" else "handled")
+        elif isinstance(entrypoint, EventHandler):
+            kind, outcome = "event", "error" if failed else ("duplicate" if result == "duplicate" else "handled")
             EVENTS.labels(self.service, method, outcome).inc()
-        elif "Timer" in kind:
-            outcome = "error" if failed else "ok"
+        elif isinstance(entrypoint, Timer):
+            kind, outcome = "timer", "error" if failed else "ok"
             TIMER_RUNS.labels(self.service, method, outcome).inc()
         else:
             return
         # One line per unit of work, with its call id and cooperative (ContextFilter).
-        access_log.info("%s %s.%s %s %.1f ms", kind.lower(), self.service, method, outcome, elapsed * 1000,
+        access_log.info("%s %s.%s %s %.1f ms", kind, self.service, method, outcome, elapsed * 1000,
                         extra={"outcome": outcome, "duration_ms": round(elapsed * 1000, 1)})
 
     def worker_teardown(self, worker_ctx):

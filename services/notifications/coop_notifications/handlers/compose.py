@@ -18,9 +18,10 @@ from coop_shared.errors import NotFound
 class Composer:
     """One per dispatcher run: caches cooperatives and contacts across its deliveries."""
 
-    def __init__(self, session, services_for):
+    def __init__(self, session, services_for, release=lambda: None):
         self._session = session
         self._services_for = services_for
+        self._release = release  # ends the transaction: no connection held while other services work
         self._cache: dict[tuple, dict] = {}
 
     def message(self, delivery) -> Message:
@@ -68,6 +69,7 @@ class Composer:
                                     cooperative)
         language = _language(speaker.get("language"), cooperative.get("languages") or [])
         override = repo.template(self._session, delivery.cooperative_id, delivery.template, EMAIL, language)
+        self._release()
         text = templates.Text(override.subject, override.body) if override else templates.default(delivery.template,
                                                                                                     language)
         context = dict(delivery.event.get("payload") or {}, cooperative=cooperative["name"],

@@ -28,7 +28,7 @@ def deliver_due(uow, channels: dict, services_for, settings, only=None) -> Count
     ids = repo.lease_due(uow.session, utcnow(), LEASE_SECONDS, settings.batch if only is None else len(only), only)
     uow.commit()
     outcomes = Counter()
-    composer = Composer(uow.session, services_for)
+    composer = Composer(uow.session, services_for, release=uow.commit)
     for delivery_id in ids:
         outcomes[attempt(uow, channels, composer, settings, delivery_id)] += 1
     return outcomes
@@ -38,12 +38,14 @@ def attempt(uow, channels: dict, composer: Composer, settings, delivery_id: str)
     delivery = uow.session.get(Delivery, delivery_id)
     if delivery is None or delivery.status != repo.PENDING:
         return "skipped"
+    uow.commit()  # the lease is ours: give the connection back while other services and the mail server work
     try:
         message = composer.message(delivery)
         delivery.address, delivery.language = message.address, message.language
         channel = channels.get(delivery.channel)
         if channel is None:
             raise DeliveryError(f"No channel '{delivery.channel}' is installed.")
+        uow.commit()
         response = channel.send(message)
     except DeliveryError as exc:
         return _failed(uow, delivery, str(exc), exc.permanent, settings)

@@ -1,0 +1,109 @@
+"""Payroll for 1,000 and 10,000 members: prepare_run then close_run (issue #8). Target: 10,000
+prepared and closed in under 30 s. Setup writes members and balances straight into the
+databases (bench/seed.py); what is timed is the RPC a cooperative's staff would call."""
+
+from __future__ import annotations
+
+import cProfile
+import io
+import pstats
+import time
+from datetime import date
+
+import pytest
+
+from bench import seed
+from bench.harness import RESULTS, Processes, measure, save
+from coop_shared.client import connect
+from tests import support
+from tests.fixtures_data import DIES
+
+pytestmark = pytest.mark.bench
+SIZES = (1000, 10000)
+
+
+def test_payroll_of_1000_and_10000_members(suite_settings, rpc_client, tmp_path):
+    processes = Processes(dict(suite_settings, COOP_LOG_FORMAT="plain"), tmp_path)
+    processes.prepare()
+    for name in ("members", "billing", "payroll"):
+        processes.serve(name)
+    processes.start_echo()
+    results, lines = {}, ["| members | prepare_run s | close_run s | total s | ms per payslip |", "|---|---|---|---|---|"]
+    try:
+        processes.wait_healthy(rpc_client, ("members", "billing", "payroll"))
+        key = support.admin_keys(rpc_client, DIES)["dies"]
+        with connect(suite_settings["AMQP_URI"], key, timeout=60) as rpc:
+            cooperative_id = rpc.members.whoami()["cooperative_id"]
+        today = date.today()
+        period = today.strftime("%Y-%m")
+        with connect(suite_settings["AMQP_URI"], None, timeout=30) as bare:
+            support.wait_for(lambda: bare.echo.echo(1) == 1, timeout=30, message="echo")
+        echo = measure("echo RPC (bare nameko)", lambda c, i: c.echo.echo(i), 500, 1,
+                       lambda: connect(suite_settings["AMQP_URI"], None, timeout=30))
+        for size in SIZES:
+            pairs = seed.members(suite_settings["MEMBERS_DATABASE_URL"], cooperative_id, size, today.replace(day=1))
+            seed.balances(suite_settings["BILLING_DATABASE_URL"], cooperative_id, [a for _, a in pairs], "5000.00",
+                          today)
+            items = [{"member_id": m, "activity_id": a, "mode": "budget", "amount": "4000.00"} for m, a in pairs]
+            with connect(suite_settings["AMQP_URI"], key, timeout=3600) as rpc:
+                started = time.perf_counter()
+                run = rpc.payroll.prepare_run({"period": period, "items": items})
+                prepared = time.perf_counter() - started
+                assert len(run["payslips"]) == size and not run["problems"]
+                started = time.perf_counter()
+                rpc.payroll.close_run(run["id"])
+                closed = time.perf_counter() - started
+            total = prepared + closed
+            results[size] = {"prepare_s": round(prepared, 2), "close_s": round(closed, 2), "total_s": round(total, 2),
+                             "ms_per_payslip": round(total * 1000 / size, 2)}
+            lines.append(f"| {size} | {prepared:.1f} | {closed:.1f} | {total:.1f} | {total * 1000 / size:.2f} |")
+            print(f"payroll of {size}: prepare {prepared:.1f} s, close {closed:.1f} s, "
+                  f"{total * 1000 / size:.2f} ms per payslip (echo p50 {echo.p50_ms} ms)")
+        memory = processes.memory()
+    finally:
+        processes.stop()
+    target = results[10000]["total_s"] < 30
+    lines += ["", f"Echo p50 in the same run: {echo.p50_ms} ms. Target (10,000 under 30 s): "
+              f"{'met' if target else 'missed'}. Resident memory (MB): {memory}"]
+    if not target:
+        lines.append("Why: `payroll-profile.txt` (prepare_run of 300 members profiled in one process).")
+        profile_prepare(suite_settings, tmp_path)
+    save("payroll", {"echo": echo, "sizes": results, "resident_mb": memory, "target_met": target}, lines)
+
+
+def profile_prepare(suite_settings, tmp_path):
+    """Where prepare_run spends its time: the services in this process under cProfile."""
+    from nameko.runners import ServiceRunner
+
+    from coop_cli import suite
+    from tests.support import fresh_databases, fresh_vhost
+
+    with fresh_vhost() as amqp, fresh_databases() as databases:
+        settings = dict(suite_settings, AMQP_URI=amqp, **databases)
+        config = suite.nameko_config(settings)
+        suite.migrate(("members", "billing", "payroll"), config)
+        suite.declare_topology(config)
+        runner = ServiceRunner(config)
+        for name in ("members", "billing", "payroll"):
+            runner.add_service(suite.service_class(name))
+        runner.start()
+        try:
+            with connect(amqp, support.PLATFORM_KEY, timeout=60) as platform:
+                platform.members.create_cooperative(DIES)
+                key = platform.members.issue_api_key({"cooperative": "dies", "role": "admin", "label": "p"})["secret"]
+            with connect(amqp, key, timeout=600) as rpc:
+                cooperative_id = rpc.members.whoami()["cooperative_id"]
+                today = date.today()
+                pairs = seed.members(databases["MEMBERS_DATABASE_URL"], cooperative_id, 300, today.replace(day=1))
+                seed.balances(databases["BILLING_DATABASE_URL"], cooperative_id, [a for _, a in pairs], "5000.00", today)
+                profile = cProfile.Profile()
+                profile.enable()
+                rpc.payroll.prepare_run({"period": today.strftime("%Y-%m"), "items": [
+                    {"member_id": m, "activity_id": a, "mode": "budget", "amount": "4000.00"} for m, a in pairs]})
+                profile.disable()
+        finally:
+            runner.kill()
+    out = io.StringIO()
+    pstats.Stats(profile, stream=out).sort_stats("cumulative").print_stats(40)
+    (RESULTS / "payroll-profile.txt").write_text(
+        "prepare_run of 300 members, services in one process under cProfile (cumulative time):\n\n" + out.getvalue())
