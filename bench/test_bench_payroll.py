@@ -73,36 +73,19 @@ def test_payroll_of_1000_and_10000_members(suite_settings, rpc_client, tmp_path)
 
 def profile_prepare(suite_settings, tmp_path):
     """Where prepare_run spends its time: the services in this process under cProfile."""
-    from nameko.runners import ServiceRunner
-
-    from coop_cli import suite
-    from tests.support import fresh_databases, fresh_vhost
-
-    with fresh_vhost() as amqp, fresh_databases() as databases:
-        settings = dict(suite_settings, AMQP_URI=amqp, **databases)
-        config = suite.nameko_config(settings)
-        suite.migrate(("members", "billing", "payroll"), config)
-        suite.declare_topology(config)
-        runner = ServiceRunner(config)
-        for name in ("members", "billing", "payroll"):
-            runner.add_service(suite.service_class(name))
-        runner.start()
-        try:
-            with connect(amqp, support.PLATFORM_KEY, timeout=60) as platform:
-                platform.members.create_cooperative(DIES)
-                key = platform.members.issue_api_key({"cooperative": "dies", "role": "admin", "label": "p"})["secret"]
-            with connect(amqp, key, timeout=600) as rpc:
-                cooperative_id = rpc.members.whoami()["cooperative_id"]
-                today = date.today()
-                pairs = seed.members(databases["MEMBERS_DATABASE_URL"], cooperative_id, 300, today.replace(day=1))
-                seed.balances(databases["BILLING_DATABASE_URL"], cooperative_id, [a for _, a in pairs], "5000.00", today)
-                profile = cProfile.Profile()
-                profile.enable()
-                rpc.payroll.prepare_run({"period": today.strftime("%Y-%m"), "items": [
-                    {"member_id": m, "activity_id": a, "mode": "budget", "amount": "4000.00"} for m, a in pairs]})
-                profile.disable()
-        finally:
-            runner.kill()
+    with support.suite_in_process(("members", "billing", "payroll")) as running:
+        key = support.admin_keys(running.client, DIES)["dies"]
+        rpc = running.client(key, timeout=600)
+        cooperative_id = rpc.members.whoami()["cooperative_id"]
+        today = date.today()
+        pairs = seed.members(running.databases["MEMBERS_DATABASE_URL"], cooperative_id, 300, today.replace(day=1))
+        seed.balances(running.databases["BILLING_DATABASE_URL"], cooperative_id, [a for _, a in pairs], "5000.00",
+                      today)
+        profile = cProfile.Profile()
+        profile.enable()
+        rpc.payroll.prepare_run({"period": today.strftime("%Y-%m"), "items": [
+            {"member_id": m, "activity_id": a, "mode": "budget", "amount": "4000.00"} for m, a in pairs]})
+        profile.disable()
     out = io.StringIO()
     pstats.Stats(profile, stream=out).sort_stats("cumulative").print_stats(40)
     (RESULTS / "payroll-profile.txt").write_text(

@@ -17,6 +17,7 @@ import pytest
 from bench.harness import RESULTS, Processes, measure, save
 from coop_cli.statement_files import Line, coda
 from coop_shared.client import connect
+from tests import support
 from tests.integration import billing_setup
 
 pytestmark = pytest.mark.bench
@@ -75,39 +76,16 @@ def test_coda_with_50000_movements(suite_settings, rpc_client, tmp_path):
 
 
 def profile_import(suite_settings):
-    from nameko.runners import ServiceRunner
-
-    from coop_cli import suite
-    from tests.support import fresh_databases, fresh_vhost
-
-    with fresh_vhost() as amqp, fresh_databases() as databases:
-        config = suite.nameko_config(dict(suite_settings, AMQP_URI=amqp, **databases))
-        suite.migrate(("members", "billing"), config)
-        suite.declare_topology(config)
-        runner = ServiceRunner(config)
-        for name in ("members", "billing"):
-            runner.add_service(suite.service_class(name))
-        runner.start()
-        proxies = []
-
-        def client(secret=None, timeout=600):
-            proxy = connect(amqp, secret, timeout=timeout)
-            proxies.append(proxy)
-            return proxy.start()
-        try:
-            world = billing_setup.build(client)
-            big = billing_setup.two_line_invoice(world, lines=[{"description": "x", "quantity": "1",
-                                                               "unit_price": "100000.00", "vat_rate": "0.21"}])
-            invoices = [world.dies.issue_invoice(world.dies.create_invoice(big)["id"]) for _ in range(20)]
-            content = base64.b64encode(statement(invoices, 2000)).decode()
-            profile = cProfile.Profile()
-            profile.enable()
-            world.dies.import_bank_statement({"format": "coda", "content": content})
-            profile.disable()
-        finally:
-            for proxy in proxies:
-                proxy.stop()
-            runner.kill()
+    with support.suite_in_process(("members", "billing")) as running:
+        world = billing_setup.build(running.client)
+        big = billing_setup.two_line_invoice(world, lines=[{"description": "x", "quantity": "1",
+                                                           "unit_price": "100000.00", "vat_rate": "0.21"}])
+        invoices = [world.dies.issue_invoice(world.dies.create_invoice(big)["id"]) for _ in range(20)]
+        content = base64.b64encode(statement(invoices, 2000)).decode()
+        profile = cProfile.Profile()
+        profile.enable()
+        world.dies.import_bank_statement({"format": "coda", "content": content})
+        profile.disable()
     out = io.StringIO()
     pstats.Stats(profile, stream=out).sort_stats("tottime").print_stats(35)
     (RESULTS / "statements-profile.txt").write_text(

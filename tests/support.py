@@ -170,3 +170,37 @@ def start_receiver(kind: str, port: int, folder: Path, log_path: Path) -> subpro
 
 def received(folder: Path, suffix: str) -> list[Path]:
     return sorted(folder.glob(f"*{suffix}")) if folder.exists() else []
+
+
+@contextmanager
+def suite_in_process(names=SERVICES, **settings):
+    """A fresh vhost and databases, the named services started in this process, and
+    `client(secret, timeout)` for ClusterRpcProxy clients closed on exit."""
+    from types import SimpleNamespace
+
+    from nameko.runners import ServiceRunner
+
+    from coop_cli import suite
+    from coop_shared.client import connect
+
+    with fresh_vhost() as amqp_uri, fresh_databases() as databases:
+        config = suite.nameko_config({"AMQP_URI": amqp_uri, **databases, "COOP_PLATFORM_KEY": PLATFORM_KEY,
+                                      **settings})
+        suite.migrate(names, config)
+        suite.declare_topology(config)
+        runner = ServiceRunner(config)
+        for name in names:
+            runner.add_service(suite.service_class(name))
+        runner.start()
+        proxies = []
+
+        def client(secret=None, timeout=60):
+            proxy = connect(amqp_uri, secret, timeout=timeout)
+            proxies.append(proxy)
+            return proxy.start()
+        try:
+            yield SimpleNamespace(amqp_uri=amqp_uri, databases=databases, client=client)
+        finally:
+            for proxy in proxies:
+                proxy.stop()
+            runner.kill()

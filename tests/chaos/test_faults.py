@@ -112,7 +112,7 @@ def test_promises_hold_through_killed_processes_a_broker_restart_and_dropped_con
     smtp = support.start_receiver("smtp", smtp_port, tmp_path / "mail", tmp_path / "smtp.log")
     env = dict(suite_settings, SMTP_HOST="127.0.0.1", SMTP_PORT=str(smtp_port), COOP_DELIVERY_POLL_SECONDS="0.3",
                COOP_DELIVERY_RETRY_DELAYS="1,1,2,2,5,5,10", COOP_EVENT_RETRY_DELAYS="0.5,1,2,5,10",
-               COOP_LOG_FORMAT="plain")
+               COOP_LOG_FORMAT="plain", COOP_MAX_WORKERS="6")  # 7 processes × 8 connections
     for step in (["migrate"], ["topology"]):
         subprocess.run(support.coop_command() + step, env=support.suite_env(env), check=True, capture_output=True,
                        timeout=120)

@@ -15,7 +15,6 @@ import sqlalchemy as sa
 from hypothesis import HealthCheck, given, settings, strategies as st
 from nameko.extensions import ENTRYPOINT_EXTENSIONS_ATTR
 from nameko.rpc import Rpc
-from nameko.runners import ServiceRunner
 
 from coop_cli import suite
 from coop_shared.errors import CoopError, NotFound
@@ -56,38 +55,18 @@ METHODS = sorted(set(public_methods()))
 @pytest.fixture(scope="module")
 def suite_world(tmp_path_factory):
     """The four services with Dies' data (invoices, a payment, a closed payroll), for the module."""
-    from coop_shared.client import connect
-
-    with support.fresh_vhost() as amqp_uri, support.fresh_databases() as databases:
-        settings_ = {"AMQP_URI": amqp_uri, **databases, "COOP_PLATFORM_KEY": support.PLATFORM_KEY,
-                     "COOP_DATA_DIR": str(tmp_path_factory.mktemp("var")), "COOP_EVENT_RETRY_DELAYS": "0.2"}
-        config = suite.nameko_config(settings_)
-        suite.migrate(support.SERVICES, config)
-        suite.declare_topology(config)
-        runner = ServiceRunner(config)
-        for name in support.SERVICES:
-            runner.add_service(suite.service_class(name))
-        runner.start()
-        proxies = []
-
-        def rpc_client(secret=None, timeout=30):
-            proxy = connect(amqp_uri, secret, timeout=timeout)
-            proxies.append(proxy)
-            return proxy.start()
-        try:
-            world = billing_setup.build(rpc_client)
-            fund_activity(world, "4444.44")
-            salaried(world)
-            payroll = rpc_client(world.keys["dies"]).payroll
-            run = payroll.prepare_run({"period": PERIOD, "items": [{"member_id": world.member["id"],
-                                                                     "activity_id": world.activity["id"],
-                                                                     "mode": "budget", "amount": "1000.00"}]})
-            payroll.close_run(run["id"])
-            yield {"world": world, "run": run, "rpc_client": rpc_client, "databases": databases}
-        finally:
-            for proxy in proxies:
-                proxy.stop()
-            runner.kill()
+    with support.suite_in_process(COOP_DATA_DIR=str(tmp_path_factory.mktemp("var")),
+                                  COOP_EVENT_RETRY_DELAYS="0.2") as running:
+        rpc_client = running.client
+        world = billing_setup.build(rpc_client)
+        fund_activity(world, "4444.44")
+        salaried(world)
+        payroll = rpc_client(world.keys["dies"]).payroll
+        run = payroll.prepare_run({"period": PERIOD, "items": [{"member_id": world.member["id"],
+                                                                 "activity_id": world.activity["id"],
+                                                                 "mode": "budget", "amount": "1000.00"}]})
+        payroll.close_run(run["id"])
+        yield {"world": world, "run": run, "rpc_client": rpc_client, "databases": running.databases}
 
 
 def row_counts(databases: dict) -> dict:
