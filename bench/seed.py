@@ -16,11 +16,12 @@ from coop_shared.money import Money
 from coop_shared.storage.types import new_id
 
 
-def members(members_url: str, cooperative_id: str, count: int, since: date) -> list[tuple[str, str]]:
-    """`count` Belgian salaried members (single, no children), each with one activity."""
+def members(members_url: str, cooperative_id: str, count: int, since: date, first: int = 0) -> list[tuple[str, str]]:
+    """`count` Belgian salaried members (single, no children), each with one activity; numbered
+    from `first` so that several batches can go to one cooperative."""
     engine = sa.create_engine(members_url)
     pairs, member_rows, activity_rows, status_rows = [], [], [], []
-    for n in range(count):
+    for n in range(first, first + count):
         member_id, activity_id = new_id(), new_id()
         member_rows.append({"id": member_id, "cooperative_id": cooperative_id, "first_name": f"Bench{n}",
                             "last_name": "Member", "email": f"bench{n}@bench.example", "language": "fr",

@@ -138,3 +138,39 @@ def test_invoice_path_against_the_bus_limit(suite_settings, rpc_client, tmp_path
                       "record_payment": {"serial": payment, "c16": payment_16},
                       "get_activity_account": {"serial": read, "c16": read_16},
                       "load_curve": levels, "resident_mb": memory, "targets": targets}, summary)
+
+
+def test_invoice_path_profile():
+    """Why the invoice path misses its targets: create and issue measured alone (members and
+    billing in this process, no notifications), then issue_invoice under cProfile."""
+    import cProfile
+    import io
+    import pstats
+
+    with support.suite_in_process(("members", "billing")) as running:
+        world = billing_setup.build(running.client)
+        rpc = running.client(world.keys["dies"], timeout=60)
+        payload = billing_setup.two_line_invoice(world)
+        for _ in range(5):
+            rpc.billing.issue_invoice(rpc.billing.create_invoice(payload)["id"])
+        started = time.perf_counter()
+        ids = [rpc.billing.create_invoice(payload)["id"] for _ in range(50)]
+        created = (time.perf_counter() - started) * 1000 / 50
+        profile = cProfile.Profile()
+        started = time.perf_counter()
+        profile.enable()
+        for invoice_id in ids:
+            rpc.billing.issue_invoice(invoice_id)
+        profile.disable()
+        issued = (time.perf_counter() - started) * 1000 / 50
+        started = time.perf_counter()
+        for invoice_id in ids[:20]:
+            rpc.billing.render_invoice({"invoice_id": invoice_id, "format": "pdf"})
+        rendered = (time.perf_counter() - started) * 1000 / 20
+    out = io.StringIO()
+    pstats.Stats(profile, stream=out).sort_stats("cumulative").print_stats(40)
+    summary = (f"Alone (members and billing only, one process): create_invoice {created:.1f} ms, issue_invoice "
+               f"{issued:.1f} ms, render_invoice (the PDF each invoice e-mail needs) {rendered:.1f} ms.\n")
+    print(summary)
+    (RESULTS / "invoices-profile.txt").write_text(summary + "\nissue_invoice × 50 under cProfile (cumulative):\n\n"
+                                                  + out.getvalue())

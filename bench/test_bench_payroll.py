@@ -40,8 +40,9 @@ def test_payroll_of_1000_and_10000_members(suite_settings, rpc_client, tmp_path)
             support.wait_for(lambda: bare.echo.echo(1) == 1, timeout=30, message="echo")
         echo = measure("echo RPC (bare nameko)", lambda c, i: c.echo.echo(i), 500, 1,
                        lambda: connect(suite_settings["AMQP_URI"], None, timeout=30))
-        for size in SIZES:
-            pairs = seed.members(suite_settings["MEMBERS_DATABASE_URL"], cooperative_id, size, today.replace(day=1))
+        for batch, size in enumerate(SIZES):
+            pairs = seed.members(suite_settings["MEMBERS_DATABASE_URL"], cooperative_id, size, today.replace(day=1),
+                                 first=sum(SIZES[:batch]))
             seed.balances(suite_settings["BILLING_DATABASE_URL"], cooperative_id, [a for _, a in pairs], "5000.00",
                           today)
             items = [{"member_id": m, "activity_id": a, "mode": "budget", "amount": "4000.00"} for m, a in pairs]

@@ -42,7 +42,8 @@ def test_payment_to_notification_latency_at_100_per_second(suite_settings, rpc_c
             invoices = [rpc.billing.issue_invoice(rpc.billing.create_invoice(big)["id"]) for _ in range(INVOICES)]
         support.wait_for(lambda: len(support.received(tmp_path / "mail", ".eml")) >= 2 * INVOICES + 1, timeout=120,
                          message="the invoice e-mails before the measure")
-        clients = [connect(amqp, key, timeout=60).start() for _ in range(16)]
+        proxies = [connect(amqp, key, timeout=60) for _ in range(16)]
+        clients = [proxy.start() for proxy in proxies]
         free = eventlet.queue.Queue()
         for client in clients:
             free.put(client)
@@ -66,8 +67,8 @@ def test_payment_to_notification_latency_at_100_per_second(suite_settings, rpc_c
             eventlet.sleep(max(0.0, started + (n + 1) / RATE - time.perf_counter()))
         pool.waitall()
         offered = RATE * SECONDS / (time.perf_counter() - started)
-        for client in clients:
-            client.stop() if hasattr(client, "stop") else None
+        for proxy in proxies:
+            proxy.stop()
         url = suite_settings["NOTIFICATIONS_DATABASE_URL"]
         support.wait_for(lambda: support.count(url, "select count(*) from deliveries where event_type = "
                                                     "'payment_received' and status = 'sent'") >= RATE * SECONDS,

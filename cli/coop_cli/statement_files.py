@@ -51,7 +51,7 @@ def coda(account_iban: str, holder: str, number: int, opening: Decimal, lines: l
                        ("Compte courant", 35), (f"{number:03d}", 3))]
     debit = credit = Decimal(0)
     for index, line in enumerate(lines, start=1):
-        sequence = f"{index:04d}"
+        sequence = f"{index % 10000:04d}"  # four digits: the sequence wraps in large statements
         if line.amount < 0:
             debit += -line.amount
         else:

@@ -175,12 +175,17 @@ def _continuation(line: str, article: str) -> dict:
 
 
 def _booked(raw: list[dict]) -> list[Movement]:
-    """One Movement per payment: a globalised movement is replaced by its details."""
-    by_sequence: dict[str, list[dict]] = {}
+    """One Movement per payment: a globalised movement is replaced by its details. A movement
+    is its 2.1 record with detail 0000 and the records after it: grouped by position, because
+    the 4-digit sequence number wraps after 9999 in large statements."""
+    groups: list[list[dict]] = []
     for item in raw:
-        by_sequence.setdefault(item["key"][:4], []).append(item)
+        if item["detail"] == "0000" or not groups:
+            groups.append([item])
+        else:
+            groups[-1].append(item)
     movements = []
-    for items in by_sequence.values():
+    for items in groups:
         head, details = items[0], items[1:]
         chosen = details if head["globalised"] and details else [head]
         for item in chosen:
