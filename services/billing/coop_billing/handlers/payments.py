@@ -52,13 +52,15 @@ def _target_invoice(uow, cooperative_id: str, data: dict):
     return repo.invoice_by_communication(uow.session, cooperative_id, digits)
 
 
-def record_payment(uow, identity, data: dict) -> dict:
+def record_payment(uow, identity, data: dict, invoice=None) -> dict:
+    """`invoice`: the target already found and locked by the caller (a statement import), so it
+    is not looked up twice."""
     require_role(identity, *OPERATORS)
     cooperative_id = acting_cooperative(identity, data.pop("cooperative", None))
     existing = repo.payment_by_reference(uow.session, cooperative_id, data["bank_reference"])
     if existing is not None:
         return payment_out(existing, repo.applied_of(uow.session, existing.id), DUPLICATE)
-    invoice = _target_invoice(uow, cooperative_id, data)
+    invoice = invoice if invoice is not None else _target_invoice(uow, cooperative_id, data)
     if invoice is not None and (invoice.kind != "invoice" or invoice.status == "draft"):
         raise BusinessRuleViolation("A payment settles an issued invoice.", {"invoice_id": invoice.id})
     payment = Payment(cooperative_id=cooperative_id, amount=data["amount"], value_date=data["value_date"],

@@ -57,10 +57,11 @@ def _import(uow, identity, cooperative_id: str, data: dict) -> dict:
                    "communication": (movement.communication or None) and movement.communication[:140],
                    "counterparty_name": movement.counterparty_name and movement.counterparty_name[:200],
                    "counterparty_iban": _compact(movement.counterparty_iban), "invoice_id": None}
-        if movement.structured_communication is None or repo.invoice_by_communication(
-                uow.session, cooperative_id, movement.structured_communication) is None:
-            payload["invoice_id"] = _known_payer_invoice(uow, cooperative_id, payload["counterparty_iban"], amount)
-        outcome = record_payment(uow, identity, payload)
+        invoice = (repo.invoice_by_communication(uow.session, cooperative_id, movement.structured_communication)
+                   if movement.structured_communication else None)
+        if invoice is None:
+            invoice = _known_payer_invoice(uow, cooperative_id, payload["counterparty_iban"], amount)
+        outcome = record_payment(uow, identity, payload, invoice=invoice)
         status = {"matched": "matched", "duplicate": "duplicates"}.get(outcome["status"], "unmatched")
         counts[status] += 1
         lines.append({"line": movement.line, "reference": movement.reference, "amount": str(Money(amount)),
@@ -104,7 +105,7 @@ def _compact(iban: str | None) -> str | None:
     return iban.replace(" ", "").upper()[:34] if iban else None
 
 
-def _known_payer_invoice(uow, cooperative_id: str, iban: str | None, amount: Decimal) -> str | None:
+def _known_payer_invoice(uow, cooperative_id: str, iban: str | None, amount: Decimal):
     """The one open invoice, of a customer who paid before from `iban`, whose amount due is
     exactly `amount`; None when there is none or more than one (staff decide then)."""
     if not iban:
@@ -124,5 +125,5 @@ def _known_payer_invoice(uow, cooperative_id: str, iban: str | None, amount: Dec
         paid, _, _ = repo.paid_on(uow.session, invoice.id)
         due = Money(Decimal(invoice.total_incl_vat)) - paid - repo.credited_on(uow.session, invoice.id)
         if due == Money(amount):
-            exact.append(invoice.id)
-    return exact[0] if len(exact) == 1 else None
+            exact.append(invoice)
+    return repo.invoice(uow.session, cooperative_id, exact[0].id, for_update=True) if len(exact) == 1 else None
