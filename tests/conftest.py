@@ -10,7 +10,6 @@ import eventlet  # noqa: E402
 eventlet.monkey_patch()
 
 import pytest  # noqa: E402
-from nameko.runners import ServiceRunner  # noqa: E402
 
 from tests import support  # noqa: E402
 
@@ -43,13 +42,7 @@ def start_services(suite_settings):
     runners = []
 
     def start(*names, settings=None):
-        config = suite.nameko_config(dict(suite_settings, **(settings or {})))
-        suite.migrate(names, config)
-        suite.declare_topology(config)
-        runner = ServiceRunner(config)
-        for name in names:
-            runner.add_service(suite.service_class(name))
-        runner.start()
+        runner = support.run_in_process(suite.nameko_config(dict(suite_settings, **(settings or {}))), names)
         runners.append(runner)
         return runner
 

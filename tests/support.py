@@ -172,26 +172,33 @@ def received(folder: Path, suffix: str) -> list[Path]:
     return sorted(folder.glob(f"*{suffix}")) if folder.exists() else []
 
 
+def run_in_process(config: dict, names):
+    """Migrate the named services' databases, declare the bus, start them in this process."""
+    from nameko.runners import ServiceRunner
+
+    from coop_cli import suite
+
+    suite.migrate(names, config)
+    suite.declare_topology(config)
+    runner = ServiceRunner(config)
+    for name in names:
+        runner.add_service(suite.service_class(name))
+    runner.start()
+    return runner
+
+
 @contextmanager
 def suite_in_process(names=SERVICES, **settings):
     """A fresh vhost and databases, the named services started in this process, and
     `client(secret, timeout)` for ClusterRpcProxy clients closed on exit."""
     from types import SimpleNamespace
 
-    from nameko.runners import ServiceRunner
-
     from coop_cli import suite
     from coop_shared.client import connect
 
     with fresh_vhost() as amqp_uri, fresh_databases() as databases:
-        config = suite.nameko_config({"AMQP_URI": amqp_uri, **databases, "COOP_PLATFORM_KEY": PLATFORM_KEY,
-                                      **settings})
-        suite.migrate(names, config)
-        suite.declare_topology(config)
-        runner = ServiceRunner(config)
-        for name in names:
-            runner.add_service(suite.service_class(name))
-        runner.start()
+        runner = run_in_process(suite.nameko_config({"AMQP_URI": amqp_uri, **databases,
+                                                     "COOP_PLATFORM_KEY": PLATFORM_KEY, **settings}), names)
         proxies = []
 
         def client(secret=None, timeout=60):
