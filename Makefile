@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PACKAGES := -e shared -e services/members -e services/billing -e services/payroll -e services/notifications -e cli
 MANIFESTS := requirements/constraints.txt requirements/test.txt shared/pyproject.toml cli/pyproject.toml $(wildcard services/*/pyproject.toml)
 
-.PHONY: setup demo run test chaos bench migrate clean
+.PHONY: setup demo run test lint services chaos bench migrate clean
 
 setup: $(VENV)/.installed
 
@@ -22,13 +22,20 @@ demo: setup         ## Dies and BRUCOOP at work in under a minute (starts the su
 run: setup          ## migrate, declare the bus and run the four services (SQLite in ./var by default)
 	$(VENV)/bin/coop run
 
-test: setup         ## unit, integration and end-to-end tests against the real RabbitMQ and PostgreSQL
+test: setup lint services  ## lint, then unit, integration and end-to-end tests on the real RabbitMQ and PostgreSQL
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-chaos: setup        ## fault injection: kill -9, a broker restart, dropped database connections (about 3 min)
+lint: setup         ## ruff: formatting and lint rules of pyproject.toml
+	$(VENV)/bin/ruff format --check --quiet .
+	$(VENV)/bin/ruff check --quiet .
+
+services:           ## start RabbitMQ (with its management API) and PostgreSQL when installed but stopped
+	@deploy/tools/prepare-test-services
+
+chaos: setup services  ## fault injection: kill -9, a broker restart, dropped database connections (about 3 min)
 	$(PY) -m pytest -m chaos tests/chaos -s $(PYTEST_ARGS)
 
-bench: setup        ## benchmarks against the bus's own limit; results in bench/results/
+bench: setup services  ## benchmarks against the bus's own limit; results in bench/results/
 	$(PY) -m pytest -m bench bench -s $(PYTEST_ARGS)
 
 migrate: setup

@@ -38,8 +38,10 @@ class Figures:
     concurrency: int = 1
 
     def line(self) -> str:
-        return (f"{self.name:<44} c={self.concurrency:<3} {self.calls:>6} calls {self.per_second:>8.1f}/s  "
-                f"p50 {self.p50_ms:7.2f} ms  p95 {self.p95_ms:7.2f} ms  p99 {self.p99_ms:7.2f} ms")
+        return (
+            f"{self.name:<44} c={self.concurrency:<3} {self.calls:>6} calls {self.per_second:>8.1f}/s  "
+            f"p50 {self.p50_ms:7.2f} ms  p95 {self.p95_ms:7.2f} ms  p99 {self.p99_ms:7.2f} ms"
+        )
 
 
 def measure(name: str, operation, calls: int, concurrency: int = 1, clients=None) -> Figures:
@@ -65,8 +67,16 @@ def measure(name: str, operation, calls: int, concurrency: int = 1, clients=None
         thread.wait()
     elapsed = time.perf_counter() - started
     ms = [v * 1000 for v in latencies]
-    figures = Figures(name, calls, round(elapsed, 3), round(calls / elapsed, 1), round(percentile(ms, 50), 2),
-                      round(percentile(ms, 95), 2), round(percentile(ms, 99), 2), concurrency)
+    figures = Figures(
+        name,
+        calls,
+        round(elapsed, 3),
+        round(calls / elapsed, 1),
+        round(percentile(ms, 50), 2),
+        round(percentile(ms, 95), 2),
+        round(percentile(ms, 99), 2),
+        concurrency,
+    )
     print(figures.line())
     return figures
 
@@ -84,14 +94,30 @@ def machine() -> dict:
             return subprocess.run(args, capture_output=True, text=True, timeout=20).stdout.strip()
         except OSError:
             return "?"
-    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                if line.startswith("model name")), platform.processor())
-    memory = next(line.split()[1] for line in Path("/proc/meminfo").read_text().splitlines()
-                  if line.startswith("MemTotal"))
-    return {"cpu": cpu, "cores": os.cpu_count(), "memory_gib": round(int(memory) / 1024 / 1024, 1),
-            "python": sys.version.split()[0], "postgresql": run("psql", "--version"),
-            "rabbitmq": run("rabbitmqctl", "version"), "kernel": platform.release(),
-            "date": time.strftime("%Y-%m-%d")}
+
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
+    memory = next(
+        line.split()[1]
+        for line in Path("/proc/meminfo").read_text().splitlines()
+        if line.startswith("MemTotal")
+    )
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "memory_gib": round(int(memory) / 1024 / 1024, 1),
+        "python": sys.version.split()[0],
+        "postgresql": run("psql", "--version"),
+        "rabbitmq": run("rabbitmqctl", "version"),
+        "kernel": platform.release(),
+        "date": time.strftime("%Y-%m-%d"),
+    }
 
 
 def save(name: str, result: dict, summary: list[str]) -> None:
@@ -106,10 +132,14 @@ def report() -> None:
     sections = []
     for path in sorted(RESULTS.glob("*.json")):
         data = json.loads(path.read_text())
-        sections.append(f"## {path.stem} ({data['machine']['date']})\n\n" + "\n".join(data.get("summary", [])))
+        sections.append(
+            f"## {path.stem} ({data['machine']['date']})\n\n" + "\n".join(data.get("summary", []))
+        )
     first = json.loads(next(iter(sorted(RESULTS.glob("*.json")))).read_text())["machine"] if sections else {}
-    header = ("# Benchmark results\n\nWritten by `make bench` (bench/); each figure is measured in the same run as "
-              "its baseline.\n\nMachine: " + ", ".join(f"{k} {v}" for k, v in first.items()) + "\n\n")
+    header = (
+        "# Benchmark results\n\nWritten by `make bench` (bench/); each figure is measured in the same run as "
+        "its baseline.\n\nMachine: " + ", ".join(f"{k} {v}" for k, v in first.items()) + "\n\n"
+    )
     (RESULTS / "README.md").write_text(header + "\n\n".join(sections) + "\n")
 
 
@@ -118,10 +148,15 @@ def _plain(value):
 
 
 def table(rows: list[Figures], baseline: Figures | None = None) -> list[str]:
-    lines = ["| operation | callers | calls/s | p50 ms | p95 ms | p99 ms | p50 / echo p50 |", "|---|---|---|---|---|---|---|"]
+    lines = [
+        "| operation | callers | calls/s | p50 ms | p95 ms | p99 ms | p50 / echo p50 |",
+        "|---|---|---|---|---|---|---|",
+    ]
     for f in rows:
         ratio = f"{f.p50_ms / baseline.p50_ms:.1f}×" if baseline else ""
-        lines.append(f"| {f.name} | {f.concurrency} | {f.per_second} | {f.p50_ms} | {f.p95_ms} | {f.p99_ms} | {ratio} |")
+        lines.append(
+            f"| {f.name} | {f.concurrency} | {f.per_second} | {f.p50_ms} | {f.p95_ms} | {f.p99_ms} | {ratio} |"
+        )
     return lines
 
 
@@ -133,20 +168,36 @@ class Processes:
 
     def prepare(self):
         for step in (["migrate"], ["topology"]):
-            subprocess.run(support.coop_command() + step, env=support.suite_env(self.env), check=True,
-                           capture_output=True, timeout=300)
+            subprocess.run(
+                support.coop_command() + step,
+                env=support.suite_env(self.env),
+                check=True,
+                capture_output=True,
+                timeout=300,
+            )
 
     def serve(self, name: str, index: int = 0, extra: dict | None = None):
         key = (name, index)
-        self.running[key] = support.start_process(support.coop_command() + ["serve", name],
-                                                  dict(self.env, **(extra or {})), self.folder / f"{name}-{index}.log")
+        self.running[key] = support.start_process(
+            support.coop_command() + ["serve", name],
+            dict(self.env, **(extra or {})),
+            self.folder / f"{name}-{index}.log",
+        )
         return self.running[key]
 
     def start_echo(self):
         nameko = str(Path(sys.executable).parent / "nameko")
         self.running[("echo", 0)] = support.start_process(
-            [nameko, "run", "--config", str(support.ROOT / "deploy/nameko.yaml"), "bench.echo_service:EchoService"],
-            self.env, self.folder / "echo.log")
+            [
+                nameko,
+                "run",
+                "--config",
+                str(support.ROOT / "deploy/nameko.yaml"),
+                "bench.echo_service:EchoService",
+            ],
+            self.env,
+            self.folder / "echo.log",
+        )
 
     def wait_healthy(self, rpc_client, names):
         probe = rpc_client(timeout=2)
@@ -156,10 +207,13 @@ class Processes:
                 return all(getattr(probe, n).health()["status"] == "ok" for n in names)
             except Exception:
                 return False
+
         support.wait_for(ok, timeout=90, interval=0.5, message=f"{names}")
 
     def memory(self) -> dict:
-        return {f"{name}-{index}": rss_mb(p.pid) for (name, index), p in self.running.items() if p.poll() is None}
+        return {
+            f"{name}-{index}": rss_mb(p.pid) for (name, index), p in self.running.items() if p.poll() is None
+        }
 
     def stop(self):
         for process in self.running.values():

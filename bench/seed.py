@@ -16,21 +16,47 @@ from coop_shared.money import Money
 from coop_shared.storage.types import new_id
 
 
-def members(members_url: str, cooperative_id: str, count: int, since: date, first: int = 0) -> list[tuple[str, str]]:
+def members(
+    members_url: str, cooperative_id: str, count: int, since: date, first: int = 0
+) -> list[tuple[str, str]]:
     """`count` Belgian salaried members (single, no children), each with one activity; numbered
     from `first` so that several batches can go to one cooperative."""
     engine = sa.create_engine(members_url)
     pairs, member_rows, activity_rows, status_rows = [], [], [], []
     for n in range(first, first + count):
         member_id, activity_id = new_id(), new_id()
-        member_rows.append({"id": member_id, "cooperative_id": cooperative_id, "first_name": f"Bench{n}",
-                            "last_name": "Member", "email": f"bench{n}@bench.example", "language": "fr",
-                            "nationality": "BE", "iban": "BE35310123456737", "lifecycle": "active"})
-        activity_rows.append({"id": activity_id, "cooperative_id": cooperative_id, "member_id": member_id,
-                              "code": f"B{n:06d}", "name": f"Activité {n}"})
-        status_rows.append({"id": new_id(), "cooperative_id": cooperative_id, "member_id": member_id,
-                            "status_model": "be_salaried", "valid_from": since,
-                            "parameters": {"household": "single", "dependent_children": 0}})
+        member_rows.append(
+            {
+                "id": member_id,
+                "cooperative_id": cooperative_id,
+                "first_name": f"Bench{n}",
+                "last_name": "Member",
+                "email": f"bench{n}@bench.example",
+                "language": "fr",
+                "nationality": "BE",
+                "iban": "BE35310123456737",
+                "lifecycle": "active",
+            }
+        )
+        activity_rows.append(
+            {
+                "id": activity_id,
+                "cooperative_id": cooperative_id,
+                "member_id": member_id,
+                "code": f"B{n:06d}",
+                "name": f"Activité {n}",
+            }
+        )
+        status_rows.append(
+            {
+                "id": new_id(),
+                "cooperative_id": cooperative_id,
+                "member_id": member_id,
+                "status_model": "be_salaried",
+                "valid_from": since,
+                "parameters": {"household": "single", "dependent_children": 0},
+            }
+        )
         pairs.append((member_id, activity_id))
     with Session(engine) as session:
         session.execute(sa.insert(Member), member_rows)
@@ -47,12 +73,27 @@ def balances(billing_url: str, cooperative_id: str, activity_ids: list[str], amo
     transactions, postings = [], []
     for activity_id in activity_ids:
         transaction_id = new_id()
-        transactions.append({"id": transaction_id, "cooperative_id": cooperative_id, "entry_date": on,
-                             "source": "bench_seed", "source_id": activity_id, "reference": "bench"})
+        transactions.append(
+            {
+                "id": transaction_id,
+                "cooperative_id": cooperative_id,
+                "entry_date": on,
+                "source": "bench_seed",
+                "source_id": activity_id,
+                "reference": "bench",
+            }
+        )
         money = Money(Decimal(amount))
         for posting in ledger.payment_received(activity_id, money, money, Money.zero()).postings:
-            postings.append({"transaction_id": transaction_id, "cooperative_id": cooperative_id,
-                             "account": posting.account, "kind": posting.kind, "amount": posting.amount.amount})
+            postings.append(
+                {
+                    "transaction_id": transaction_id,
+                    "cooperative_id": cooperative_id,
+                    "account": posting.account,
+                    "kind": posting.kind,
+                    "amount": posting.amount.amount,
+                }
+            )
     with Session(engine) as session:
         session.execute(sa.insert(LedgerTransaction), transactions)
         session.execute(sa.insert(LedgerPosting), postings)

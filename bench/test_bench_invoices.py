@@ -26,8 +26,12 @@ LOAD_LEVELS = (1, 2, 4, 8, 16)
 
 def kombu_round_trip(amqp_uri: str, messages: int = 2000) -> Figures:
     """Publish then consume `messages` on one queue; latency from publish to delivery."""
-    queue = Queue(f"bench-{uuid.uuid4().hex[:8]}", exchange=Exchange("bench", type="direct"), routing_key="bench",
-                  auto_delete=True)
+    queue = Queue(
+        f"bench-{uuid.uuid4().hex[:8]}",
+        exchange=Exchange("bench", type="direct"),
+        routing_key="bench",
+        auto_delete=True,
+    )
     latencies = []
     with Connection(amqp_uri) as connection:
         channel = connection.channel()
@@ -37,6 +41,7 @@ def kombu_round_trip(amqp_uri: str, messages: int = 2000) -> Figures:
         def received(body, message):
             latencies.append(time.perf_counter() - body["at"])
             message.ack()
+
         started = time.perf_counter()
         with Consumer(connection.channel(), [queue], callbacks=[received], accept=["json"]):
             for _ in range(messages):
@@ -44,9 +49,15 @@ def kombu_round_trip(amqp_uri: str, messages: int = 2000) -> Figures:
                 connection.drain_events(timeout=5)
         elapsed = time.perf_counter() - started
     ms = sorted(v * 1000 for v in latencies)
-    figures = Figures("kombu publish+consume (one at a time)", messages, round(elapsed, 3),
-                      round(messages / elapsed, 1), round(ms[len(ms) // 2], 2), round(ms[int(len(ms) * .95)], 2),
-                      round(ms[int(len(ms) * .99)], 2))
+    figures = Figures(
+        "kombu publish+consume (one at a time)",
+        messages,
+        round(elapsed, 3),
+        round(messages / elapsed, 1),
+        round(ms[len(ms) // 2], 2),
+        round(ms[int(len(ms) * 0.95)], 2),
+        round(ms[int(len(ms) * 0.99)], 2),
+    )
     print(figures.line())
     return figures
 
@@ -61,9 +72,14 @@ def plot(levels: list[dict], path) -> None:
     throughput = [level["issued"].per_second for level in levels]
     for key, style in (("p50_ms", "o-"), ("p95_ms", "s--"), ("p99_ms", "^:")):
         axis.plot(throughput, [getattr(level["issued"], key) for level in levels], style, label=key[:3])
-    for level, x in zip(levels, throughput):
-        axis.annotate(f"{level['concurrency']} callers", (x, level["issued"].p50_ms), textcoords="offset points",
-                      xytext=(4, -12), fontsize=8)
+    for level, x in zip(levels, throughput, strict=False):
+        axis.annotate(
+            f"{level['concurrency']} callers",
+            (x, level["issued"].p50_ms),
+            textcoords="offset points",
+            xytext=(4, -12),
+            fontsize=8,
+        )
     axis.plot(throughput, [level["echo"].p50_ms for level in levels], "k.-", label="echo p50 (bus limit)")
     axis.set_xlabel("invoices created and issued per second")
     axis.set_ylabel("latency of create + issue (ms)")
@@ -91,6 +107,7 @@ def test_invoice_path_against_the_bus_limit(suite_settings, rpc_client, tmp_path
 
         def client():
             return connect(amqp, key, timeout=120)
+
         with bare() as probe:
             support.wait_for(lambda: probe.echo.echo(1) == 1, timeout=30, message="echo service")
         echo = measure("echo RPC (bare nameko)", lambda c, i: c.echo.echo({"i": i}), 1000, 1, bare)
@@ -100,6 +117,7 @@ def test_invoice_path_against_the_bus_limit(suite_settings, rpc_client, tmp_path
 
         def create_and_issue(c, i):
             c.billing.issue_invoice(c.billing.create_invoice(payload)["id"])
+
         issue = measure("create_invoice + issue_invoice", create_and_issue, 300, 1, client)
         issue_16 = measure("create_invoice + issue_invoice", create_and_issue, 960, 16, client)
         with client() as rpc:
@@ -107,37 +125,67 @@ def test_invoice_path_against_the_bus_limit(suite_settings, rpc_client, tmp_path
 
         def pay(c, i):
             invoice = open_invoices[i]
-            c.billing.record_payment({"amount": "100.00", "value_date": invoice["issue_date"],
-                                      "bank_reference": f"B-{i}", "invoice_id": invoice["id"]})
+            c.billing.record_payment(
+                {
+                    "amount": "100.00",
+                    "value_date": invoice["issue_date"],
+                    "bank_reference": f"B-{i}",
+                    "invoice_id": invoice["id"],
+                }
+            )
+
         payment = measure("record_payment", pay, 200, 1, client)
         payment_16 = measure("record_payment", lambda c, i: pay(c, 200 + i), 280, 16, client)
         account = {"activity_id": world.activity["id"]}
-        read = measure("get_activity_account", lambda c, i: c.billing.get_activity_account(account), 300, 1, client)
-        read_16 = measure("get_activity_account", lambda c, i: c.billing.get_activity_account(account), 960, 16,
-                          client)
+        read = measure(
+            "get_activity_account", lambda c, i: c.billing.get_activity_account(account), 300, 1, client
+        )
+        read_16 = measure(
+            "get_activity_account", lambda c, i: c.billing.get_activity_account(account), 960, 16, client
+        )
         levels = []
         for level in LOAD_LEVELS:
-            levels.append({"concurrency": level,
-                           "echo": measure("echo RPC", lambda c, i: c.echo.echo(i), 60 * level, level, bare),
-                           "issued": measure("create + issue", create_and_issue, 40 * level, level, client)})
+            levels.append(
+                {
+                    "concurrency": level,
+                    "echo": measure("echo RPC", lambda c, i: c.echo.echo(i), 60 * level, level, bare),
+                    "issued": measure("create + issue", create_and_issue, 40 * level, level, client),
+                }
+            )
         memory = processes.memory()
     finally:
         processes.stop()
     plot(levels, RESULTS / "invoice-latency-vs-load.png")
     ratio = round(issue.p50_ms / echo.p50_ms, 2)
-    targets = {"create+issue p50 within 3x echo p50": ratio <= 3,
-               "150 invoices issued per second with 16 callers": issue_16.per_second >= 150,
-               "no service above 300 MB resident": max(memory.values()) <= 300}
-    print(f"\ncreate+issue p50 / echo p50 = {ratio}; issued per second with 16 callers: {issue_16.per_second}; "
-          f"resident memory (MB): {memory}\ntargets: {targets}")
+    targets = {
+        "create+issue p50 within 3x echo p50": ratio <= 3,
+        "150 invoices issued per second with 16 callers": issue_16.per_second >= 150,
+        "no service above 300 MB resident": max(memory.values()) <= 300,
+    }
+    print(
+        f"\ncreate+issue p50 / echo p50 = {ratio}; issued per second with 16 callers: {issue_16.per_second}; "
+        f"resident memory (MB): {memory}\ntargets: {targets}"
+    )
     summary = table([echo, echo_16, kombu, issue, issue_16, payment, payment_16, read, read_16], echo) + [
-        "", f"Targets: {targets}", f"Resident memory (MB): {memory}",
-        "", "Latency against load: `invoice-latency-vs-load.png`."]
-    save("invoices", {"baselines": {"echo": echo, "echo_16": echo_16, "kombu": kombu},
-                      "invoice": {"serial": issue, "c16": issue_16, "p50_ratio_to_echo": ratio},
-                      "record_payment": {"serial": payment, "c16": payment_16},
-                      "get_activity_account": {"serial": read, "c16": read_16},
-                      "load_curve": levels, "resident_mb": memory, "targets": targets}, summary)
+        "",
+        f"Targets: {targets}",
+        f"Resident memory (MB): {memory}",
+        "",
+        "Latency against load: `invoice-latency-vs-load.png`.",
+    ]
+    save(
+        "invoices",
+        {
+            "baselines": {"echo": echo, "echo_16": echo_16, "kombu": kombu},
+            "invoice": {"serial": issue, "c16": issue_16, "p50_ratio_to_echo": ratio},
+            "record_payment": {"serial": payment, "c16": payment_16},
+            "get_activity_account": {"serial": read, "c16": read_16},
+            "load_curve": levels,
+            "resident_mb": memory,
+            "targets": targets,
+        },
+        summary,
+    )
 
 
 def test_invoice_path_profile():
@@ -169,8 +217,11 @@ def test_invoice_path_profile():
         rendered = (time.perf_counter() - started) * 1000 / 20
     out = io.StringIO()
     pstats.Stats(profile, stream=out).sort_stats("cumulative").print_stats(40)
-    summary = (f"Alone (members and billing only, one process): create_invoice {created:.1f} ms, issue_invoice "
-               f"{issued:.1f} ms, render_invoice (the PDF each invoice e-mail needs) {rendered:.1f} ms.\n")
+    summary = (
+        f"Alone (members and billing only, one process): create_invoice {created:.1f} ms, issue_invoice "
+        f"{issued:.1f} ms, render_invoice (the PDF each invoice e-mail needs) {rendered:.1f} ms.\n"
+    )
     print(summary)
-    (RESULTS / "invoices-profile.txt").write_text(summary + "\nissue_invoice × 50 under cProfile (cumulative):\n\n"
-                                                  + out.getvalue())
+    (RESULTS / "invoices-profile.txt").write_text(
+        summary + "\nissue_invoice × 50 under cProfile (cumulative):\n\n" + out.getvalue()
+    )

@@ -28,7 +28,10 @@ def test_payroll_of_1000_and_10000_members(suite_settings, rpc_client, tmp_path)
     for name in ("members", "billing", "payroll"):
         processes.serve(name)
     processes.start_echo()
-    results, lines = {}, ["| members | prepare_run s | close_run s | total s | ms per payslip |", "|---|---|---|---|---|"]
+    results, lines = (
+        {},
+        ["| members | prepare_run s | close_run s | total s | ms per payslip |", "|---|---|---|---|---|"],
+    )
     try:
         processes.wait_healthy(rpc_client, ("members", "billing", "payroll"))
         key = support.admin_keys(rpc_client, DIES)["dies"]
@@ -38,14 +41,31 @@ def test_payroll_of_1000_and_10000_members(suite_settings, rpc_client, tmp_path)
         period = today.strftime("%Y-%m")
         with connect(suite_settings["AMQP_URI"], None, timeout=30) as bare:
             support.wait_for(lambda: bare.echo.echo(1) == 1, timeout=30, message="echo")
-        echo = measure("echo RPC (bare nameko)", lambda c, i: c.echo.echo(i), 500, 1,
-                       lambda: connect(suite_settings["AMQP_URI"], None, timeout=30))
+        echo = measure(
+            "echo RPC (bare nameko)",
+            lambda c, i: c.echo.echo(i),
+            500,
+            1,
+            lambda: connect(suite_settings["AMQP_URI"], None, timeout=30),
+        )
         for batch, size in enumerate(SIZES):
-            pairs = seed.members(suite_settings["MEMBERS_DATABASE_URL"], cooperative_id, size, today.replace(day=1),
-                                 first=sum(SIZES[:batch]))
-            seed.balances(suite_settings["BILLING_DATABASE_URL"], cooperative_id, [a for _, a in pairs], "5000.00",
-                          today)
-            items = [{"member_id": m, "activity_id": a, "mode": "budget", "amount": "4000.00"} for m, a in pairs]
+            pairs = seed.members(
+                suite_settings["MEMBERS_DATABASE_URL"],
+                cooperative_id,
+                size,
+                today.replace(day=1),
+                first=sum(SIZES[:batch]),
+            )
+            seed.balances(
+                suite_settings["BILLING_DATABASE_URL"],
+                cooperative_id,
+                [a for _, a in pairs],
+                "5000.00",
+                today,
+            )
+            items = [
+                {"member_id": m, "activity_id": a, "mode": "budget", "amount": "4000.00"} for m, a in pairs
+            ]
             with connect(suite_settings["AMQP_URI"], key, timeout=3600) as rpc:
                 started = time.perf_counter()
                 run = rpc.payroll.prepare_run({"period": period, "items": items})
@@ -55,17 +75,28 @@ def test_payroll_of_1000_and_10000_members(suite_settings, rpc_client, tmp_path)
                 rpc.payroll.close_run(run["id"])
                 closed = time.perf_counter() - started
             total = prepared + closed
-            results[size] = {"prepare_s": round(prepared, 2), "close_s": round(closed, 2), "total_s": round(total, 2),
-                             "ms_per_payslip": round(total * 1000 / size, 2)}
-            lines.append(f"| {size} | {prepared:.1f} | {closed:.1f} | {total:.1f} | {total * 1000 / size:.2f} |")
-            print(f"payroll of {size}: prepare {prepared:.1f} s, close {closed:.1f} s, "
-                  f"{total * 1000 / size:.2f} ms per payslip (echo p50 {echo.p50_ms} ms)")
+            results[size] = {
+                "prepare_s": round(prepared, 2),
+                "close_s": round(closed, 2),
+                "total_s": round(total, 2),
+                "ms_per_payslip": round(total * 1000 / size, 2),
+            }
+            lines.append(
+                f"| {size} | {prepared:.1f} | {closed:.1f} | {total:.1f} | {total * 1000 / size:.2f} |"
+            )
+            print(
+                f"payroll of {size}: prepare {prepared:.1f} s, close {closed:.1f} s, "
+                f"{total * 1000 / size:.2f} ms per payslip (echo p50 {echo.p50_ms} ms)"
+            )
         memory = processes.memory()
     finally:
         processes.stop()
     target = results[10000]["total_s"] < 30
-    lines += ["", f"Echo p50 in the same run: {echo.p50_ms} ms. Target (10,000 under 30 s): "
-              f"{'met' if target else 'missed'}. Resident memory (MB): {memory}"]
+    lines += [
+        "",
+        f"Echo p50 in the same run: {echo.p50_ms} ms. Target (10,000 under 30 s): "
+        f"{'met' if target else 'missed'}. Resident memory (MB): {memory}",
+    ]
     if not target:
         lines.append("Why: `payroll-profile.txt` (prepare_run of 300 members profiled in one process).")
         profile_prepare(suite_settings, tmp_path)
@@ -79,15 +110,27 @@ def profile_prepare(suite_settings, tmp_path):
         rpc = running.client(key, timeout=600)
         cooperative_id = rpc.members.whoami()["cooperative_id"]
         today = date.today()
-        pairs = seed.members(running.databases["MEMBERS_DATABASE_URL"], cooperative_id, 300, today.replace(day=1))
-        seed.balances(running.databases["BILLING_DATABASE_URL"], cooperative_id, [a for _, a in pairs], "5000.00",
-                      today)
+        pairs = seed.members(
+            running.databases["MEMBERS_DATABASE_URL"], cooperative_id, 300, today.replace(day=1)
+        )
+        seed.balances(
+            running.databases["BILLING_DATABASE_URL"], cooperative_id, [a for _, a in pairs], "5000.00", today
+        )
         profile = cProfile.Profile()
         profile.enable()
-        rpc.payroll.prepare_run({"period": today.strftime("%Y-%m"), "items": [
-            {"member_id": m, "activity_id": a, "mode": "budget", "amount": "4000.00"} for m, a in pairs]})
+        rpc.payroll.prepare_run(
+            {
+                "period": today.strftime("%Y-%m"),
+                "items": [
+                    {"member_id": m, "activity_id": a, "mode": "budget", "amount": "4000.00"}
+                    for m, a in pairs
+                ],
+            }
+        )
         profile.disable()
     out = io.StringIO()
     pstats.Stats(profile, stream=out).sort_stats("cumulative").print_stats(40)
     (RESULTS / "payroll-profile.txt").write_text(
-        "prepare_run of 300 members, services in one process under cProfile (cumulative time):\n\n" + out.getvalue())
+        "prepare_run of 300 members, services in one process under cProfile (cumulative time):\n\n"
+        + out.getvalue()
+    )

@@ -29,9 +29,15 @@ def databases():
 @pytest.fixture
 def suite_settings(amqp_uri, databases, tmp_path):
     """Settings of a suite on its own vhost and databases, with quick retries for tests."""
-    return {"AMQP_URI": amqp_uri, **databases, "COOP_PLATFORM_KEY": support.PLATFORM_KEY,
-            "COOP_DATA_DIR": str(tmp_path), "COOP_EVENT_RETRY_DELAYS": "0.2,0.4",
-            "COOP_OUTBOX_POLL_SECONDS": "0.2", "COOP_CREDENTIAL_CACHE_SECONDS": "30"}
+    return {
+        "AMQP_URI": amqp_uri,
+        **databases,
+        "COOP_PLATFORM_KEY": support.PLATFORM_KEY,
+        "COOP_DATA_DIR": str(tmp_path),
+        "COOP_EVENT_RETRY_DELAYS": "0.2,0.4",
+        "COOP_OUTBOX_POLL_SECONDS": "0.2",
+        "COOP_CREDENTIAL_CACHE_SECONDS": "30",
+    }
 
 
 @pytest.fixture

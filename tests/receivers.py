@@ -38,7 +38,11 @@ def serve_smtp(port: int, folder: Path) -> None:
     class Keep:
         async def handle_DATA(self, server, session, envelope):
             record = {"mail_from": envelope.mail_from, "rcpt_tos": envelope.rcpt_tos}
-            _store(folder, ".eml", b"X-Test-Envelope: " + json.dumps(record).encode() + b"\r\n" + envelope.content)
+            _store(
+                folder,
+                ".eml",
+                b"X-Test-Envelope: " + json.dumps(record).encode() + b"\r\n" + envelope.content,
+            )
             return "250 Message accepted for delivery"
 
     controller = Controller(Keep(), hostname="127.0.0.1", port=port)
@@ -51,8 +55,17 @@ def serve_http(port: int, folder: Path) -> None:
     class Keep(BaseHTTPRequestHandler):
         def do_POST(self):
             body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-            _store(folder, ".json", json.dumps({"path": self.path, "headers": dict(self.headers.items()),
-                                                "body": base64.b64encode(body).decode()}).encode())
+            _store(
+                folder,
+                ".json",
+                json.dumps(
+                    {
+                        "path": self.path,
+                        "headers": dict(self.headers.items()),
+                        "body": base64.b64encode(body).decode(),
+                    }
+                ).encode(),
+            )
             self.send_response(200)
             self.send_header("Content-Length", "2")
             self.end_headers()

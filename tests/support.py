@@ -29,8 +29,9 @@ def fresh_vhost():
     name = f"coop-test-{uuid.uuid4().hex[:10]}"
     api = f"{MANAGEMENT}/api"
     requests.put(f"{api}/vhosts/{name}", timeout=10).raise_for_status()
-    requests.put(f"{api}/permissions/{name}/guest", json={"configure": ".*", "write": ".*", "read": ".*"},
-                 timeout=10).raise_for_status()
+    requests.put(
+        f"{api}/permissions/{name}/guest", json={"configure": ".*", "write": ".*", "read": ".*"}, timeout=10
+    ).raise_for_status()
     try:
         yield f"amqp://guest:guest@{AMQP_HOST}/{name}"
     finally:
@@ -79,7 +80,9 @@ def count(url: str, query: str, **params) -> int:
 
 def outbox_bodies(url: str, event_type: str) -> list[dict]:
     """The events a service recorded in its outbox, oldest first, as they went on the bus."""
-    return [row[0] for row in sql(url, "select body from outbox where event_type = :t order by id", t=event_type)]
+    return [
+        row[0] for row in sql(url, "select body from outbox where event_type = :t order by id", t=event_type)
+    ]
 
 
 def publish_raw(amqp_uri: str, source: str, event_type: str, body: dict) -> None:
@@ -89,8 +92,12 @@ def publish_raw(amqp_uri: str, source: str, event_type: str, body: dict) -> None
 
     with Connection(amqp_uri) as connection:
         Producer(connection.default_channel).publish(
-            body, exchange=get_event_exchange(source, {}), routing_key=event_type,
-            serializer="json", delivery_mode=2)
+            body,
+            exchange=get_event_exchange(source, {}),
+            routing_key=event_type,
+            serializer="json",
+            delivery_mode=2,
+        )
 
 
 def wait_for(predicate, timeout=20.0, interval=0.05, message="condition"):
@@ -115,11 +122,8 @@ def suite_env(settings: dict) -> dict:
 
 
 def start_process(args, settings: dict, log_path: Path) -> subprocess.Popen:
-    log = open(log_path, "ab")
-    return subprocess.Popen(args, env=suite_env(settings), stdout=log, stderr=subprocess.STDOUT,
-                            cwd=ROOT)
-
-
+    with open(log_path, "ab") as log:  # the child keeps its own copy of the descriptor
+        return subprocess.Popen(args, env=suite_env(settings), stdout=log, stderr=subprocess.STDOUT, cwd=ROOT)
 
 
 def stop_process(process, grace=20):
@@ -141,7 +145,8 @@ def admin_keys(rpc_client, *cooperatives: dict) -> dict[str, str]:
     for cooperative in cooperatives:
         platform.create_cooperative(cooperative)
         keys[cooperative["slug"]] = platform.issue_api_key(
-            {"cooperative": cooperative["slug"], "role": "admin", "label": "first admin"})["secret"]
+            {"cooperative": cooperative["slug"], "role": "admin", "label": "first admin"}
+        )["secret"]
     return keys
 
 
@@ -157,13 +162,16 @@ def start_receiver(kind: str, port: int, folder: Path, log_path: Path) -> subpro
     """A real SMTP or HTTP server on loopback (tests/receivers.py), listening when this returns."""
     import socket
 
-    process = start_process([sys.executable, "-m", "tests.receivers", kind, str(port), str(folder)], {}, log_path)
+    process = start_process(
+        [sys.executable, "-m", "tests.receivers", kind, str(port), str(folder)], {}, log_path
+    )
 
     def listening():
         if process.poll() is not None:
             raise AssertionError(f"{kind} receiver exited: {log_path.read_text()}")
         with socket.socket() as probe:
             return probe.connect_ex(("127.0.0.1", port)) == 0
+
     wait_for(listening, timeout=20, message=f"{kind} receiver on {port}")
     return process
 
@@ -197,14 +205,19 @@ def suite_in_process(names=SERVICES, **settings):
     from coop_shared.client import connect
 
     with fresh_vhost() as amqp_uri, fresh_databases() as databases:
-        runner = run_in_process(suite.nameko_config({"AMQP_URI": amqp_uri, **databases,
-                                                     "COOP_PLATFORM_KEY": PLATFORM_KEY, **settings}), names)
+        runner = run_in_process(
+            suite.nameko_config(
+                {"AMQP_URI": amqp_uri, **databases, "COOP_PLATFORM_KEY": PLATFORM_KEY, **settings}
+            ),
+            names,
+        )
         proxies = []
 
         def client(secret=None, timeout=60):
             proxy = connect(amqp_uri, secret, timeout=timeout)
             proxies.append(proxy)
             return proxy.start()
+
         try:
             yield SimpleNamespace(amqp_uri=amqp_uri, databases=databases, client=client)
         finally:

@@ -28,10 +28,19 @@ def billing():
 @billing.command("import-statement")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--cooperative", required=True, help="The cooperative the statement belongs to (its slug).")
-@click.option("--key", envvar="COOP_API_KEY", required=True, help="A staff or admin key of that cooperative "
-              "(or set COOP_API_KEY).")
-@click.option("--format", "file_format", type=click.Choice(["coda", "camt053"]), default=None,
-              help="Detected from the content when omitted.")
+@click.option(
+    "--key",
+    envvar="COOP_API_KEY",
+    required=True,
+    help="A staff or admin key of that cooperative (or set COOP_API_KEY).",
+)
+@click.option(
+    "--format",
+    "file_format",
+    type=click.Choice(["coda", "camt053"]),
+    default=None,
+    help="Detected from the content when omitted.",
+)
 @click.option("--timeout", default=600.0, show_default=True)
 def import_statement(file, cooperative, key, file_format, timeout):
     """Import a CODA or camt.053 statement and print what was matched."""
@@ -45,31 +54,42 @@ def import_statement(file, cooperative, key, file_format, timeout):
             raise click.ClickException(f"this key does not belong to '{cooperative}'")
         try:
             result = rpc.billing.import_bank_statement(
-                {"format": file_format, "content": base64.b64encode(content).decode("ascii")})
+                {"format": file_format, "content": base64.b64encode(content).decode("ascii")}
+            )
         except CoopError as exc:
             raise click.ClickException(f"{file.name} refused: {exc.args[0]}") from None
     click.echo(summary(file.name, result))
 
 
 def summary(name: str, result: dict) -> str:
-    rows = [("statement", f"{result['number']} ({result['format']}) {result['account_iban'] or ''}".strip()),
-            ("balance", f"{result['opening_balance']} -> {result['closing_balance']}"),
-            ("movements", result["movements"]), ("credits", result["credits"]), ("debits", result["debits"]),
-            ("matched", result["matched"]), ("unmatched", result["unmatched"]),
-            ("already imported", result["duplicates"])]
+    rows = [
+        ("statement", f"{result['number']} ({result['format']}) {result['account_iban'] or ''}".strip()),
+        ("balance", f"{result['opening_balance']} -> {result['closing_balance']}"),
+        ("movements", result["movements"]),
+        ("credits", result["credits"]),
+        ("debits", result["debits"]),
+        ("matched", result["matched"]),
+        ("unmatched", result["unmatched"]),
+        ("already imported", result["duplicates"]),
+    ]
     width = max(len(label) for label, _ in rows)
     lines = [name] + [f"  {label.ljust(width)}  {value}" for label, value in rows]
     lines += [f"  warning: {warning}" for warning in result["warnings"]]
     unmatched = [line for line in result["lines"] if line["status"] == "unmatched"]
     if unmatched:
         lines.append("  unmatched, for staff to match (line, amount, counterparty, communication):")
-        lines += [f"    {line['line'] or '':>6}  {line['amount']:>12}  {(line['counterparty_name'] or '-')[:30]:<30}  "
-                  f"{(line['communication'] or '')[:40]}" for line in unmatched]
+        lines += [
+            f"    {line['line'] or '':>6}  {line['amount']:>12}  {(line['counterparty_name'] or '-')[:30]:<30}  "
+            f"{(line['communication'] or '')[:40]}"
+            for line in unmatched
+        ]
     return "\n".join(lines)
 
 
 @billing.command("validate-ubl")
-@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument(
+    "files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
 @click.option("--warnings/--no-warnings", default=True, show_default=True, help="List warnings too.")
 def validate_ubl(files, warnings):
     """Check UBL invoices or credit notes (Peppol BIS 3.0) offline: UBL 2.1 XSD, CEN EN 16931 and
@@ -81,10 +101,14 @@ def validate_ubl(files, warnings):
         report = validator().validate(path.read_bytes())
         shown = report.findings if warnings else report.fatal
         verdict = "acceptable" if report.acceptable else "REFUSED"
-        click.echo(f"{path.name}: {report.document}, {verdict} ({len(report.fatal)} fatal, "
-                   f"{len(report.findings) - len(report.fatal)} warnings)")
+        click.echo(
+            f"{path.name}: {report.document}, {verdict} ({len(report.fatal)} fatal, "
+            f"{len(report.findings) - len(report.fatal)} warnings)"
+        )
         for finding in shown:
-            click.echo(f"  {finding.flag:<7} {finding.rule_set:<6} {finding.rule}: {finding.text} [{finding.location}]")
+            click.echo(
+                f"  {finding.flag:<7} {finding.rule_set:<6} {finding.rule}: {finding.text} [{finding.location}]"
+            )
         refused += not report.acceptable
     if refused:
         raise SystemExit(1)

@@ -67,20 +67,35 @@ class LocalSuite:
         self.folder.mkdir(parents=True, exist_ok=True)
         smtp_port = _free_port()
         self.mail = self.folder / "mail"
-        env = dict(os.environ, COOP_PLATFORM_KEY=self.platform_key, SMTP_HOST="127.0.0.1", SMTP_PORT=str(smtp_port),
-                   COOP_MAIL_FROM="no-reply@demo.coop.example", COOP_DELIVERY_POLL_SECONDS="0.5",
-                   COOP_LOG_FORMAT="plain", PYTHONUNBUFFERED="1")
-        log = open(self.folder / "suite.log", "ab")
-        self.processes.append(subprocess.Popen([sys.executable, "-m", "coop_cli.mail_catcher", str(smtp_port),
-                                                str(self.mail)], stdout=log, stderr=subprocess.STDOUT))
-        self.processes.append(subprocess.Popen([sys.executable, "-m", "coop_cli", "run"], env=env, stdout=log,
-                                               stderr=subprocess.STDOUT))
-        progress(f"starting the suite (log: {self.folder / 'suite.log'}; e-mails caught in {self.mail})")
-        deadline = time.monotonic() + 60
-        while not _running(amqp_uri):
-            if self.processes[-1].poll() is not None or time.monotonic() > deadline:
-                raise click.ClickException(f"the suite did not start; see {self.folder / 'suite.log'}")
-            time.sleep(0.5)
+        env = dict(
+            os.environ,
+            COOP_PLATFORM_KEY=self.platform_key,
+            SMTP_HOST="127.0.0.1",
+            SMTP_PORT=str(smtp_port),
+            COOP_MAIL_FROM="no-reply@demo.coop.example",
+            COOP_DELIVERY_POLL_SECONDS="0.5",
+            COOP_LOG_FORMAT="plain",
+            PYTHONUNBUFFERED="1",
+        )
+        with open(self.folder / "suite.log", "ab") as log:  # each child keeps its own descriptor
+            self.processes.append(
+                subprocess.Popen(
+                    [sys.executable, "-m", "coop_cli.mail_catcher", str(smtp_port), str(self.mail)],
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
+                )
+            )
+            self.processes.append(
+                subprocess.Popen(
+                    [sys.executable, "-m", "coop_cli", "run"], env=env, stdout=log, stderr=subprocess.STDOUT
+                )
+            )
+            progress(f"starting the suite (log: {self.folder / 'suite.log'}; e-mails caught in {self.mail})")
+            deadline = time.monotonic() + 60
+            while not _running(amqp_uri):
+                if self.processes[-1].poll() is not None or time.monotonic() > deadline:
+                    raise click.ClickException(f"the suite did not start; see {self.folder / 'suite.log'}")
+                time.sleep(0.5)
 
     def stop(self) -> None:
         for process in reversed(self.processes):
@@ -97,8 +112,9 @@ def _admin_key(platform, cooperative: dict) -> str:
         platform.members.create_cooperative(cooperative)
     except Conflict:
         pass  # made by an earlier run
-    return platform.members.issue_api_key({"cooperative": cooperative["slug"], "role": "admin",
-                                           "label": "coop demo"})["secret"]
+    return platform.members.issue_api_key(
+        {"cooperative": cooperative["slug"], "role": "admin", "label": "coop demo"}
+    )["secret"]
 
 
 def _member(rpc, person, activity, model, parameters, documents, period_start: str) -> tuple[dict, dict]:
@@ -108,12 +124,20 @@ def _member(rpc, person, activity, model, parameters, documents, period_start: s
         return member, member["activities"][0]
     member = rpc.members.register_member(person)
     made = rpc.members.add_activity(dict(activity, member_id=member["id"]))
-    rpc.members.set_status_model({"member_id": member["id"], "status_model": model, "valid_from": period_start,
-                                  "parameters": parameters})
+    rpc.members.set_status_model(
+        {
+            "member_id": member["id"],
+            "status_model": model,
+            "valid_from": period_start,
+            "parameters": parameters,
+        }
+    )
     for document in documents:
         rpc.members.record_document(dict(document, member_id=member["id"]))
     if model != "trial":
-        rpc.members.change_lifecycle({"member_id": member["id"], "to": "active", "effective_on": period_start})
+        rpc.members.change_lifecycle(
+            {"member_id": member["id"], "to": "active", "effective_on": period_start}
+        )
     return member, made
 
 
@@ -141,36 +165,64 @@ def build(connect, platform_key: str, today: date, progress) -> dict:
                 world["activities"][(slug, person["first_name"])] = (member, made)
             customers = [_customer(rpc, c) for c in demo_data.CUSTOMERS[slug]]
             world.setdefault("customers", {})[slug] = customers
-    progress(f"{sum(len(v) for v in people.values())} entrepreneurs with their activities, status and documents; "
-             f"{sum(len(v) for v in demo_data.CUSTOMERS.values())} customers in French and Dutch")
+    progress(
+        f"{sum(len(v) for v in people.values())} entrepreneurs with their activities, status and documents; "
+        f"{sum(len(v) for v in demo_data.CUSTOMERS.values())} customers in French and Dutch"
+    )
 
     paid_lines = {slug: [] for slug in world["keys"]}
     for number, (slug, first_name, customer_index, lines, paid) in enumerate(demo_data.INVOICES, start=1):
         with connect(world["keys"][slug]) as rpc:
             _, activity = world["activities"][(slug, first_name)]
-            draft = rpc.billing.create_invoice({
-                "activity_id": activity["id"], "customer_id": world["customers"][slug][customer_index]["id"],
-                "vat_regime": "standard", "idempotency_key": f"demo-{slug}-{period}-{number}",
-                "lines": [{"description": d, "quantity": q, "unit_price": p, "vat_rate": r} for d, q, p, r in lines]})
+            draft = rpc.billing.create_invoice(
+                {
+                    "activity_id": activity["id"],
+                    "customer_id": world["customers"][slug][customer_index]["id"],
+                    "vat_regime": "standard",
+                    "idempotency_key": f"demo-{slug}-{period}-{number}",
+                    "lines": [
+                        {"description": d, "quantity": q, "unit_price": p, "vat_rate": r}
+                        for d, q, p, r in lines
+                    ],
+                }
+            )
             invoice = rpc.billing.issue_invoice(draft["id"])
             if paid:
                 customer = world["customers"][slug][customer_index]
                 digits = "".join(ch for ch in invoice["structured_communication"] if ch.isdigit())
-                paid_lines[slug].append(statement_files.Line(Decimal(invoice["total_incl_vat"]), ogm=digits,
-                                                             name=customer["name"], iban="BE62 5100 0754 7061"))
+                paid_lines[slug].append(
+                    statement_files.Line(
+                        Decimal(invoice["total_incl_vat"]),
+                        ogm=digits,
+                        name=customer["name"],
+                        iban="BE62 5100 0754 7061",
+                    )
+                )
     progress(f"{len(demo_data.INVOICES)} invoices issued under the cooperatives' names (PDF and e-mail each)")
 
     for slug, lines in paid_lines.items():
         cooperative = demo_data.DIES if slug == "dies" else demo_data.BRUCOOP
-        lines.append(statement_files.Line(Decimal("75.00"), text="don pour l'atelier", name="A. Martin",
-                                          iban="BE21 0012 3456 7803"))
-        coda = statement_files.coda(cooperative["iban"].replace(" ", ""), cooperative["name"].upper(), 1,
-                                    Decimal("10000.00"), lines, today)
+        lines.append(
+            statement_files.Line(
+                Decimal("75.00"), text="don pour l'atelier", name="A. Martin", iban="BE21 0012 3456 7803"
+            )
+        )
+        coda = statement_files.coda(
+            cooperative["iban"].replace(" ", ""),
+            cooperative["name"].upper(),
+            1,
+            Decimal("10000.00"),
+            lines,
+            today,
+        )
         with connect(world["keys"][slug]) as rpc:
-            result = rpc.billing.import_bank_statement({"format": "coda",
-                                                        "content": base64.b64encode(coda.encode("latin-1")).decode()})
-        progress(f"{cooperative['name']}: bank statement imported — {result['matched']} matched, "
-                 f"{result['unmatched']} unmatched, {result['duplicates']} already booked")
+            result = rpc.billing.import_bank_statement(
+                {"format": "coda", "content": base64.b64encode(coda.encode("latin-1")).decode()}
+            )
+        progress(
+            f"{cooperative['name']}: bank statement imported — {result['matched']} matched, "
+            f"{result['unmatched']} unmatched, {result['duplicates']} already booked"
+        )
 
     for slug, key in world["keys"].items():
         with connect(key) as rpc:
@@ -178,9 +230,13 @@ def build(connect, platform_key: str, today: date, progress) -> dict:
                 progress(f"{slug}: payroll {period} already closed")
                 continue
             if slug == "brucoop":
-                rpc.payroll.set_payroll_settings({"social_fund_name": "Caisse d'assurances sociales (démo)",
-                                                  "social_fund_iban": "BE56 3631 2345 6788",
-                                                  "social_fund_fee_rate": "0.0305"})
+                rpc.payroll.set_payroll_settings(
+                    {
+                        "social_fund_name": "Caisse d'assurances sociales (démo)",
+                        "social_fund_iban": "BE56 3631 2345 6788",
+                        "social_fund_fee_rate": "0.0305",
+                    }
+                )
             items = []
             for (owner, _), (member, activity) in world["activities"].items():
                 if owner != slug:
@@ -188,14 +244,22 @@ def build(connect, platform_key: str, today: date, progress) -> dict:
                 balance = Decimal(rpc.billing.get_activity_account(activity["id"])["balance"])
                 budget = min(balance, Decimal("3500.00")).quantize(Decimal("0.01"))
                 if budget > 0 or member["first_name"] in ("Sofia", "Yonas"):
-                    items.append({"member_id": member["id"], "activity_id": activity["id"], "mode": "budget",
-                                  "amount": str(max(budget, Decimal("500.00")))})
+                    items.append(
+                        {
+                            "member_id": member["id"],
+                            "activity_id": activity["id"],
+                            "mode": "budget",
+                            "amount": str(max(budget, Decimal("500.00"))),
+                        }
+                    )
             run = rpc.payroll.prepare_run({"period": period, "items": items})
             if run["payslips"]:
                 rpc.payroll.close_run(run["id"])
-            progress(f"{slug}: payroll {period} — {len(run['payslips'])} payslips closed, "
-                     f"{len(run['problems'])} refused: " + "; ".join(p.get("message", p.get("code", "?"))
-                                                                        for p in run["problems"]))
+            progress(
+                f"{slug}: payroll {period} — {len(run['payslips'])} payslips closed, "
+                f"{len(run['problems'])} refused: "
+                + "; ".join(p.get("message", p.get("code", "?")) for p in run["problems"])
+            )
             rpc.members.run_document_check()
     return world
 
@@ -206,35 +270,56 @@ def summary(connect, world: dict) -> str:
         with connect(key) as rpc:
             cooperative = rpc.members.get_cooperative(slug)
             out.append(f"\n== {cooperative['name']} ({slug}) ==")
-            out.append(f"{'activity':<38} {'invoiced':>10} {'received':>10} {'contrib.':>9} {'paid out':>10} "
-                       f"{'balance':>10}")
-            for (owner, first_name), (member, activity) in world["activities"].items():
+            out.append(
+                f"{'activity':<38} {'invoiced':>10} {'received':>10} {'contrib.':>9} {'paid out':>10} "
+                f"{'balance':>10}"
+            )
+            for (owner, first_name), (_member, activity) in world["activities"].items():
                 if owner != slug:
                     continue
                 invoices = rpc.billing.list_invoices({"activity_id": activity["id"], "limit": 500})["items"]
-                invoiced = sum((Decimal(i["total_excl_vat"]) for i in invoices if i["status"] != "draft"), Decimal(0))
+                invoiced = sum(
+                    (Decimal(i["total_excl_vat"]) for i in invoices if i["status"] != "draft"), Decimal(0)
+                )
                 account = rpc.billing.get_activity_account({"activity_id": activity["id"]})
                 by_kind = Counter()
                 for entry in account["entries"]:
                     by_kind[entry["kind"]] += Decimal(entry["amount"])
                 label = f"{activity['code']} {activity['name']} ({first_name})"[:38]
-                out.append(f"{label:<38} {invoiced:>10.2f} {by_kind['revenue']:>10.2f} "
-                           f"{-by_kind['contribution']:>9.2f} {-by_kind['payroll']:>10.2f} "
-                           f"{Decimal(account['balance']):>10.2f}")
+                out.append(
+                    f"{label:<38} {invoiced:>10.2f} {by_kind['revenue']:>10.2f} "
+                    f"{-by_kind['contribution']:>9.2f} {-by_kind['payroll']:>10.2f} "
+                    f"{Decimal(account['balance']):>10.2f}"
+                )
             payslips = rpc.payroll.list_payslips({"period": world["period"]})["items"]
             out.append(f"\npayslips {world['period']}:")
-            names = {m["id"]: f"{m['first_name']} {m['last_name']}" for (o, _), (m, _) in world["activities"].items()
-                     if o == slug}
+            names = {
+                m["id"]: f"{m['first_name']} {m['last_name']}"
+                for (o, _), (m, _) in world["activities"].items()
+                if o == slug
+            }
             for slip in payslips:
-                out.append(f"  {names.get(slip['member_id'], slip['member_id']):<22} gross {slip['gross']:>9}  "
-                           f"net {slip['net_to_pay']:>9}  cost {slip['total_cost']:>9}  ({slip['rules_version']})")
+                out.append(
+                    f"  {names.get(slip['member_id'], slip['member_id']):<22} gross {slip['gross']:>9}  "
+                    f"net {slip['net_to_pay']:>9}  cost {slip['total_cost']:>9}  ({slip['rules_version']})"
+                )
             deliveries = rpc.notifications.list_deliveries({"limit": 500})["items"]
             counts = Counter((d["template"] or d["channel"], d["status"]) for d in deliveries)
-            out.append("\ne-mails: " + ", ".join(f"{template} {status} ×{n}"
-                                                 for (template, status), n in sorted(counts.items())))
+            out.append(
+                "\ne-mails: "
+                + ", ".join(f"{template} {status} ×{n}" for (template, status), n in sorted(counts.items()))
+            )
             unmatched = rpc.billing.list_unmatched_payments()["items"]
-            out.append("unmatched payments: " + (", ".join(f"{p['amount']} from {p['counterparty_name']} "
-                                                           f"({p['bank_reference']})" for p in unmatched) or "none"))
+            out.append(
+                "unmatched payments: "
+                + (
+                    ", ".join(
+                        f"{p['amount']} from {p['counterparty_name']} ({p['bank_reference']})"
+                        for p in unmatched
+                    )
+                    or "none"
+                )
+            )
     return "\n".join(out)
 
 
@@ -260,13 +345,17 @@ def run_demo(keep_running: bool) -> None:
     elif not platform_key:
         raise click.ClickException("a suite is running: set COOP_PLATFORM_KEY to its platform key")
     try:
+
         def connect(secret):
             return client_connect(amqp_uri, secret, timeout=60)
 
         world = build(connect, platform_key, brussels_today(), progress)
         deadline = time.monotonic() + 15
         with connect(world["keys"]["dies"]) as rpc:  # give the e-mails a moment to leave
-            while time.monotonic() < deadline and rpc.notifications.list_deliveries({"status": "pending"})["total"]:
+            while (
+                time.monotonic() < deadline
+                and rpc.notifications.list_deliveries({"status": "pending"})["total"]
+            ):
                 time.sleep(0.5)
         progress("done")
         click.echo(summary(connect, world))

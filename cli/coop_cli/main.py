@@ -47,8 +47,13 @@ def topology():
 
 
 @main.command()
-@click.option("--service", "services", multiple=True, type=click.Choice(SERVICES),
-              help="Run only these services (repeatable); all four by default.")
+@click.option(
+    "--service",
+    "services",
+    multiple=True,
+    type=click.Choice(SERVICES),
+    help="Run only these services (repeatable); all four by default.",
+)
 def run(services):
     """Migrate, declare the bus, then run the services in this process until stopped."""
     from nameko.cli.run import run as nameko_run
@@ -101,8 +106,12 @@ def health(services, timeout):
 
 @main.command()
 @click.option("--timeout", default=5.0, show_default=True)
-@click.option("--management", envvar="COOP_RABBIT_MANAGEMENT", default=None,
-              help="RabbitMQ management API, e.g. http://guest:guest@localhost:15672 (default: the broker's host).")
+@click.option(
+    "--management",
+    envvar="COOP_RABBIT_MANAGEMENT",
+    default=None,
+    help="RabbitMQ management API, e.g. http://guest:guest@localhost:15672 (default: the broker's host).",
+)
 def status(timeout, management):
     """Each service's health, version, outbox backlog, and its queues' depths on the broker."""
     amqp_uri = suite.nameko_config()["AMQP_URI"]

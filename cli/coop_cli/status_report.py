@@ -31,14 +31,22 @@ def queue_depths(amqp_uri: str, management: str | None = None) -> list[dict] | N
         parts = urllib.parse.urlsplit(management)
         base = f"{parts.scheme}://{parts.hostname}:{parts.port or 15672}"
         if parts.username:
-            credentials = f"{urllib.parse.unquote(parts.username)}:{urllib.parse.unquote(parts.password or '')}"
+            credentials = (
+                f"{urllib.parse.unquote(parts.username)}:{urllib.parse.unquote(parts.password or '')}"
+            )
     request = urllib.request.Request(f"{base}/api/queues/{urllib.parse.quote(vhost, safe='')}")
     request.add_header("authorization", "Basic " + base64.b64encode(credentials.encode()).decode())
     try:
         with urllib.request.urlopen(request, timeout=5) as answer:
-            return [{"name": q["name"], "ready": q.get("messages_ready", 0),
-                     "unacked": q.get("messages_unacknowledged", 0), "consumers": q.get("consumers", 0)}
-                    for q in json.load(answer)]
+            return [
+                {
+                    "name": q["name"],
+                    "ready": q.get("messages_ready", 0),
+                    "unacked": q.get("messages_unacknowledged", 0),
+                    "consumers": q.get("consumers", 0),
+                }
+                for q in json.load(answer)
+            ]
     except OSError:
         return None
 
@@ -53,21 +61,43 @@ def _owner(queue: str) -> str | None:
 
 
 def table(healths: dict, queues: list[dict] | None) -> str:
-    header = ("service", "status", "version", "database", "outbox", "queued", "unacked", "parked", "consumers")
+    header = (
+        "service",
+        "status",
+        "version",
+        "database",
+        "outbox",
+        "queued",
+        "unacked",
+        "parked",
+        "consumers",
+    )
     rows = [header]
     for name, health in healths.items():
         own = [q for q in queues or [] if _owner(q["name"]) == name]
         live = [q for q in own if not q["name"].endswith((".retry", ".parked"))]
         parked = sum(q["ready"] for q in own if q["name"].endswith(".parked"))
         rpc_queue = next((q for q in own if q["name"] == f"rpc-{name}"), None)
-        rows.append((name, health.get("status", "?"), health.get("version", "-"), health.get("database", "-"),
-                     str(health.get("outbox_backlog", "-")),
-                     str(sum(q["ready"] for q in live)) if queues is not None else "?",
-                     str(sum(q["unacked"] for q in live)) if queues is not None else "?",
-                     str(parked) if queues is not None else "?",
-                     str(rpc_queue["consumers"]) if rpc_queue else "0"))
+        rows.append(
+            (
+                name,
+                health.get("status", "?"),
+                health.get("version", "-"),
+                health.get("database", "-"),
+                str(health.get("outbox_backlog", "-")),
+                str(sum(q["ready"] for q in live)) if queues is not None else "?",
+                str(sum(q["unacked"] for q in live)) if queues is not None else "?",
+                str(parked) if queues is not None else "?",
+                str(rpc_queue["consumers"]) if rpc_queue else "0",
+            )
+        )
     widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
-    lines = ["  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip() for row in rows]
+    lines = [
+        "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=False)).rstrip()
+        for row in rows
+    ]
     if queues is None:
-        lines.append("(queue depths unknown: RabbitMQ management API unreachable; set COOP_RABBIT_MANAGEMENT)")
+        lines.append(
+            "(queue depths unknown: RabbitMQ management API unreachable; set COOP_RABBIT_MANAGEMENT)"
+        )
     return "\n".join(lines)

@@ -48,5 +48,10 @@ def nameko_config(config=None) -> dict:
     id, cooperative and service on every line (JSON unless COOP_LOG_FORMAT=plain)."""
     amqp_uri = Settings.load("members", config).amqp_uri
     plain = lookup(config, "COOP_LOG_FORMAT", "json") == "plain"
-    return dict(config or {}, AMQP_URI=amqp_uri, max_workers=int(lookup(config, "COOP_MAX_WORKERS", "10")),
-                HEARTBEAT=60, LOGGING=logging_config(json_lines=not plain))
+    return dict(
+        config or {},
+        AMQP_URI=amqp_uri,
+        max_workers=int(lookup(config, "COOP_MAX_WORKERS", "10")),
+        HEARTBEAT=60,
+        LOGGING=logging_config(json_lines=not plain),
+    )

@@ -10,8 +10,9 @@ Importing this module registers `coop_shared.errors` with nameko, so a plain
 `ClusterRpcProxy` in the same process raises them too, instead of `RemoteError`.
 """
 
-from coop_shared.runtime import errors as _register_errors  # noqa: F401  (first: quiets eventlet too)
 from nameko.standalone.rpc import ClusterRpcProxy  # noqa: E402
+
+from coop_shared.runtime import errors as _register_errors  # noqa: F401  (first: quiets eventlet too)
 
 
 def connect(amqp_uri: str, secret: str | None = None, timeout: float = 30) -> ClusterRpcProxy:

@@ -11,15 +11,27 @@ import hashlib
 import hmac
 import secrets
 from dataclasses import asdict, dataclass
+from enum import StrEnum
 
 from coop_shared.errors import Forbidden, NotFound
 
-PLATFORM = "platform"
-# A service of the suite reading one cooperative's data while it works for that cooperative
-# outside any caller's request (an event, a timer): notifications fetching an invoice's PDF.
-# It reads, never writes, and is never issued as an API key.
-SERVICE = "service"
-ADMIN, STAFF, AUDITOR, MEMBER = "admin", "staff", "auditor", "member"
+
+class Role(StrEnum):
+    """Who a credential speaks for. Values are the strings on the wire and in the tables."""
+
+    PLATFORM = "platform"
+    # A service of the suite reading one cooperative's data while it works for that
+    # cooperative outside any caller's request (an event, a timer): notifications fetching an
+    # invoice's PDF. It reads, never writes, and is never issued as an API key.
+    SERVICE = "service"
+    ADMIN = "admin"
+    STAFF = "staff"
+    AUDITOR = "auditor"
+    MEMBER = "member"
+
+
+PLATFORM, SERVICE = Role.PLATFORM, Role.SERVICE
+ADMIN, STAFF, AUDITOR, MEMBER = Role.ADMIN, Role.STAFF, Role.AUDITOR, Role.MEMBER
 COOPERATIVE_ROLES = (ADMIN, STAFF, AUDITOR, MEMBER)
 READERS = (ADMIN, STAFF, AUDITOR, MEMBER, SERVICE)
 OPERATORS = (ADMIN, STAFF)
@@ -43,8 +55,10 @@ class Identity:
         return asdict(self)
 
     @classmethod
-    def from_dict(cls, data: dict) -> "Identity":
-        return cls(**{k: data.get(k) for k in ("role", "cooperative_id", "cooperative", "member_id", "key_id")})
+    def from_dict(cls, data: dict) -> Identity:
+        return cls(
+            **{k: data.get(k) for k in ("role", "cooperative_id", "cooperative", "member_id", "key_id")}
+        )
 
 
 def new_secret() -> str:
@@ -77,7 +91,11 @@ ACTING_FOR_ID, ACTING_FOR_SLUG = "acting_for_cooperative_id", "acting_for_cooper
 
 def service_context(service_key: str, cooperative_id: str, cooperative: str) -> dict:
     """Context data of a call made by a service on behalf of one cooperative."""
-    return {"authorization": f"Bearer {service_key}", ACTING_FOR_ID: cooperative_id, ACTING_FOR_SLUG: cooperative}
+    return {
+        "authorization": f"Bearer {service_key}",
+        ACTING_FOR_ID: cooperative_id,
+        ACTING_FOR_SLUG: cooperative,
+    }
 
 
 def service_identity(context_data: dict) -> Identity:

@@ -34,8 +34,9 @@ CATALOGUE = {
     "activity_account_changed": EventType("billing", True, "An activity's balance moved."),
     "payslip_issued": EventType("payroll", True, "A payslip was closed; billing debits its total cost."),
     "payroll_closed": EventType("payroll", True, "A payroll run was closed; its payslips are final."),
-    "delivery_failed": EventType("notifications", False,
-                                 "An e-mail or webhook call could not be delivered after its last retry."),
+    "delivery_failed": EventType(
+        "notifications", False, "An e-mail or webhook call could not be delivered after its last retry."
+    ),
 }
 
 

@@ -9,15 +9,21 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
-def make_event(event_type: str, cooperative_id, cooperative: str | None, payload: dict,
-               occurred_at: datetime | None = None, event_id: str | None = None) -> dict:
+def make_event(
+    event_type: str,
+    cooperative_id,
+    cooperative: str | None,
+    payload: dict,
+    occurred_at: datetime | None = None,
+    event_id: str | None = None,
+) -> dict:
     """Build an event envelope; the payload must already be JSON-safe (strings for money)."""
     return {
         "event_id": event_id or str(uuid.uuid4()),

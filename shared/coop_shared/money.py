@@ -17,7 +17,7 @@ CENT = Decimal("0.01")
 
 def to_decimal(value, field="amount") -> Decimal:
     """Read an amount given as a string, int or Decimal; refuse floats and garbage."""
-    if isinstance(value, bool) or isinstance(value, float):
+    if isinstance(value, (bool, float)):
         raise ValidationError(fields={field: ["Amounts must be decimal strings, not floats."]})
     if isinstance(value, Decimal):
         result = value
@@ -51,7 +51,7 @@ class Money:
         object.__setattr__(self, "amount", round_cent(self.amount))
 
     @classmethod
-    def of(cls, value, currency="EUR", field="amount") -> "Money":
+    def of(cls, value, currency="EUR", field="amount") -> Money:
         """Parse a wire amount; more than two decimals is an error, not a silent rounding."""
         amount = to_decimal(value, field)
         if amount != round_cent(amount):
@@ -59,33 +59,33 @@ class Money:
         return cls(amount, currency)
 
     @classmethod
-    def zero(cls, currency="EUR") -> "Money":
+    def zero(cls, currency="EUR") -> Money:
         return cls(Decimal("0"), currency)
 
-    def _same_currency(self, other: "Money") -> None:
+    def _same_currency(self, other: Money) -> None:
         if not isinstance(other, Money):
             raise TypeError(f"Cannot combine Money with {type(other).__name__}.")
         if other.currency != self.currency:
             raise ValueError(f"Currency mismatch: {self.currency} and {other.currency}.")
 
-    def __add__(self, other: "Money") -> "Money":
+    def __add__(self, other: Money) -> Money:
         self._same_currency(other)
         return Money(self.amount + other.amount, self.currency)
 
-    def __sub__(self, other: "Money") -> "Money":
+    def __sub__(self, other: Money) -> Money:
         self._same_currency(other)
         return Money(self.amount - other.amount, self.currency)
 
-    def __neg__(self) -> "Money":
+    def __neg__(self) -> Money:
         return Money(-self.amount, self.currency)
 
-    def times(self, factor) -> "Money":
+    def times(self, factor) -> Money:
         """Multiply by a quantity or a rate (Decimal or int), rounding the result half-up."""
         if isinstance(factor, float):
             raise TypeError("Multiply Money by a Decimal, not a float.")
         return Money(self.amount * Decimal(factor), self.currency)
 
-    def allocate(self, weights) -> list["Money"]:
+    def allocate(self, weights) -> list[Money]:
         """Split into parts proportional to `weights`, largest remainder first: no cent lost."""
         weights = [Decimal(w) for w in weights]
         total_weight = sum(weights)

@@ -21,6 +21,7 @@ def discover(group: str) -> dict:
         try:
             found[entry_point.name] = entry_point.load()
         except Exception as exc:  # any import error of third-party code
-            raise PluginLoadError(f"Plugin '{entry_point.name}' of group '{group}' "
-                                  f"({entry_point.value}) failed to load: {exc}") from exc
+            raise PluginLoadError(
+                f"Plugin '{entry_point.name}' of group '{group}' ({entry_point.value}) failed to load: {exc}"
+            ) from exc
     return found

@@ -65,7 +65,7 @@ class Rate(fields.Field):
         except ValidationError as exc:
             raise SchemaError(_field_messages(exc)) from None
         if not Decimal(0) <= rate <= Decimal(1):
-            raise SchemaError("A rate is a fraction between 0 and 1, e.g. \"0.21\".")
+            raise SchemaError('A rate is a fraction between 0 and 1, e.g. "0.21".')
         return rate
 
     def _serialize(self, value, attr, obj, **kwargs):

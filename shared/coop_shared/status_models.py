@@ -30,8 +30,8 @@ class MemberFacts:
 
 @dataclass(frozen=True)
 class PayRequest:
-    period: str            # 'YYYY-MM'
-    mode: str              # BUDGET: amount is the total cost to the activity; GROSS: amount is gross pay
+    period: str  # 'YYYY-MM'
+    mode: str  # BUDGET: amount is the total cost to the activity; GROSS: amount is gross pay
     amount: Money
     parameters: dict
     member: MemberFacts = field(default_factory=MemberFacts)
@@ -52,7 +52,7 @@ class PayLine:
     base: Money | None
     rate: Decimal | None
     amount: Money
-    borne_by: str          # MEMBER (withheld from gross) or COOPERATIVE (on top of gross)
+    borne_by: str  # MEMBER (withheld from gross) or COOPERATIVE (on top of gross)
 
 
 @dataclass(frozen=True)
@@ -62,7 +62,7 @@ class PayResult:
     total_cost: Money
     lines: tuple[PayLine, ...]
     rules_version: str
-    payments: tuple[tuple[str, Money], ...] = ()   # other transfers to make, e.g. ("social_insurance_fund", x)
+    payments: tuple[tuple[str, Money], ...] = ()  # other transfers to make, e.g. ("social_insurance_fund", x)
     notes: tuple[str, ...] = ()
 
     def borne_by(self, who: str) -> Money:
@@ -77,7 +77,7 @@ class StatusModel:
     """Base of every status model. Subclasses set the class attributes and `compute`."""
 
     key: str = ""
-    label: dict = {}            # {"fr": ..., "nl": ..., "en": ...}
+    label: dict = {}  # {"fr": ..., "nl": ..., "en": ...}
     country: str = "BE"
     pays: bool = True
 

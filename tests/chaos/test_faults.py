@@ -40,7 +40,9 @@ class Suite:
 
     def start(self, name, index):
         log = self.folder / f"{name}-{index}.log"
-        self.processes[(name, index)] = support.start_process(support.coop_command() + ["serve", name], self.env, log)
+        self.processes[(name, index)] = support.start_process(
+            support.coop_command() + ["serve", name], self.env, log
+        )
 
     def kill_and_restart(self, name, index):
         process = self.processes[(name, index)]
@@ -94,9 +96,15 @@ def drop_database_connections(databases: dict) -> int:
     engine = sa.create_engine(support.PG_ADMIN)
     try:
         with engine.connect() as conn:
-            return len(conn.execute(sa.text("select pg_terminate_backend(pid) from pg_stat_activity "
-                                            "where datname = any(:names) and pid <> pg_backend_pid()"),
-                                    {"names": names}).all())
+            return len(
+                conn.execute(
+                    sa.text(
+                        "select pg_terminate_backend(pid) from pg_stat_activity "
+                        "where datname = any(:names) and pid <> pg_backend_pid()"
+                    ),
+                    {"names": names},
+                ).all()
+            )
     finally:
         engine.dispose()
 
@@ -107,15 +115,28 @@ def restart_rabbitmq():
 
 
 def test_promises_hold_through_killed_processes_a_broker_restart_and_dropped_connections(
-        suite_settings, databases, tmp_path, rpc_client):
+    suite_settings, databases, tmp_path, rpc_client
+):
     smtp_port = support.free_port()
     smtp = support.start_receiver("smtp", smtp_port, tmp_path / "mail", tmp_path / "smtp.log")
-    env = dict(suite_settings, SMTP_HOST="127.0.0.1", SMTP_PORT=str(smtp_port), COOP_DELIVERY_POLL_SECONDS="0.3",
-               COOP_DELIVERY_RETRY_DELAYS="1,1,2,2,5,5,10", COOP_EVENT_RETRY_DELAYS="0.5,1,2,5,10",
-               COOP_LOG_FORMAT="plain", COOP_MAX_WORKERS="6")  # 7 processes × 8 connections
+    env = dict(
+        suite_settings,
+        SMTP_HOST="127.0.0.1",
+        SMTP_PORT=str(smtp_port),
+        COOP_DELIVERY_POLL_SECONDS="0.3",
+        COOP_DELIVERY_RETRY_DELAYS="1,1,2,2,5,5,10",
+        COOP_EVENT_RETRY_DELAYS="0.5,1,2,5,10",
+        COOP_LOG_FORMAT="plain",
+        COOP_MAX_WORKERS="6",
+    )  # 7 processes × 8 connections
     for step in (["migrate"], ["topology"]):
-        subprocess.run(support.coop_command() + step, env=support.suite_env(env), check=True, capture_output=True,
-                       timeout=120)
+        subprocess.run(
+            support.coop_command() + step,
+            env=support.suite_env(env),
+            check=True,
+            capture_output=True,
+            timeout=120,
+        )
     suite = Suite(env, tmp_path)
     for name, count in REPLICAS.items():
         for index in range(count):
@@ -127,35 +148,85 @@ def test_promises_hold_through_killed_processes_a_broker_restart_and_dropped_con
         world = billing_setup.build(rpc_client)
         salaried(world)
         brucoop_members = rpc_client(world.keys["brucoop"]).members
-        brucoop_member = brucoop_members.register_member({"first_name": "Lena", "last_name": "De Smet",
-                                                          "email": "lena@example.org", "language": "nl"})
-        brucoop_activity = brucoop_members.add_activity({"member_id": brucoop_member["id"], "name": "Conseil"})
+        brucoop_member = brucoop_members.register_member(
+            {"first_name": "Lena", "last_name": "De Smet", "email": "lena@example.org", "language": "nl"}
+        )
+        brucoop_activity = brucoop_members.add_activity(
+            {"member_id": brucoop_member["id"], "name": "Conseil"}
+        )
         brucoop_customer = world.brucoop.create_customer(billing_setup.NL_CUSTOMER)
-        work = {"dies": (world.activity["id"], world.nl_customer["id"]),
-                "brucoop": (brucoop_activity["id"], brucoop_customer["id"])}
+        work = {
+            "dies": (world.activity["id"], world.nl_customer["id"]),
+            "brucoop": (brucoop_activity["id"], brucoop_customer["id"]),
+        }
         issued, payments_sent = {}, {}
 
         def invoice_and_pay(slug: str, n: int):
             key = world.keys[slug]
             activity_id, customer_id = work[slug]
-            draft = until_done(lambda: call(amqp, key, "billing", "create_invoice", billing_setup.two_line_invoice(
-                world, activity_id=activity_id, customer_id=customer_id, idempotency_key=f"chaos-{slug}-{n}")),
-                f"create {slug} {n}")
-            invoice = until_done(lambda: call(amqp, key, "billing", "issue_invoice", draft["id"]), f"issue {n}")
+            draft = until_done(
+                lambda: call(
+                    amqp,
+                    key,
+                    "billing",
+                    "create_invoice",
+                    billing_setup.two_line_invoice(
+                        world,
+                        activity_id=activity_id,
+                        customer_id=customer_id,
+                        idempotency_key=f"chaos-{slug}-{n}",
+                    ),
+                ),
+                f"create {slug} {n}",
+            )
+            invoice = until_done(
+                lambda: call(amqp, key, "billing", "issue_invoice", draft["id"]), f"issue {n}"
+            )
             issued[(slug, n)] = invoice
             reference = f"PAY-{slug}-{n}"
             payments_sent[(slug, reference)] = invoice["total_incl_vat"]
-            until_done(lambda: call(amqp, key, "billing", "record_payment", {
-                "amount": invoice["total_incl_vat"], "value_date": invoice["issue_date"], "bank_reference": reference,
-                "structured_communication": invoice["structured_communication"]}), f"pay {n}")
+            until_done(
+                lambda: call(
+                    amqp,
+                    key,
+                    "billing",
+                    "record_payment",
+                    {
+                        "amount": invoice["total_incl_vat"],
+                        "value_date": invoice["issue_date"],
+                        "bank_reference": reference,
+                        "structured_communication": invoice["structured_communication"],
+                    },
+                ),
+                f"pay {n}",
+            )
 
         def payroll():
             eventlet.sleep(6)
-            run = until_done(lambda: call(amqp, world.keys["dies"], "payroll", "prepare_run", {
-                "period": PERIOD, "items": [{"member_id": world.member["id"], "activity_id": world.activity["id"],
-                                             "mode": "budget", "amount": "4000.00"}]}), "prepare the payroll")
+            run = until_done(
+                lambda: call(
+                    amqp,
+                    world.keys["dies"],
+                    "payroll",
+                    "prepare_run",
+                    {
+                        "period": PERIOD,
+                        "items": [
+                            {
+                                "member_id": world.member["id"],
+                                "activity_id": world.activity["id"],
+                                "mode": "budget",
+                                "amount": "4000.00",
+                            }
+                        ],
+                    },
+                ),
+                "prepare the payroll",
+            )
             assert run["problems"] == [], run["problems"]
-            return until_done(lambda: call(amqp, world.keys["dies"], "payroll", "close_run", run["id"]), "close")
+            return until_done(
+                lambda: call(amqp, world.keys["dies"], "payroll", "close_run", run["id"]), "close"
+            )
 
         def inject():
             rng = random.Random(8)
@@ -175,8 +246,11 @@ def test_promises_hold_through_killed_processes_a_broker_restart_and_dropped_con
         pool = eventlet.GreenPool(8)
         injector = eventlet.spawn(inject)
         payroll_run = eventlet.spawn(payroll)
-        load = [pool.spawn(invoice_and_pay, slug, n) for n in range(INVOICES_PER_COOPERATIVE)
-                for slug in ("dies", "brucoop")]
+        load = [
+            pool.spawn(invoice_and_pay, slug, n)
+            for n in range(INVOICES_PER_COOPERATIVE)
+            for slug in ("dies", "brucoop")
+        ]
         for thread in load:
             thread.wait()  # re-raises the first failure of the load
         injector.wait()
@@ -199,17 +273,29 @@ def check_invariants(amqp, env, databases, world, issued, payments_sent, closed,
 
     def settled():
         depths = support.queue_depths(amqp)
-        busy = {q: n for q, n in depths.items() if n and not q.endswith(".parked") and not q.startswith("rpc.reply")}
-        backlog = sum(support.count(url, "select count(*) from outbox where published_at is null")
-                      for url in databases.values())
+        busy = {
+            q: n
+            for q, n in depths.items()
+            if n and not q.endswith(".parked") and not q.startswith("rpc.reply")
+        }
+        backlog = sum(
+            support.count(url, "select count(*) from outbox where published_at is null")
+            for url in databases.values()
+        )
         pending = support.count(notifications_db, "select count(*) from deliveries where status = 'pending'")
         return not busy and backlog == 0 and pending == 0
+
     support.wait_for(settled, timeout=180, interval=1, message="queues, outboxes and deliveries to drain")
 
     # 1. Gapless numbers per cooperative and year.
-    for cooperative_id, numbers in _by_cooperative(rows(billing_db, "select cooperative_id, sequence from invoices "
-                                                        "where kind = 'invoice' and sequence is not null "
-                                                        "order by sequence")).items():
+    for _cooperative_id, numbers in _by_cooperative(
+        rows(
+            billing_db,
+            "select cooperative_id, sequence from invoices "
+            "where kind = 'invoice' and sequence is not null "
+            "order by sequence",
+        )
+    ).items():
         assert numbers == list(range(1, len(numbers) + 1)), numbers
     assert len(issued) == 2 * INVOICES_PER_COOPERATIVE
 
@@ -217,35 +303,51 @@ def check_invariants(amqp, env, databases, world, issued, payments_sent, closed,
     booked = rows(billing_db, "select bank_reference, amount from payments")
     assert sorted(r for r, _ in booked) == sorted(r for _, r in payments_sent)
     assert support.count(billing_db, "select count(*) from payment_allocations") == len(payments_sent)
-    assert {r[0] for r in rows(billing_db, "select status from invoices where kind = 'invoice' "
-                                           "and sequence is not null")} == {"paid"}
+    assert {
+        r[0]
+        for r in rows(
+            billing_db, "select status from invoices where kind = 'invoice' and sequence is not null"
+        )
+    } == {"paid"}
 
     # 3. Balances: the account's balance is the sum of its entries, and an independent
     #    recomputation from invoices and payslips gives the same figure.
-    payslips = {activity: Decimal(cost) for activity, cost in rows(
-        databases["PAYROLL_DATABASE_URL"], "select p.activity_id, sum(p.total_cost) from payslips p join payroll_runs r "
-        "on r.id = p.run_id where r.status = 'closed' group by p.activity_id")}
+    payslips = {
+        activity: Decimal(cost)
+        for activity, cost in rows(
+            databases["PAYROLL_DATABASE_URL"],
+            "select p.activity_id, sum(p.total_cost) from payslips p join payroll_runs r "
+            "on r.id = p.run_id where r.status = 'closed' group by p.activity_id",
+        )
+    }
     expected = Counter()
-    for activity_id, net, rate in rows(billing_db, "select activity_id, total_excl_vat, contribution_rate from invoices "
-                                                   "where kind = 'invoice' and status = 'paid'"):
+    for activity_id, net, rate in rows(
+        billing_db,
+        "select activity_id, total_excl_vat, contribution_rate from invoices "
+        "where kind = 'invoice' and status = 'paid'",
+    ):
         expected[activity_id] += Decimal(net) - (Decimal(net) * Decimal(rate)).quantize(CENT, ROUND_HALF_UP)
-    for slug, key in world.keys.items():
+    for _slug, key in world.keys.items():
         with connect(amqp, key, timeout=30) as rpc:
-            for activity_id in {a for a, in rows(billing_db, "select distinct activity_id from invoices")}:
+            for activity_id in {a for (a,) in rows(billing_db, "select distinct activity_id from invoices")}:
                 try:
                     account = rpc.billing.get_activity_account({"activity_id": activity_id})
                 except CoopError:
                     continue  # the other cooperative's activity
                 entries = sum((Decimal(e["amount"]) for e in account["entries"]), Decimal(0))
                 assert Decimal(account["balance"]) == entries
-                assert Decimal(account["balance"]) == expected[activity_id] - payslips.get(activity_id, Decimal(0))
+                assert Decimal(account["balance"]) == expected[activity_id] - payslips.get(
+                    activity_id, Decimal(0)
+                )
     assert closed["status"] == "closed" and len(payslips) == 1
 
     # 4. One delivery per event, channel and recipient; each sent; e-mails caught.
     events = {body["event_id"] for body in support.outbox_bodies(billing_db, "invoice_issued")}
     assert len(events) == 2 * INVOICES_PER_COOPERATIVE  # one event per invoice, whatever the retries
-    deliveries = rows(notifications_db, "select event_id, channel, recipient, status, id from deliveries "
-                                        "where event_type = 'invoice_issued'")
+    deliveries = rows(
+        notifications_db,
+        "select event_id, channel, recipient, status, id from deliveries where event_type = 'invoice_issued'",
+    )
     assert Counter(e for e, *_ in deliveries) == Counter({e: 2 for e in events})  # customer and member
     assert {status for *_, status, _ in deliveries} == {"sent"}
     caught = Counter()
@@ -257,8 +359,10 @@ def check_invariants(amqp, env, databases, world, issued, payments_sent, closed,
     delivery_ids = {d for *_, d in deliveries}
     missing = delivery_ids - set(caught)  # the Message-ID is the delivery id
     duplicates = sum(n - 1 for n in caught.values() if n > 1)
-    print(f"e-mails caught: {sum(caught.values())}, deliveries: {len(delivery_ids)}, "
-          f"sent twice (SMTP accepted, then the sender was killed before recording it): {duplicates}")
+    print(
+        f"e-mails caught: {sum(caught.values())}, deliveries: {len(delivery_ids)}, "
+        f"sent twice (SMTP accepted, then the sender was killed before recording it): {duplicates}"
+    )
     assert not missing
     assert duplicates <= faults["kill -9 notifications"]  # ADR 008: at-least-once only across a kill
 
@@ -268,7 +372,9 @@ def check_invariants(amqp, env, databases, world, issued, payments_sent, closed,
     logs = suite.logs()
     for queue in parked:
         assert f"event parked in {queue}" in logs, queue
-    assert all(n == 0 for q, n in depths.items() if not q.endswith(".parked") and not q.startswith("rpc.reply"))
+    assert all(
+        n == 0 for q, n in depths.items() if not q.endswith(".parked") and not q.startswith("rpc.reply")
+    )
     print(f"parked after all retries: {parked or 'none'}")
 
 

@@ -10,8 +10,13 @@ from tests import support
 
 def run_demo(amqp_uri: str, folder) -> tuple[str, float]:
     started = time.monotonic()
-    done = subprocess.run(support.coop_command() + ["demo"], capture_output=True, text=True, timeout=120,
-                          env=support.suite_env({"AMQP_URI": amqp_uri, "COOP_DATA_DIR": str(folder)}))
+    done = subprocess.run(
+        support.coop_command() + ["demo"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=support.suite_env({"AMQP_URI": amqp_uri, "COOP_DATA_DIR": str(folder)}),
+    )
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     return done.stdout, time.monotonic() - started
 
@@ -25,8 +30,11 @@ def test_the_demo_prints_each_activitys_figures_within_a_minute_and_can_run_twic
     first, seconds = run_demo(amqp_uri, tmp_path / "var")
     print(f"\ncoop demo: {seconds:.1f} s\n{first}")
     assert seconds < 60
-    rows = {line[:38].split(" (")[0].split(" ", 1)[1]: line[38:].split() for line in figures(first)
-            if line.startswith("A")}  # a 38-character label, then the figures
+    rows = {
+        line[:38].split(" (")[0].split(" ", 1)[1]: line[38:].split()
+        for line in figures(first)
+        if line.startswith("A")
+    }  # a 38-character label, then the figures
     # Amina: 22 × 45.00 + 4 × 18.50 invoiced and paid; 10 % to Dies; the rest paid out as salary.
     assert rows["Vélo-livraisons"] == ["1064.00", "1064.00", "106.40", "957.60", "0.00"]
     # Jonas: the bookcase (1,850.00) is not paid yet, so it was not available for his pay.
@@ -39,4 +47,8 @@ def test_the_demo_prints_each_activitys_figures_within_a_minute_and_can_run_twic
 
     second, _ = run_demo(amqp_uri, tmp_path / "var")
     assert figures(second) == figures(first)
-    assert "0 matched, 0 unmatched, 4 already booked" in second and "payroll" in second and "already closed" in second
+    assert (
+        "0 matched, 0 unmatched, 4 already booked" in second
+        and "payroll" in second
+        and "already closed" in second
+    )

@@ -10,7 +10,9 @@ from tests.fixtures_data import AMINA, BRUCOOP, DIES
 
 @pytest.fixture
 def coop_run(suite_settings, tmp_path, rpc_client):
-    process = support.start_process(support.coop_command() + ["run"], suite_settings, tmp_path / "coop-run.log")
+    process = support.start_process(
+        support.coop_command() + ["run"], suite_settings, tmp_path / "coop-run.log"
+    )
 
     def all_healthy():
         assert process.poll() is None, (tmp_path / "coop-run.log").read_text()
@@ -31,7 +33,8 @@ def test_integrator_scenario(coop_run, rpc_client, suite_settings):
     for cooperative in (DIES, BRUCOOP):
         assert platform.create_cooperative(cooperative)["slug"] == cooperative["slug"]
         keys[cooperative["slug"]] = platform.issue_api_key(
-            {"cooperative": cooperative["slug"], "role": "admin", "label": "first admin"})
+            {"cooperative": cooperative["slug"], "role": "admin", "label": "first admin"}
+        )
     dies = rpc_client(keys["dies"]["secret"]).members
     brucoop = rpc_client(keys["brucoop"]["secret"]).members
 
@@ -67,5 +70,11 @@ def test_integrator_scenario(coop_run, rpc_client, suite_settings):
     support.publish_raw(suite_settings["AMQP_URI"], "members", "member_registered", body)  # delivered twice
     dies.register_member(dict(AMINA, email="sentinel@example.org"))  # queued behind it
     support.wait_for(lambda: len(recorded()) == 2, message="the sentinel event")
-    assert support.count(suite_settings["NOTIFICATIONS_DATABASE_URL"],
-                         "select count(*) from received_events where event_id = :e", e=body["event_id"]) == 1
+    assert (
+        support.count(
+            suite_settings["NOTIFICATIONS_DATABASE_URL"],
+            "select count(*) from received_events where event_id = :e",
+            e=body["event_id"],
+        )
+        == 1
+    )

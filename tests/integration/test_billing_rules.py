@@ -23,7 +23,9 @@ rows = support.sql
 
 
 def issued_invoice(world, **extra):
-    return world.dies.issue_invoice(world.dies.create_invoice(billing_setup.two_line_invoice(world, **extra))["id"])
+    return world.dies.issue_invoice(
+        world.dies.create_invoice(billing_setup.two_line_invoice(world, **extra))["id"]
+    )
 
 
 def test_brucoop_cannot_read_pay_or_credit_a_dies_invoice(world):
@@ -31,8 +33,14 @@ def test_brucoop_cannot_read_pay_or_credit_a_dies_invoice(world):
     with pytest.raises(NotFound):
         world.brucoop.get_invoice(invoice["id"])
     with pytest.raises(NotFound):
-        world.brucoop.record_payment({"amount": "10.00", "value_date": "2026-11-02", "bank_reference": "B-1",
-                                      "invoice_id": invoice["id"]})
+        world.brucoop.record_payment(
+            {
+                "amount": "10.00",
+                "value_date": "2026-11-02",
+                "bank_reference": "B-1",
+                "invoice_id": invoice["id"],
+            }
+        )
     with pytest.raises(NotFound):
         world.brucoop.create_credit_note({"invoice_id": invoice["id"], "reason": "no"})
     with pytest.raises(NotFound):
@@ -40,28 +48,49 @@ def test_brucoop_cannot_read_pay_or_credit_a_dies_invoice(world):
     with pytest.raises(NotFound):
         world.brucoop.get_activity_account(world.activity["id"])
     with pytest.raises(NotFound):  # another cooperative's activity cannot be invoiced
-        world.brucoop.create_invoice(dict(billing_setup.two_line_invoice(world),
-                                          customer_id=world.brucoop.create_customer(billing_setup.FR_PERSON)["id"]))
+        world.brucoop.create_invoice(
+            dict(
+                billing_setup.two_line_invoice(world),
+                customer_id=world.brucoop.create_customer(billing_setup.FR_PERSON)["id"],
+            )
+        )
     # BRUCOOP's bank receiving Dies' communication: not matched, and Dies' invoice untouched.
-    assert world.brucoop.record_payment({"amount": "10.00", "value_date": "2026-11-02", "bank_reference": "B-2",
-                                         "structured_communication": invoice["structured_communication"]}
-                                        )["status"] == "unmatched"
+    assert (
+        world.brucoop.record_payment(
+            {
+                "amount": "10.00",
+                "value_date": "2026-11-02",
+                "bank_reference": "B-2",
+                "structured_communication": invoice["structured_communication"],
+            }
+        )["status"]
+        == "unmatched"
+    )
     assert world.dies.get_invoice(invoice["id"])["amount_due"] == invoice["amount_due"]
     assert world.brucoop.list_invoices()["total"] == 0
 
 
-@pytest.mark.parametrize("change, field", [
-    (lambda p: p["lines"][0].update(unit_price=800.0), "lines"),
-    (lambda p: p["lines"][0].update(quantity="-1"), "lines"),
-    (lambda p: p["lines"][0].update(vat_rate="0.19"), "lines.0.vat_rate"),
-    (lambda p: p.update(vat_regime="reverse_charge_construction",
-                        lines=[dict(p["lines"][0], vat_rate="0")]), "customer_id"),
-    (lambda p: p.update(vat_regime="exempt"), "lines.0.vat_rate"),
-    (lambda p: p.update(vat_regime="moon_tax"), "vat_regime"),
-    (lambda p: p.update(lines=[]), "lines"),
-])
+@pytest.mark.parametrize(
+    "change, field",
+    [
+        (lambda p: p["lines"][0].update(unit_price=800.0), "lines"),
+        (lambda p: p["lines"][0].update(quantity="-1"), "lines"),
+        (lambda p: p["lines"][0].update(vat_rate="0.19"), "lines.0.vat_rate"),
+        (
+            lambda p: p.update(
+                vat_regime="reverse_charge_construction", lines=[dict(p["lines"][0], vat_rate="0")]
+            ),
+            "customer_id",
+        ),
+        (lambda p: p.update(vat_regime="exempt"), "lines.0.vat_rate"),
+        (lambda p: p.update(vat_regime="moon_tax"), "vat_regime"),
+        (lambda p: p.update(lines=[]), "lines"),
+    ],
+)
 def test_bad_invoice_payload_names_the_field_and_stores_nothing(world, suite_settings, change, field):
-    payload = billing_setup.two_line_invoice(world, customer_id=world.dies.create_customer(billing_setup.FR_PERSON)["id"])
+    payload = billing_setup.two_line_invoice(
+        world, customer_id=world.dies.create_customer(billing_setup.FR_PERSON)["id"]
+    )
     change(payload)
     with pytest.raises(ValidationError) as error:
         world.dies.create_invoice(payload)
@@ -81,27 +110,46 @@ def test_nested_errors_say_which_line_and_field(world):
 
 
 def test_reverse_charge_and_intra_eu_carry_no_vat_and_need_the_right_vat_number(world):
-    construction = world.dies.create_invoice(billing_setup.two_line_invoice(
-        world, vat_regime="reverse_charge_construction",
-        lines=[{"description": "Pose de cuisine", "quantity": "1", "unit_price": "2500.00", "vat_rate": "0"}]))
+    construction = world.dies.create_invoice(
+        billing_setup.two_line_invoice(
+            world,
+            vat_regime="reverse_charge_construction",
+            lines=[
+                {"description": "Pose de cuisine", "quantity": "1", "unit_price": "2500.00", "vat_rate": "0"}
+            ],
+        )
+    )
     assert (construction["total_vat"], construction["vat_breakdown"][0]["category"]) == ("0.00", "AE")
     german = world.dies.create_customer(billing_setup.DE_COMPANY)
-    services = world.dies.create_invoice(billing_setup.two_line_invoice(
-        world, vat_regime="intra_eu_services", customer_id=german["id"],
-        lines=[{"description": "Consulting", "quantity": "2", "unit_price": "450.00", "vat_rate": "0"}]))
+    services = world.dies.create_invoice(
+        billing_setup.two_line_invoice(
+            world,
+            vat_regime="intra_eu_services",
+            customer_id=german["id"],
+            lines=[{"description": "Consulting", "quantity": "2", "unit_price": "450.00", "vat_rate": "0"}],
+        )
+    )
     assert (services["total_incl_vat"], services["vat_breakdown"][0]["category"]) == ("900.00", "K")
     with pytest.raises(ValidationError) as error:  # a Belgian customer is not intra-EU
-        world.dies.create_invoice(billing_setup.two_line_invoice(
-            world, vat_regime="intra_eu_services",
-            lines=[{"description": "x", "quantity": "1", "unit_price": "1.00", "vat_rate": "0"}]))
+        world.dies.create_invoice(
+            billing_setup.two_line_invoice(
+                world,
+                vat_regime="intra_eu_services",
+                lines=[{"description": "x", "quantity": "1", "unit_price": "1.00", "vat_rate": "0"}],
+            )
+        )
     assert "customer_id" in error.value.fields
 
 
 def test_drafts_change_issued_invoices_never(world):
     draft = world.dies.create_invoice(billing_setup.two_line_invoice(world))
-    updated = world.dies.update_invoice(dict(billing_setup.two_line_invoice(world), id=draft["id"],
-                                             lines=[{"description": "Une course", "quantity": "2",
-                                                     "unit_price": "25.00", "vat_rate": "0.21"}]))
+    updated = world.dies.update_invoice(
+        dict(
+            billing_setup.two_line_invoice(world),
+            id=draft["id"],
+            lines=[{"description": "Une course", "quantity": "2", "unit_price": "25.00", "vat_rate": "0.21"}],
+        )
+    )
     assert (updated["total_excl_vat"], updated["total_incl_vat"]) == ("50.00", "60.50")
     issued = world.dies.issue_invoice(draft["id"])
     assert world.dies.issue_invoice(draft["id"])["number"] == issued["number"]  # repeat changes nothing
@@ -125,15 +173,29 @@ def test_idempotency_key_returns_the_first_invoice(world, suite_settings):
 def test_overpayment_is_kept_and_staff_can_match_it(world):
     invoice = issued_invoice(world)
     other = issued_invoice(world)
-    paid = world.dies.record_payment({"amount": "1200.00", "value_date": "2026-11-03", "bank_reference": "OVR-1",
-                                      "structured_communication": invoice["structured_communication"]})
+    paid = world.dies.record_payment(
+        {
+            "amount": "1200.00",
+            "value_date": "2026-11-03",
+            "bank_reference": "OVR-1",
+            "structured_communication": invoice["structured_communication"],
+        }
+    )
     assert (paid["status"], paid["applied"], paid["unallocated"]) == ("matched", "1180.01", "19.99")
-    stray = world.dies.record_payment({"amount": "1160.02", "value_date": "2026-11-03", "bank_reference": "OVR-2",
-                                       "communication": "facture novembre"})
+    stray = world.dies.record_payment(
+        {
+            "amount": "1160.02",
+            "value_date": "2026-11-03",
+            "bank_reference": "OVR-2",
+            "communication": "facture novembre",
+        }
+    )
     assert stray["status"] == "unmatched"
     unmatched = world.dies.list_unmatched_payments()
     assert {(p["bank_reference"], p["unallocated"]) for p in unmatched["items"]} == {
-        ("OVR-1", "19.99"), ("OVR-2", "1160.02")}
+        ("OVR-1", "19.99"),
+        ("OVR-2", "1160.02"),
+    }
     world.dies.match_payment({"payment_id": stray["payment_id"], "invoice_id": other["id"]})
     world.dies.match_payment({"payment_id": paid["payment_id"], "invoice_id": other["id"]})
     assert world.dies.get_invoice(other["id"])["status"] == "paid"
@@ -142,12 +204,16 @@ def test_overpayment_is_kept_and_staff_can_match_it(world):
 
 def test_member_key_sees_own_invoices_and_drafts_but_does_not_issue(world, rpc_client):
     own_draft = world.dies.create_invoice(billing_setup.two_line_invoice(world))
-    other_member = world.dies_members.register_member({"first_name": "Bram", "last_name": "Claes",
-                                                       "email": "bram@example.org", "language": "nl"})
+    other_member = world.dies_members.register_member(
+        {"first_name": "Bram", "last_name": "Claes", "email": "bram@example.org", "language": "nl"}
+    )
     other_activity = world.dies_members.add_activity({"member_id": other_member["id"], "name": "Schrijnwerk"})
-    others = world.dies.create_invoice(dict(billing_setup.two_line_invoice(world), activity_id=other_activity["id"]))
-    key = world.dies_members.issue_api_key({"cooperative": "dies", "role": "member", "label": "Amina",
-                                            "member_id": world.member["id"]})
+    others = world.dies.create_invoice(
+        dict(billing_setup.two_line_invoice(world), activity_id=other_activity["id"])
+    )
+    key = world.dies_members.issue_api_key(
+        {"cooperative": "dies", "role": "member", "label": "Amina", "member_id": world.member["id"]}
+    )
     amina = rpc_client(key["secret"]).billing
     assert [i["id"] for i in amina.list_invoices()["items"]] == [own_draft["id"]]
     with pytest.raises(NotFound):
@@ -157,8 +223,11 @@ def test_member_key_sees_own_invoices_and_drafts_but_does_not_issue(world, rpc_c
     assert amina.create_invoice(billing_setup.two_line_invoice(world))["status"] == "draft"
     with pytest.raises(Forbidden):
         amina.issue_invoice(own_draft["id"])
-    auditor = rpc_client(world.dies_members.issue_api_key(
-        {"cooperative": "dies", "role": "auditor", "label": "audit"})["secret"]).billing
+    auditor = rpc_client(
+        world.dies_members.issue_api_key({"cooperative": "dies", "role": "auditor", "label": "audit"})[
+            "secret"
+        ]
+    ).billing
     assert auditor.list_invoices()["total"] == 3
     with pytest.raises(Forbidden):
         auditor.create_invoice(billing_setup.two_line_invoice(world))
@@ -168,34 +237,62 @@ def test_overdue_reminders_once_per_level_with_late_terms(world, suite_settings)
     long_ago = (date.today() - timedelta(days=50)).isoformat()
     invoice = issued_invoice(world, issue_date=long_ago)
     assert invoice["due_date"] == (date.today() - timedelta(days=20)).isoformat()
-    assert world.dies.run_overdue_check()["reminders"] == 2   # 1 day and 15 days late
-    assert world.dies.run_overdue_check()["reminders"] == 0   # never twice
-    events = rows(suite_settings["BILLING_DATABASE_URL"],
-                  "select body from outbox where event_type = 'invoice_overdue' order by id")
+    assert world.dies.run_overdue_check()["reminders"] == 2  # 1 day and 15 days late
+    assert world.dies.run_overdue_check()["reminders"] == 0  # never twice
+    events = rows(
+        suite_settings["BILLING_DATABASE_URL"],
+        "select body from outbox where event_type = 'invoice_overdue' order by id",
+    )
     payloads = [e[0]["payload"] for e in events]
     assert [p["level"] for p in payloads] == [1, 2]
     # 1180.01 × 10.50 % × 20 / 365 = 6.79; plus the flat 40 EUR for a business customer
     assert (payloads[0]["days_late"], payloads[0]["interest_to_date"], payloads[0]["recovery_indemnity"]) == (
-        20, "6.79", "40.00")
+        20,
+        "6.79",
+        "40.00",
+    )
     with pytest.raises(ValidationError):
         world.dies.run_overdue_check({"on": (date.today() + timedelta(days=1)).isoformat()})
 
 
 def test_payslip_issued_debits_the_activity_once(world, suite_settings):
     issued = issued_invoice(world)
-    world.dies.record_payment({"amount": issued["total_incl_vat"], "value_date": issued["issue_date"],
-                               "bank_reference": "PAY-1", "invoice_id": issued["id"]})
+    world.dies.record_payment(
+        {
+            "amount": issued["total_incl_vat"],
+            "value_date": issued["issue_date"],
+            "bank_reference": "PAY-1",
+            "invoice_id": issued["id"],
+        }
+    )
     dies_id = world.dies_members.get_cooperative("dies")["id"]
-    event = make_event("payslip_issued", dies_id, "dies", {
-        "payslip_id": "slip-2026-11-amina", "activity_id": world.activity["id"], "member_id": world.member["id"],
-        "total_cost": "750.00", "period": "2026-11"})
+    event = make_event(
+        "payslip_issued",
+        dies_id,
+        "dies",
+        {
+            "payslip_id": "slip-2026-11-amina",
+            "activity_id": world.activity["id"],
+            "member_id": world.member["id"],
+            "total_cost": "750.00",
+            "period": "2026-11",
+        },
+    )
     for _ in range(2):  # the same event delivered twice
         support.publish_raw(suite_settings["AMQP_URI"], "payroll", "payslip_issued", event)
-    support.publish_raw(suite_settings["AMQP_URI"], "payroll", "payslip_issued",  # same payslip, new event id
-                dict(event, event_id="00000000-0000-4000-8000-000000000001"))
+    support.publish_raw(
+        suite_settings["AMQP_URI"],
+        "payroll",
+        "payslip_issued",  # same payslip, new event id
+        dict(event, event_id="00000000-0000-4000-8000-000000000001"),
+    )
 
     def payroll_entries():
-        return [e for e in world.dies.get_activity_account(world.activity["id"])["entries"] if e["kind"] == "payroll"]
+        return [
+            e
+            for e in world.dies.get_activity_account(world.activity["id"])["entries"]
+            if e["kind"] == "payroll"
+        ]
 
     assert wait_for(payroll_entries)[0]["amount"] == "-750.00"
     wait_for(lambda: rows(suite_settings["BILLING_DATABASE_URL"], "select count(*) from inbox")[0][0] == 2)
@@ -205,21 +302,44 @@ def test_payslip_issued_debits_the_activity_once(world, suite_settings):
 
 def test_expenses_debit_and_every_transaction_balances(world, suite_settings):
     invoice = issued_invoice(world)
-    world.dies.record_payment({"amount": "333.33", "value_date": "2026-11-04", "bank_reference": "L-1",
-                               "invoice_id": invoice["id"]})
-    world.dies.record_expense({"activity_id": world.activity["id"], "date": "2026-11-05", "supplier": "Vélo Shop",
-                               "description": "Pneus", "amount_excl_vat": "80.00", "vat_amount": "16.80",
-                               "idempotency_key": "exp-1"})
-    world.dies.record_expense({"activity_id": world.activity["id"], "date": "2026-11-05", "supplier": "Vélo Shop",
-                               "description": "Pneus", "amount_excl_vat": "80.00", "vat_amount": "16.80",
-                               "idempotency_key": "exp-1"})
+    world.dies.record_payment(
+        {"amount": "333.33", "value_date": "2026-11-04", "bank_reference": "L-1", "invoice_id": invoice["id"]}
+    )
+    world.dies.record_expense(
+        {
+            "activity_id": world.activity["id"],
+            "date": "2026-11-05",
+            "supplier": "Vélo Shop",
+            "description": "Pneus",
+            "amount_excl_vat": "80.00",
+            "vat_amount": "16.80",
+            "idempotency_key": "exp-1",
+        }
+    )
+    world.dies.record_expense(
+        {
+            "activity_id": world.activity["id"],
+            "date": "2026-11-05",
+            "supplier": "Vélo Shop",
+            "description": "Pneus",
+            "amount_excl_vat": "80.00",
+            "vat_amount": "16.80",
+            "idempotency_key": "exp-1",
+        }
+    )
     url = suite_settings["BILLING_DATABASE_URL"]
-    unbalanced = rows(url, "select transaction_id, sum(amount) from ledger_postings group by transaction_id "
-                           "having sum(amount) <> 0")
+    unbalanced = rows(
+        url,
+        "select transaction_id, sum(amount) from ledger_postings group by transaction_id "
+        "having sum(amount) <> 0",
+    )
     assert unbalanced == []
     account = world.dies.get_activity_account(world.activity["id"])
-    stored = rows(url, "select sum(amount) from ledger_postings where account = :a",
-                  a=f"activity:{world.activity['id']}")[0][0]
+    stored = rows(
+        url,
+        "select sum(amount) from ledger_postings where account = :a",
+        a=f"activity:{world.activity['id']}",
+    )[0][0]
     assert Decimal(account["balance"]) == stored
     # Independent recomputation: revenue of 333.33 paid, 10 % contribution, minus the expense once.
     revenue = (Decimal("1000.01") * Decimal("333.33") / Decimal("1180.01")).quantize(Decimal("0.01"))

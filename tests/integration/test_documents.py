@@ -20,15 +20,31 @@ def events(url):
 
 
 def test_document_expiring_once_per_threshold(world, suite_settings, rpc_client):
-    soon = world.dies_members.record_document({
-        "member_id": world.member["id"], "kind": "residence_card", "reference": "AI-20",
-        "valid_until": (date.today() + timedelta(days=20)).isoformat(), "labour_market": "unlimited"})
-    urgent = world.dies_members.record_document({
-        "member_id": world.member["id"], "kind": "work_authorisation", "reference": "WA-5",
-        "valid_until": (date.today() + timedelta(days=5)).isoformat()})
-    world.dies_members.record_document({
-        "member_id": world.member["id"], "kind": "id_card", "reference": "far",
-        "valid_until": (date.today() + timedelta(days=200)).isoformat()})
+    soon = world.dies_members.record_document(
+        {
+            "member_id": world.member["id"],
+            "kind": "residence_card",
+            "reference": "AI-20",
+            "valid_until": (date.today() + timedelta(days=20)).isoformat(),
+            "labour_market": "unlimited",
+        }
+    )
+    urgent = world.dies_members.record_document(
+        {
+            "member_id": world.member["id"],
+            "kind": "work_authorisation",
+            "reference": "WA-5",
+            "valid_until": (date.today() + timedelta(days=5)).isoformat(),
+        }
+    )
+    world.dies_members.record_document(
+        {
+            "member_id": world.member["id"],
+            "kind": "id_card",
+            "reference": "far",
+            "valid_until": (date.today() + timedelta(days=200)).isoformat(),
+        }
+    )
     assert world.dies_members.run_document_check()["reminders"] == 2
     assert world.dies_members.run_document_check()["reminders"] == 0
     sent = {(e["document_id"], e["days_before"]) for e in events(suite_settings["MEMBERS_DATABASE_URL"])}

@@ -15,7 +15,8 @@ def dies_admin(rpc_client):
 
 
 def test_member_registered_is_recorded_once_even_when_delivered_three_times(
-        start_services, rpc_client, suite_settings):
+    start_services, rpc_client, suite_settings
+):
     start_services("members", "notifications")
     secret = dies_admin(rpc_client)
     member = rpc_client(secret).members.register_member(AMINA)
@@ -35,13 +36,18 @@ def test_member_registered_is_recorded_once_even_when_delivered_three_times(
     support.wait_for(lambda: len(received()) == 2, message="the second member's event")
     time.sleep(0.3)
 
-    assert support.count(suite_settings["NOTIFICATIONS_DATABASE_URL"],
-                         "select count(*) from received_events where event_id = :e", e=body["event_id"]) == 1
+    assert (
+        support.count(
+            suite_settings["NOTIFICATIONS_DATABASE_URL"],
+            "select count(*) from received_events where event_id = :e",
+            e=body["event_id"],
+        )
+        == 1
+    )
     assert notifications.list_received_events()["total"] == 2
 
 
-def test_revoked_key_is_refused_by_another_service_before_its_cache_expires(
-        start_services, rpc_client):
+def test_revoked_key_is_refused_by_another_service_before_its_cache_expires(start_services, rpc_client):
     start_services("members", "billing", "notifications")
     admin = rpc_client(dies_admin(rpc_client)).members
     staff_key = admin.issue_api_key({"cooperative": "dies", "role": "staff", "label": "front desk"})

@@ -40,14 +40,19 @@ def test_postgres_queries_do_not_block_the_eventlet_hub(databases):
     assert elapsed < 1.5, f"5 concurrent 0.5 s queries took {elapsed:.2f}s: the driver blocks the hub"
 
 
-def test_embedded_default_runs_on_sqlite_files(amqp_uri, tmp_path, rpc_client, start_services, suite_settings):
+def test_embedded_default_runs_on_sqlite_files(
+    amqp_uri, tmp_path, rpc_client, start_services, suite_settings
+):
     """No *_DATABASE_URL: each service gets a SQLite file in COOP_DATA_DIR."""
     sqlite = {f"{s.upper()}_DATABASE_URL": "" for s in support.SERVICES}
     start_services("members", "notifications", settings=sqlite)
     assert sorted(p.name for p in tmp_path.glob("*.db")) == ["members.db", "notifications.db"]
     from tests.fixtures_data import AMINA, DIES
+
     secret = support.admin_keys(rpc_client, DIES)["dies"]
     rpc_client(secret).members.register_member(AMINA)
     notifications = rpc_client(secret).notifications
-    support.wait_for(lambda: notifications.list_received_events()["total"] == 1,
-                     message="member_registered recorded on SQLite")
+    support.wait_for(
+        lambda: notifications.list_received_events()["total"] == 1,
+        message="member_registered recorded on SQLite",
+    )

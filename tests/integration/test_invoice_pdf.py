@@ -28,20 +28,50 @@ def test_invoice_pdf_in_dutch_has_every_mention_and_a_scannable_qr(world):
     rendered = world.dies.render_invoice({"invoice_id": invoice["id"], "format": "pdf"})
     text, codes = open_pdf(rendered)
     normalised = " ".join(text.split())
-    for expected in ("FACTUUR " + invoice["number"],                     # the customer reads Dutch
-                     "Dies SC", "RPM Bruxelles", "Rue de la Loi 16", "Btw BE0403170701",
-                     "Ondernemingsnr. 0403170701", "BE05068123456775", "GKCCBEBB",   # seller's identity
-                     "Bakkerij Peeters BV", "Vlaamsesteenweg 20", "Btw BE0202239951",  # customer
-                     "Livraisons à vélo — octobre", "Livres de recettes",              # every line
-                     "800,00 €", "200,01 €", "21 %", "6 %", "168,00 €", "12,00 €",       # VAT breakdown
-                     "1.000,01 €", "180,00 €", "1.180,01 €",                               # totals
-                     invoice["structured_communication"], invoice["issue_date"], invoice["due_date"],
-                     "Amina Cargo (A0001)", "40 EUR"):
+    for expected in (
+        "FACTUUR " + invoice["number"],  # the customer reads Dutch
+        "Dies SC",
+        "RPM Bruxelles",
+        "Rue de la Loi 16",
+        "Btw BE0403170701",
+        "Ondernemingsnr. 0403170701",
+        "BE05068123456775",
+        "GKCCBEBB",  # seller's identity
+        "Bakkerij Peeters BV",
+        "Vlaamsesteenweg 20",
+        "Btw BE0202239951",  # customer
+        "Livraisons à vélo — octobre",
+        "Livres de recettes",  # every line
+        "800,00 €",
+        "200,01 €",
+        "21 %",
+        "6 %",
+        "168,00 €",
+        "12,00 €",  # VAT breakdown
+        "1.000,01 €",
+        "180,00 €",
+        "1.180,01 €",  # totals
+        invoice["structured_communication"],
+        invoice["issue_date"],
+        invoice["due_date"],
+        "Amina Cargo (A0001)",
+        "40 EUR",
+    ):
         assert expected in normalised, expected
     digits = "".join(ch for ch in invoice["structured_communication"] if ch.isdigit())
     assert codes == [rendered["epc_qr_payload"]]
-    assert codes[0].split("\n") == ["BCD", "002", "1", "SCT", "GKCCBEBB", "Dies", "BE05068123456775",
-                                    "EUR1180.01", "", digits]
+    assert codes[0].split("\n") == [
+        "BCD",
+        "002",
+        "1",
+        "SCT",
+        "GKCCBEBB",
+        "Dies",
+        "BE05068123456775",
+        "EUR1180.01",
+        "",
+        digits,
+    ]
 
 
 def test_credit_note_pdf_refers_to_the_invoice_and_carries_the_vat_mention(world):
@@ -58,8 +88,9 @@ def test_credit_note_pdf_refers_to_the_invoice_and_carries_the_vat_mention(world
 
 def test_french_customer_gets_french_words(world):
     person = world.dies.create_customer(billing_setup.FR_PERSON)
-    invoice = world.dies.issue_invoice(world.dies.create_invoice(
-        billing_setup.two_line_invoice(world, customer_id=person["id"]))["id"])
+    invoice = world.dies.issue_invoice(
+        world.dies.create_invoice(billing_setup.two_line_invoice(world, customer_id=person["id"]))["id"]
+    )
     text, _ = open_pdf(world.dies.render_invoice({"invoice_id": invoice["id"], "format": "pdf"}))
     normalised = " ".join(text.split())
     assert "FACTURE " + invoice["number"] in normalised and "Communication structurée" in normalised

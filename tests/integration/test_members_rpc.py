@@ -17,7 +17,8 @@ def two_cooperatives(start_services, rpc_client):
     for payload in (DIES, BRUCOOP):
         platform.members.create_cooperative(payload)
         keys[payload["slug"]] = platform.members.issue_api_key(
-            {"cooperative": payload["slug"], "role": "admin", "label": "first admin"})
+            {"cooperative": payload["slug"], "role": "admin", "label": "first admin"}
+        )
     return keys
 
 
@@ -76,12 +77,16 @@ def test_missing_and_revoked_credentials_are_forbidden(two_cooperatives, rpc_cli
 def test_roles_limit_what_a_key_does(two_cooperatives, rpc_client):
     admin = rpc_client(two_cooperatives["dies"]["secret"]).members
     member = admin.register_member(AMINA)
-    auditor = rpc_client(admin.issue_api_key(
-        {"cooperative": "dies", "role": "auditor", "label": "auditor"})["secret"]).members
+    auditor = rpc_client(
+        admin.issue_api_key({"cooperative": "dies", "role": "auditor", "label": "auditor"})["secret"]
+    ).members
     with pytest.raises(Forbidden):
         auditor.register_member(dict(AMINA, email="other@example.org"))
-    own = rpc_client(admin.issue_api_key(
-        {"cooperative": "dies", "role": "member", "label": "Amina", "member_id": member["id"]})["secret"]).members
+    own = rpc_client(
+        admin.issue_api_key(
+            {"cooperative": "dies", "role": "member", "label": "Amina", "member_id": member["id"]}
+        )["secret"]
+    ).members
     assert own.get_member(member["id"])["email"] == "amina@example.org"
     other = admin.register_member(dict(AMINA, email="b@example.org", first_name="Bram"))
     with pytest.raises(NotFound):
@@ -99,16 +104,27 @@ def test_malformed_iban_names_the_field_and_stores_nothing(two_cooperatives, rpc
     engine = sa.create_engine(suite_settings["MEMBERS_DATABASE_URL"])
     with engine.connect() as conn:
         assert conn.execute(sa.text("select count(*) from members")).scalar_one() == 0
-        assert conn.execute(sa.text(
-            "select count(*) from outbox where event_type = 'member_registered'")).scalar_one() == 0
+        assert (
+            conn.execute(
+                sa.text("select count(*) from outbox where event_type = 'member_registered'")
+            ).scalar_one()
+            == 0
+        )
     engine.dispose()
 
 
-@pytest.mark.parametrize("field, value", [
-    ("enterprise_number", "0403.170.702"), ("vat_number", "BE0403170702"),
-    ("contribution_rate", 0.1), ("contribution_rate", "1.5"), ("languages", ["de"]),
-    ("payment_terms_days", 90), ("slug", "Dies!"),
-])
+@pytest.mark.parametrize(
+    "field, value",
+    [
+        ("enterprise_number", "0403.170.702"),
+        ("vat_number", "BE0403170702"),
+        ("contribution_rate", 0.1),
+        ("contribution_rate", "1.5"),
+        ("languages", ["de"]),
+        ("payment_terms_days", 90),
+        ("slug", "Dies!"),
+    ],
+)
 def test_bad_cooperative_payload_names_the_field(start_services, rpc_client, field, value):
     start_services("members")
     platform = rpc_client(support.PLATFORM_KEY).members

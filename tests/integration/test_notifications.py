@@ -46,8 +46,10 @@ class Receivers:
         self.http = support.start_receiver("http", self.http_port, self.hooks, self.folder / "http.log")
 
     def mails(self, to: str | None = None, subject: str | None = None) -> list:
-        messages = [email.message_from_bytes(p.read_bytes(), policy=email.policy.default)
-                    for p in support.received(self.mail, ".eml")]
+        messages = [
+            email.message_from_bytes(p.read_bytes(), policy=email.policy.default)
+            for p in support.received(self.mail, ".eml")
+        ]
         return [m for m in messages if to in (None, m["To"]) and subject in (None, m["Subject"])]
 
     def calls(self) -> list[dict]:
@@ -56,7 +58,9 @@ class Receivers:
 
 @pytest.fixture
 def receivers(tmp_path):
-    found = Receivers(support.free_port(), support.free_port(), tmp_path / "mail", tmp_path / "hooks", tmp_path)
+    found = Receivers(
+        support.free_port(), support.free_port(), tmp_path / "mail", tmp_path / "hooks", tmp_path
+    )
     yield found
     for process in (found.smtp, found.http):
         if process is not None:
@@ -64,9 +68,16 @@ def receivers(tmp_path):
 
 
 def mail_settings(receivers, **extra) -> dict:
-    return dict({"SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(receivers.smtp_port),
-                 "COOP_MAIL_FROM": "factures@coop.example", "COOP_DELIVERY_POLL_SECONDS": "0.2",
-                 "COOP_DELIVERY_RETRY_DELAYS": "0.5,1,2"}, **extra)
+    return dict(
+        {
+            "SMTP_HOST": "127.0.0.1",
+            "SMTP_PORT": str(receivers.smtp_port),
+            "COOP_MAIL_FROM": "factures@coop.example",
+            "COOP_DELIVERY_POLL_SECONDS": "0.2",
+            "COOP_DELIVERY_RETRY_DELAYS": "0.5,1,2",
+        },
+        **extra,
+    )
 
 
 def deliveries_of(notifications, **filters) -> list[dict]:
@@ -74,18 +85,26 @@ def deliveries_of(notifications, **filters) -> list[dict]:
 
 
 def test_a_dutch_invoice_is_mailed_once_with_its_pdf_and_one_signed_webhook_whatever_the_redeliveries(
-        start_services, rpc_client, suite_settings, receivers):
+    start_services, rpc_client, suite_settings, receivers
+):
     receivers.start_smtp()
     receivers.start_http()
     start_services("members", "billing", "notifications", settings=mail_settings(receivers))
     world = billing_setup.build(rpc_client)
     notifications = rpc_client(world.keys["dies"]).notifications
-    hook = notifications.register_webhook({"url": f"http://127.0.0.1:{receivers.http_port}/coop/events",
-                                           "events": ["invoice_issued"], "secret": HOOK_SECRET})
+    hook = notifications.register_webhook(
+        {
+            "url": f"http://127.0.0.1:{receivers.http_port}/coop/events",
+            "events": ["invoice_issued"],
+            "secret": HOOK_SECRET,
+        }
+    )
 
     invoice = world.dies.issue_invoice(world.dies.create_invoice(billing_setup.two_line_invoice(world))["id"])
-    customer_mail = support.wait_for(lambda: receivers.mails(to="boekhouding@peeters.example"),
-                                     message="the invoice e-mail to the customer")[0]
+    customer_mail = support.wait_for(
+        lambda: receivers.mails(to="boekhouding@peeters.example"),
+        message="the invoice e-mail to the customer",
+    )[0]
     support.wait_for(receivers.calls, message="the webhook call")
 
     # The customer's e-mail: Dutch, from the cooperative, the PDF of this invoice attached.
@@ -104,8 +123,10 @@ def test_a_dutch_invoice_is_mailed_once_with_its_pdf_and_one_signed_webhook_what
     assert invoice["number"] in pdf[0].get_textpage().get_text_range()
 
     # The member's copy: the same e-mail, PDF included, to the member.
-    member_mail = support.wait_for(lambda: receivers.mails(to=AMINA["email"], subject=customer_mail["Subject"]),
-                                   message="the member's copy")[0]
+    member_mail = support.wait_for(
+        lambda: receivers.mails(to=AMINA["email"], subject=customer_mail["Subject"]),
+        message="the member's copy",
+    )[0]
     assert member_mail.get_body(preferencelist=("plain",)).get_content() == text
     assert [a.get_filename() for a in member_mail.iter_attachments()] == [f"{invoice['number']}.pdf"]
 
@@ -126,8 +147,10 @@ def test_a_dutch_invoice_is_mailed_once_with_its_pdf_and_one_signed_webhook_what
     for _ in range(2):
         support.publish_raw(suite_settings["AMQP_URI"], "billing", "invoice_issued", published)
     queue = "evt-billing-invoice_issued--notifications.on_invoice_issued"
-    support.wait_for(lambda: support.queue_depths(suite_settings["AMQP_URI"]).get(queue) == 0,
-                     message="the duplicates consumed")
+    support.wait_for(
+        lambda: support.queue_depths(suite_settings["AMQP_URI"]).get(queue) == 0,
+        message="the duplicates consumed",
+    )
     time.sleep(1.5)  # several dispatcher rounds: any second send would have happened by now
 
     assert len(receivers.mails(to="boekhouding@peeters.example")) == 1
@@ -135,9 +158,15 @@ def test_a_dutch_invoice_is_mailed_once_with_its_pdf_and_one_signed_webhook_what
     assert len(receivers.calls()) == 1
     log = deliveries_of(notifications, event_id=event["event_id"])
     assert sorted((d["channel"], d["recipient"].split(":")[0], d["status"], d["attempts"]) for d in log) == [
-        ("email", "customer", "sent", 1), ("email", "member", "sent", 1), ("webhook", "webhook", "sent", 1)]
-    assert {d["address"] for d in log} == {"boekhouding@peeters.example", AMINA["email"],
-                                          f"http://127.0.0.1:{receivers.http_port}/coop/events"}
+        ("email", "customer", "sent", 1),
+        ("email", "member", "sent", 1),
+        ("webhook", "webhook", "sent", 1),
+    ]
+    assert {d["address"] for d in log} == {
+        "boekhouding@peeters.example",
+        AMINA["email"],
+        f"http://127.0.0.1:{receivers.http_port}/coop/events",
+    }
     assert [d["language"] for d in log if d["channel"] == "email"] == ["nl", "nl"]
     assert any(d["recipient"] == f"webhook:{hook['id']}" for d in log)
 
@@ -154,55 +183,94 @@ def test_every_reaction_reaches_its_reader_in_their_language(start_services, rpc
 
     # Overdue: the Dutch-speaking customer is reminded of what is due and of the legal terms.
     long_ago = (date.today() - timedelta(days=50)).isoformat()
-    late = world.dies.issue_invoice(world.dies.create_invoice(
-        billing_setup.two_line_invoice(world, issue_date=long_ago))["id"])
+    late = world.dies.issue_invoice(
+        world.dies.create_invoice(billing_setup.two_line_invoice(world, issue_date=long_ago))["id"]
+    )
     assert world.dies.run_overdue_check()["reminders"] == 2  # 1 and 15 days late
-    reminders = support.wait_for(lambda: len(found := receivers.mails(
-        to=customer, subject=f"Herinnering: factuur {late['number']}")) == 2 and found, message="two reminders")
+    reminders = support.wait_for(
+        lambda: (
+            len(found := receivers.mails(to=customer, subject=f"Herinnering: factuur {late['number']}")) == 2
+            and found
+        ),
+        message="two reminders",
+    )
     assert "nog 1.180,01 € open" in plain(reminders[0])
     assert "(6,79 € tot vandaag) en een vergoeding van 40,00 €" in plain(reminders[0])
 
     # A payment: the member (French) is told what their activity was credited.
     fund_activity(world, "4444.44")
-    [paid] = support.wait_for(lambda: receivers.mails(to=member, subject="Paiement reçu : DIES-2026-00002"),
-                              message="the payment note")
+    [paid] = support.wait_for(
+        lambda: receivers.mails(to=member, subject="Paiement reçu : DIES-2026-00002"),
+        message="the payment note",
+    )
     assert "Le client a payé 5\u202f377,77 € sur la facture DIES-2026-00002" in plain(paid)
     assert "créditée de 4\u202f444,44 € (contribution 444,44 €)" in plain(paid)
 
     # A payslip: the amounts are in the mail body.
     salaried(world)
     payroll = rpc_client(world.keys["dies"]).payroll
-    run = payroll.prepare_run({"period": PERIOD, "items": [{"member_id": world.member["id"],
-                                                             "activity_id": world.activity["id"],
-                                                             "mode": "budget", "amount": "4000.00"}]})
+    run = payroll.prepare_run(
+        {
+            "period": PERIOD,
+            "items": [
+                {
+                    "member_id": world.member["id"],
+                    "activity_id": world.activity["id"],
+                    "mode": "budget",
+                    "amount": "4000.00",
+                }
+            ],
+        }
+    )
     payroll.close_run(run["id"])
     slip = run["payslips"][0]
-    [payslip] = support.wait_for(lambda: receivers.mails(to=member, subject=f"Votre fiche de paie {PERIOD}"),
-                                 message="the payslip note")
-    assert (f"brut 3\u202f200,00 €, net à payer {amount_text(slip['net_to_pay'], 'fr')}, coût total pour "
-            f"l'activité 4\u202f000,00 €") in plain(payslip)
+    [payslip] = support.wait_for(
+        lambda: receivers.mails(to=member, subject=f"Votre fiche de paie {PERIOD}"),
+        message="the payslip note",
+    )
+    assert (
+        f"brut 3\u202f200,00 €, net à payer {amount_text(slip['net_to_pay'], 'fr')}, coût total pour "
+        f"l'activité 4\u202f000,00 €"
+    ) in plain(payslip)
 
     # A work authorisation about to expire: the member and the cooperative's office are told.
-    world.dies_members.record_document({"member_id": world.member["id"], "kind": "work_authorisation",
-                                        "reference": "WA-20", "valid_until": (date.today() + timedelta(days=20)).isoformat()})
+    world.dies_members.record_document(
+        {
+            "member_id": world.member["id"],
+            "kind": "work_authorisation",
+            "reference": "WA-20",
+            "valid_until": (date.today() + timedelta(days=20)).isoformat(),
+        }
+    )
     assert world.dies_members.run_document_check()["reminders"] == 1
-    [to_member] = support.wait_for(lambda: receivers.mails(to=member, subject="Document à renouveler : WA-20"),
-                                   message="the member's reminder")
-    [to_office] = support.wait_for(lambda: receivers.mails(to=office, subject="Document de Amina Diallo à renouveler"),
-                                   message="the office's reminder")
+    [to_member] = support.wait_for(
+        lambda: receivers.mails(to=member, subject="Document à renouveler : WA-20"),
+        message="the member's reminder",
+    )
+    [to_office] = support.wait_for(
+        lambda: receivers.mails(to=office, subject="Document de Amina Diallo à renouveler"),
+        message="the office's reminder",
+    )
     assert "(dans 20 jours)" in plain(to_member) and "Sans document valide" in plain(to_office)
 
     log = deliveries_of(rpc_client(world.keys["dies"]).notifications, channel="email")
     assert {d["status"] for d in log} == {"sent"}
     assert sorted(d["template"] for d in log) == sorted(
-        ["member_registered"] + ["invoice_issued"] * 4 + ["invoice_overdue"] * 2 + ["payment_received",
-         "payslip_issued", "document_expiring", "document_expiring_staff"])
+        ["member_registered"]
+        + ["invoice_issued"] * 4
+        + ["invoice_overdue"] * 2
+        + ["payment_received", "payslip_issued", "document_expiring", "document_expiring_staff"]
+    )
 
 
 def test_with_the_mail_server_down_mail_waits_is_retried_and_leaves_once_it_is_back(
-        start_services, rpc_client, receivers):
-    start_services("members", "notifications",
-                   settings=mail_settings(receivers, COOP_DELIVERY_RETRY_DELAYS=",".join(["0.5"] * 40)))
+    start_services, rpc_client, receivers
+):
+    start_services(
+        "members",
+        "notifications",
+        settings=mail_settings(receivers, COOP_DELIVERY_RETRY_DELAYS=",".join(["0.5"] * 40)),
+    )
     key = support.admin_keys(rpc_client, DIES)["dies"]
     member = rpc_client(key).members.register_member(AMINA)
     notifications = rpc_client(key).notifications
@@ -211,13 +279,17 @@ def test_with_the_mail_server_down_mail_waits_is_retried_and_leaves_once_it_is_b
         found = deliveries_of(notifications, event="member_registered", recipient=f"member:{member['id']}")
         return found[0] if found else None
 
-    waiting = support.wait_for(lambda: (w := welcome()) and w["attempts"] >= 2 and w, message="two failed tries")
+    waiting = support.wait_for(
+        lambda: (w := welcome()) and w["attempts"] >= 2 and w, message="two failed tries"
+    )
     assert waiting["status"] == "pending"
     assert "Connection refused" in waiting["last_error"] or "ConnectionRefused" in waiting["last_error"]
     assert receivers.mails() == []
 
     receivers.start_smtp()
-    sent = support.wait_for(lambda: (w := welcome())["status"] == "sent" and w, message="the welcome e-mail sent")
+    sent = support.wait_for(
+        lambda: (w := welcome())["status"] == "sent" and w, message="the welcome e-mail sent"
+    )
     assert sent["attempts"] >= 3 and sent["last_error"] is None
     [mail] = receivers.mails(to=AMINA["email"])
     assert mail["Subject"] == "Bienvenue chez Dies"
@@ -225,24 +297,35 @@ def test_with_the_mail_server_down_mail_waits_is_retried_and_leaves_once_it_is_b
 
 
 def test_after_the_last_retry_the_delivery_is_failed_and_delivery_failed_crosses_the_bus(
-        start_services, rpc_client, suite_settings, receivers):
+    start_services, rpc_client, suite_settings, receivers
+):
     # An integrator listening for failures, bound before anything happens.
-    failures = Queue("integrator-delivery-failed", exchange=get_event_exchange("notifications", {}),
-                     routing_key="delivery_failed", durable=True)
+    failures = Queue(
+        "integrator-delivery-failed",
+        exchange=get_event_exchange("notifications", {}),
+        routing_key="delivery_failed",
+        durable=True,
+    )
     with Connection(suite_settings["AMQP_URI"]) as connection:
         failures(connection.default_channel).declare()
-    start_services("members", "notifications", settings=mail_settings(receivers, COOP_DELIVERY_RETRY_DELAYS="0.3,0.3"))
+    start_services(
+        "members", "notifications", settings=mail_settings(receivers, COOP_DELIVERY_RETRY_DELAYS="0.3,0.3")
+    )
     key = support.admin_keys(rpc_client, DIES)["dies"]
     member = rpc_client(key).members.register_member(AMINA)
     notifications = rpc_client(key).notifications
 
-    failed = support.wait_for(lambda: deliveries_of(notifications, status="failed"), message="the failed delivery")
+    failed = support.wait_for(
+        lambda: deliveries_of(notifications, status="failed"), message="the failed delivery"
+    )
     assert [(d["recipient"], d["attempts"]) for d in failed] == [(f"member:{member['id']}", 3)]
     assert failed[0]["address"] == AMINA["email"]
 
     with Connection(suite_settings["AMQP_URI"]) as connection:
-        message = support.wait_for(lambda: failures(connection.default_channel).get(no_ack=True),
-                                   message="delivery_failed on the bus")
+        message = support.wait_for(
+            lambda: failures(connection.default_channel).get(no_ack=True),
+            message="delivery_failed on the bus",
+        )
     event = message.payload
     assert event["event_type"] == "delivery_failed" and event["cooperative"] == "dies"
     assert event["payload"]["delivery_id"] == failed[0]["id"]
@@ -257,7 +340,8 @@ def test_after_the_last_retry_the_delivery_is_failed_and_delivery_failed_crosses
 
 
 def test_brucoops_own_template_changes_brucoops_mail_only_and_each_sees_only_its_own(
-        start_services, rpc_client, receivers):
+    start_services, rpc_client, receivers
+):
     receivers.start_smtp()
     start_services("members", "notifications", settings=mail_settings(receivers))
     keys = support.admin_keys(rpc_client, DIES, BRUCOOP)
@@ -266,25 +350,40 @@ def test_brucoops_own_template_changes_brucoops_mail_only_and_each_sees_only_its
 
     # A template that would fail when sending is refused when saved, and nothing is saved.
     with pytest.raises(ValidationError) as refused:
-        brucoop.set_template({"event": "member_registered", "language": "fr", "subject": "Bienvenue",
-                              "body": "Bonjour {{ prenom }}"})
+        brucoop.set_template(
+            {
+                "event": "member_registered",
+                "language": "fr",
+                "subject": "Bienvenue",
+                "body": "Bonjour {{ prenom }}",
+            }
+        )
     assert "body" in refused.value.args[1]
     assert brucoop.get_template({"event": "member_registered", "language": "fr"})["overridden"] is False
 
-    saved = brucoop.set_template({"event": "member_registered", "language": "fr",
-                                  "subject": "{{ first_name }}, bienvenue à BRUCOOP",
-                                  "body": "Bonjour {{ first_name }},\n\nVotre accompagnement commence & "
-                                          "nous portons l'administration.\n"})
+    saved = brucoop.set_template(
+        {
+            "event": "member_registered",
+            "language": "fr",
+            "subject": "{{ first_name }}, bienvenue à BRUCOOP",
+            "body": "Bonjour {{ first_name }},\n\nVotre accompagnement commence & "
+            "nous portons l'administration.\n",
+        }
+    )
     assert saved["overridden"] is True
     preview = brucoop.preview({"event": "member_registered", "language": "fr"})
     assert preview["subject"] == "Amina, bienvenue à BRUCOOP"
     # Values are escaped in the HTML part (autoescape) and shown as typed in the text part.
-    hostile = brucoop.preview({"event": "member_registered", "language": "fr", "data": {"first_name": "<b>A&B</b>"}})
+    hostile = brucoop.preview(
+        {"event": "member_registered", "language": "fr", "data": {"first_name": "<b>A&B</b>"}}
+    )
     assert "Bonjour &lt;b&gt;A&amp;B&lt;/b&gt;," in hostile["html"]
     assert hostile["text"].startswith("Bonjour <b>A&B</b>,") and hostile["subject"].startswith("<b>A&B</b>, ")
     assert dies.get_template({"event": "member_registered", "language": "fr"})["overridden"] is False
 
-    rpc_client(keys["brucoop"]).members.register_member(dict(AMINA, first_name="Yonas", email="yonas@example.org"))
+    rpc_client(keys["brucoop"]).members.register_member(
+        dict(AMINA, first_name="Yonas", email="yonas@example.org")
+    )
     rpc_client(keys["dies"]).members.register_member(AMINA)
     support.wait_for(lambda: len(receivers.mails()) == 2, message="both welcome e-mails")
     [brucoop_mail] = receivers.mails(to="yonas@example.org")
@@ -307,22 +406,30 @@ def test_webhook_urls_and_roles_are_checked_at_registration(start_services, rpc_
     staff = rpc_client(admin).members.issue_api_key({"cooperative": "dies", "role": "staff", "label": "desk"})
     notifications = rpc_client(admin).notifications
 
-    refused_urls = ["ftp://hooks.example/x", "http://127.0.0.1:5672/", "http://localhost:15672/api",
-                    "https://db.internal:5432/", "http://user:pw@hooks.example/"]
+    refused_urls = [
+        "ftp://hooks.example/x",
+        "http://127.0.0.1:5672/",
+        "http://localhost:15672/api",
+        "https://db.internal:5432/",
+        "http://user:pw@hooks.example/",
+    ]
     for url in refused_urls:
         with pytest.raises(ValidationError) as refused:
             notifications.register_webhook({"url": url, "events": ["invoice_issued"], "secret": HOOK_SECRET})
         assert "url" in refused.value.args[1], url
     with pytest.raises(ValidationError) as refused:
-        notifications.register_webhook({"url": "https://hooks.example/x", "events": ["api_key_revoked"],
-                                        "secret": HOOK_SECRET})
+        notifications.register_webhook(
+            {"url": "https://hooks.example/x", "events": ["api_key_revoked"], "secret": HOOK_SECRET}
+        )
     assert "events" in refused.value.args[1]
     with pytest.raises(Forbidden):
         rpc_client(staff["secret"]).notifications.register_webhook(
-            {"url": "https://hooks.example/x", "events": ["invoice_issued"], "secret": HOOK_SECRET})
+            {"url": "https://hooks.example/x", "events": ["invoice_issued"], "secret": HOOK_SECRET}
+        )
     assert notifications.list_webhooks()["total"] == 0
 
-    hook = notifications.register_webhook({"url": "https://hooks.example/coop", "events": ["invoice_issued"],
-                                           "secret": HOOK_SECRET})
+    hook = notifications.register_webhook(
+        {"url": "https://hooks.example/coop", "events": ["invoice_issued"], "secret": HOOK_SECRET}
+    )
     assert "secret" not in hook
     assert notifications.remove_webhook(hook["id"])["active"] is False

@@ -15,14 +15,26 @@ from coop_billing.einvoicing.validator import Validator
 from tests import support
 from tests.integration import billing_setup
 
-NS = {"cbc": "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2",
-      "cac": "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2"}
+NS = {
+    "cbc": "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2",
+    "cac": "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2",
+}
 # The official Peppol examples (rules/examples of peppol-bis-invoice-3, 3.0.19), vendored for the tests.
 EXAMPLES = Path(__file__).resolve().parents[1] / "data" / "peppol-examples"
-PUBLIC_BODY = {"name": "Commune d'Ixelles", "kind": "public_body", "enterprise_number": "0207.373.429",
-               "peppol_id": "0208:0207373429", "email": "factures@ixelles.example", "language": "fr",
-               "address": {"street": "Chaussée d'Ixelles 168", "postal_code": "1050", "city": "Ixelles",
-                           "country": "BE"}}
+PUBLIC_BODY = {
+    "name": "Commune d'Ixelles",
+    "kind": "public_body",
+    "enterprise_number": "0207.373.429",
+    "peppol_id": "0208:0207373429",
+    "email": "factures@ixelles.example",
+    "language": "fr",
+    "address": {
+        "street": "Chaussée d'Ixelles 168",
+        "postal_code": "1050",
+        "city": "Ixelles",
+        "country": "BE",
+    },
+}
 
 
 @pytest.fixture(scope="module")
@@ -44,13 +56,19 @@ def ubl_of(world, document_id: str) -> bytes:
 
 def assert_acceptable(validator, content: bytes, label: str) -> ET.Element:
     report = validator.validate(content)
-    print(f"{label}: {report.document}, {len(report.fatal)} fatal, {len(report.findings) - len(report.fatal)} warnings")
-    assert report.fatal == [], "\n".join(f"{f.rule_set} {f.rule}: {f.text} at {f.location}" for f in report.fatal)
+    print(
+        f"{label}: {report.document}, {len(report.fatal)} fatal, {len(report.findings) - len(report.fatal)} warnings"
+    )
+    assert report.fatal == [], "\n".join(
+        f"{f.rule_set} {f.rule}: {f.text} at {f.location}" for f in report.fatal
+    )
     return ET.fromstring(content)
 
 
 def issued(world, **invoice) -> dict:
-    return world.dies.issue_invoice(world.dies.create_invoice(billing_setup.two_line_invoice(world, **invoice))["id"])
+    return world.dies.issue_invoice(
+        world.dies.create_invoice(billing_setup.two_line_invoice(world, **invoice))["id"]
+    )
 
 
 def test_each_vat_regime_and_a_credit_note_pass_the_xsd_and_both_rule_sets(world, validator):
@@ -58,68 +76,134 @@ def test_each_vat_regime_and_a_credit_note_pass_the_xsd_and_both_rule_sets(world
     commune = world.dies.create_customer(PUBLIC_BODY)
     documents = {
         "standard, two rates": issued(world, buyer_reference="PO-2026-118"),
-        "reverse charge (construction)": issued(world, vat_regime="reverse_charge_construction", lines=[
-            {"description": "Pose de cuisine", "quantity": "1", "unit_price": "2500.00", "vat_rate": "0"}]),
-        "intra-EU services": issued(world, vat_regime="intra_eu_services", customer_id=german["id"], lines=[
-            {"description": "Consulting", "quantity": "2", "unit_price": "450.00", "vat_rate": "0"}]),
-        "exempt": issued(world, vat_regime="exempt", customer_id=commune["id"], lines=[
-            {"description": "Formation professionnelle", "quantity": "3", "unit_price": "120.50", "vat_rate": "0"}]),
+        "reverse charge (construction)": issued(
+            world,
+            vat_regime="reverse_charge_construction",
+            lines=[
+                {"description": "Pose de cuisine", "quantity": "1", "unit_price": "2500.00", "vat_rate": "0"}
+            ],
+        ),
+        "intra-EU services": issued(
+            world,
+            vat_regime="intra_eu_services",
+            customer_id=german["id"],
+            lines=[{"description": "Consulting", "quantity": "2", "unit_price": "450.00", "vat_rate": "0"}],
+        ),
+        "exempt": issued(
+            world,
+            vat_regime="exempt",
+            customer_id=commune["id"],
+            lines=[
+                {
+                    "description": "Formation professionnelle",
+                    "quantity": "3",
+                    "unit_price": "120.50",
+                    "vat_rate": "0",
+                }
+            ],
+        ),
     }
     categories = {}
     for label, invoice in documents.items():
         root = assert_acceptable(validator, ubl_of(world, invoice["id"]), label)
         assert root.findtext("cbc:ID", namespaces=NS) == invoice["number"]
-        assert root.findtext("cac:LegalMonetaryTotal/cbc:PayableAmount", namespaces=NS) == invoice["total_incl_vat"]
-        categories[label] = sorted(e.text for e in root.findall("cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory/cbc:ID",
-                                                                namespaces=NS))
-    assert categories == {"standard, two rates": ["S", "S"], "reverse charge (construction)": ["AE"],
-                          "intra-EU services": ["K"], "exempt": ["E"]}
+        assert (
+            root.findtext("cac:LegalMonetaryTotal/cbc:PayableAmount", namespaces=NS)
+            == invoice["total_incl_vat"]
+        )
+        categories[label] = sorted(
+            e.text for e in root.findall("cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory/cbc:ID", namespaces=NS)
+        )
+    assert categories == {
+        "standard, two rates": ["S", "S"],
+        "reverse charge (construction)": ["AE"],
+        "intra-EU services": ["K"],
+        "exempt": ["E"],
+    }
 
     standard = ET.fromstring(ubl_of(world, documents["standard, two rates"]["id"]))
-    assert standard.find("cac:AccountingSupplierParty/cac:Party/cbc:EndpointID", NS).attrib == {"schemeID": "0208"}
-    assert standard.findtext("cac:AccountingSupplierParty/cac:Party/cbc:EndpointID", namespaces=NS) == "0403170701"
-    assert standard.findtext("cac:AccountingCustomerParty/cac:Party/cbc:EndpointID", namespaces=NS) == "0202239951"
+    assert standard.find("cac:AccountingSupplierParty/cac:Party/cbc:EndpointID", NS).attrib == {
+        "schemeID": "0208"
+    }
+    assert (
+        standard.findtext("cac:AccountingSupplierParty/cac:Party/cbc:EndpointID", namespaces=NS)
+        == "0403170701"
+    )
+    assert (
+        standard.findtext("cac:AccountingCustomerParty/cac:Party/cbc:EndpointID", namespaces=NS)
+        == "0202239951"
+    )
     assert standard.findtext("cbc:BuyerReference", namespaces=NS) == "PO-2026-118"
     assert standard.findtext("cac:PaymentMeans/cbc:PaymentMeansCode", namespaces=NS) == "30"
-    assert standard.findtext("cac:PaymentMeans/cbc:PaymentID", namespaces=NS) == \
-        documents["standard, two rates"]["structured_communication"]
-    assert standard.findtext("cac:PaymentMeans/cac:PayeeFinancialAccount/cbc:ID", namespaces=NS) == "BE05068123456775"
-    pdf = base64.b64decode(standard.findtext(
-        "cac:AdditionalDocumentReference/cac:Attachment/cbc:EmbeddedDocumentBinaryObject", namespaces=NS))
+    assert (
+        standard.findtext("cac:PaymentMeans/cbc:PaymentID", namespaces=NS)
+        == documents["standard, two rates"]["structured_communication"]
+    )
+    assert (
+        standard.findtext("cac:PaymentMeans/cac:PayeeFinancialAccount/cbc:ID", namespaces=NS)
+        == "BE05068123456775"
+    )
+    pdf = base64.b64decode(
+        standard.findtext(
+            "cac:AdditionalDocumentReference/cac:Attachment/cbc:EmbeddedDocumentBinaryObject", namespaces=NS
+        )
+    )
     assert pdf.startswith(b"%PDF")
 
-    credit = world.dies.create_credit_note({"invoice_id": documents["standard, two rates"]["id"],
-                                            "reason": "Livres retournés",
-                                            "lines": [{"line_id": documents["standard, two rates"]["lines"][1]["id"],
-                                                       "quantity": "1"}]})
+    credit = world.dies.create_credit_note(
+        {
+            "invoice_id": documents["standard, two rates"]["id"],
+            "reason": "Livres retournés",
+            "lines": [{"line_id": documents["standard, two rates"]["lines"][1]["id"], "quantity": "1"}],
+        }
+    )
     root = assert_acceptable(validator, ubl_of(world, credit["id"]), "credit note")
     assert root.tag.endswith("}CreditNote")
-    assert root.findtext("cac:BillingReference/cac:InvoiceDocumentReference/cbc:ID", namespaces=NS) == \
-        documents["standard, two rates"]["number"]
-    assert root.findtext("cac:LegalMonetaryTotal/cbc:PayableAmount", namespaces=NS) == credit["total_incl_vat"]
+    assert (
+        root.findtext("cac:BillingReference/cac:InvoiceDocumentReference/cbc:ID", namespaces=NS)
+        == documents["standard, two rates"]["number"]
+    )
+    assert (
+        root.findtext("cac:LegalMonetaryTotal/cbc:PayableAmount", namespaces=NS) == credit["total_incl_vat"]
+    )
 
 
 def test_the_validator_catches_what_a_receiver_would_refuse(world, validator):
     good = ubl_of(world, issued(world)["id"])
     assert validator.validate(good).acceptable
-    wrong_total = good.replace(b"<cbc:PayableAmount currencyID=\"EUR\">1180.01<", b"<cbc:PayableAmount currencyID=\"EUR\">1180.00<")
+    wrong_total = good.replace(
+        b'<cbc:PayableAmount currencyID="EUR">1180.01<', b'<cbc:PayableAmount currencyID="EUR">1180.00<'
+    )
     assert wrong_total != good
     assert {f.rule for f in validator.validate(wrong_total).fatal} >= {"BR-CO-16"}
     bad_endpoint = good.replace(b'schemeID="0208">0403170701<', b'schemeID="0208">0403170702<', 1)
     assert "PEPPOL-COMMON-R043" in {f.rule for f in validator.validate(bad_endpoint).fatal}
-    not_ubl = validator.validate(good.replace(b"<cbc:IssueDate>", b"<cbc:IssueDay>", 1).replace(
-        b"</cbc:IssueDate>", b"</cbc:IssueDay>", 1))
+    not_ubl = validator.validate(
+        good.replace(b"<cbc:IssueDate>", b"<cbc:IssueDay>", 1).replace(
+            b"</cbc:IssueDate>", b"</cbc:IssueDay>", 1
+        )
+    )
     assert [f.rule_set for f in not_ubl.fatal] and not_ubl.fatal[0].rule_set == "xsd"
 
 
 def test_staff_check_a_received_e_invoice_from_the_command_line(tmp_path):
     examples = sorted(EXAMPLES.glob("*.xml"))
     broken = tmp_path / "broken.xml"
-    broken.write_bytes(examples[0].read_bytes().replace(b"<cbc:CustomizationID>", b"<cbc:CustomizationID>x", 1))
-    done = subprocess.run(support.coop_command() + ["billing", "validate-ubl", *map(str, examples)],
-                          capture_output=True, text=True, timeout=120)
+    broken.write_bytes(
+        examples[0].read_bytes().replace(b"<cbc:CustomizationID>", b"<cbc:CustomizationID>x", 1)
+    )
+    done = subprocess.run(
+        support.coop_command() + ["billing", "validate-ubl", *map(str, examples)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     assert done.stdout.count("acceptable (0 fatal") == len(examples) == 4
-    refused = subprocess.run(support.coop_command() + ["billing", "validate-ubl", str(broken)],
-                             capture_output=True, text=True, timeout=120)
+    refused = subprocess.run(
+        support.coop_command() + ["billing", "validate-ubl", str(broken)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert refused.returncode == 1 and "REFUSED" in refused.stdout and "PEPPOL-EN16931-R004" in refused.stdout

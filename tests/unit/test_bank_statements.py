@@ -7,13 +7,17 @@ import pytest
 
 from coop_billing.domain import camt053, coda
 from coop_billing.domain.bank_statements import StatementError
-from coop_cli.statement_files import Line, camt053 as camt053_file, coda as coda_file
+from coop_cli.statement_files import Line
+from coop_cli.statement_files import camt053 as camt053_file
+from coop_cli.statement_files import coda as coda_file
 
 DIES_IBAN = "BE05068123456775"
 ON = date(2026, 11, 20)
-LINES = [Line(Decimal("968.00"), ogm="260000000170", name="Bakkerij Peeters BV", iban="BE71096123456769"),
-         Line(Decimal("25.50"), text="Facture 12 merci", name="Claire Dubois", iban="BE46735123456736"),
-         Line(Decimal("-120.00"), text="Loyer novembre", name="Immo SA", iban="BE68539007547034")]
+LINES = [
+    Line(Decimal("968.00"), ogm="260000000170", name="Bakkerij Peeters BV", iban="BE71096123456769"),
+    Line(Decimal("25.50"), text="Facture 12 merci", name="Claire Dubois", iban="BE46735123456736"),
+    Line(Decimal("-120.00"), text="Loyer novembre", name="Immo SA", iban="BE68539007547034"),
+]
 
 
 def test_a_coda_file_is_read_field_by_field():
@@ -21,8 +25,12 @@ def test_a_coda_file_is_read_field_by_field():
     assert (statement.account_iban, statement.currency, statement.number) == (DIES_IBAN, "EUR", "042")
     assert (statement.opening_balance, statement.closing_balance) == (Decimal("1000"), Decimal("1873.5"))
     first, second, rent = statement.movements
-    assert (first.amount, first.structured_communication, first.counterparty_name, first.counterparty_iban) == (
-        Decimal("968"), "260000000170", "Bakkerij Peeters BV", "BE71096123456769")
+    assert (
+        first.amount,
+        first.structured_communication,
+        first.counterparty_name,
+        first.counterparty_iban,
+    ) == (Decimal("968"), "260000000170", "Bakkerij Peeters BV", "BE71096123456769")
     assert first.value_date == ON and first.line == 3
     assert (second.structured_communication, second.communication) == (None, "Facture 12 merci")
     assert rent.amount == Decimal("-120") and not rent.is_credit
@@ -31,14 +39,20 @@ def test_a_coda_file_is_read_field_by_field():
 
 def test_camt053_versions_02_and_08_read_the_same_movements():
     for version in ("02", "08"):
-        statement = camt053.parse(camt053_file(DIES_IBAN, "DIES", "2026-042", Decimal("1000.00"), LINES, ON,
-                                               version=version).encode())
+        statement = camt053.parse(
+            camt053_file(
+                DIES_IBAN, "DIES", "2026-042", Decimal("1000.00"), LINES, ON, version=version
+            ).encode()
+        )
         assert statement.closing_balance == Decimal("1873.50")
-        assert [(m.amount, m.structured_communication, m.counterparty_name, m.counterparty_iban)
-                for m in statement.movements] == [
+        assert [
+            (m.amount, m.structured_communication, m.counterparty_name, m.counterparty_iban)
+            for m in statement.movements
+        ] == [
             (Decimal("968.00"), "260000000170", "Bakkerij Peeters BV", "BE71096123456769"),
             (Decimal("25.50"), None, "Claire Dubois", "BE46735123456736"),
-            (Decimal("-120.00"), None, "Immo SA", "BE68539007547034")]
+            (Decimal("-120.00"), None, "Immo SA", "BE68539007547034"),
+        ]
 
 
 def test_a_communication_with_wrong_check_digits_is_not_taken_for_an_ogm():
@@ -77,7 +91,9 @@ def test_a_file_cut_before_its_trailer_is_refused():
 
 
 def test_a_camt_statement_that_does_not_balance_is_refused():
-    text = camt053_file(DIES_IBAN, "DIES", "x", Decimal("1000.00"), LINES, ON).replace(">1873.50<", ">1873.51<")
+    text = camt053_file(DIES_IBAN, "DIES", "x", Decimal("1000.00"), LINES, ON).replace(
+        ">1873.50<", ">1873.51<"
+    )
     with pytest.raises(StatementError, match="not the closing balance"):
         camt053.parse(text)
     with pytest.raises(StatementError) as refused:

@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from stdnum.be import ogm_vcs
 
-from coop_billing.domain import ledger, late_payment, numbering, payments, structured_communication, vat
+from coop_billing.domain import late_payment, ledger, numbering, payments, structured_communication, vat
 from coop_billing.domain.epc_qr import epc_payload
 from coop_shared.errors import BusinessRuleViolation, ValidationError
 from coop_shared.money import Money
@@ -27,12 +27,16 @@ def test_each_line_is_rounded_once_and_totals_are_sums():
 
 def test_zero_rate_is_category_z_and_regimes_have_their_codes():
     assert vat.category(vat.STANDARD, Decimal("0")) == "Z"
-    assert [vat.category(r, Decimal(0)) for r in (vat.REVERSE_CHARGE_CONSTRUCTION, vat.INTRA_EU_SERVICES, vat.EXEMPT)] \
-        == ["AE", "K", "E"]
+    assert [
+        vat.category(r, Decimal(0))
+        for r in (vat.REVERSE_CHARGE_CONSTRUCTION, vat.INTRA_EU_SERVICES, vat.EXEMPT)
+    ] == ["AE", "K", "E"]
 
 
-@pytest.mark.parametrize("regime, rate, field", [
-    (vat.STANDARD, "0.19", "lines.0.vat_rate"), (vat.EXEMPT, "0.21", "lines.0.vat_rate")])
+@pytest.mark.parametrize(
+    "regime, rate, field",
+    [(vat.STANDARD, "0.19", "lines.0.vat_rate"), (vat.EXEMPT, "0.21", "lines.0.vat_rate")],
+)
 def test_rates_and_regimes(regime, rate, field):
     with pytest.raises(ValidationError) as error:
         vat.check_lines(regime, [line("1", "10.00", rate)])
@@ -42,8 +46,12 @@ def test_rates_and_regimes(regime, rate, field):
 def test_customers_of_reverse_charge_regimes():
     vat.check_customer(vat.REVERSE_CHARGE_CONSTRUCTION, "BE0202239951")
     vat.check_customer(vat.INTRA_EU_SERVICES, "DE136695976")
-    for regime, number in ((vat.REVERSE_CHARGE_CONSTRUCTION, None), (vat.REVERSE_CHARGE_CONSTRUCTION, "DE136695976"),
-                           (vat.INTRA_EU_SERVICES, "BE0202239951"), (vat.INTRA_EU_SERVICES, None)):
+    for regime, number in (
+        (vat.REVERSE_CHARGE_CONSTRUCTION, None),
+        (vat.REVERSE_CHARGE_CONSTRUCTION, "DE136695976"),
+        (vat.INTRA_EU_SERVICES, "BE0202239951"),
+        (vat.INTRA_EU_SERVICES, None),
+    ):
         with pytest.raises(ValidationError):
             vat.check_customer(regime, number)
 
@@ -79,18 +87,34 @@ def test_every_invoice_communication_is_valid_and_distinct_per_year(year, sequen
 
 def test_epc_payload_follows_epc069_12():
     payload = epc_payload("Dies", "BE05068123456775", Money.of("1180.01"), "260000000170", bic="GKCCBEBB")
-    assert payload.split("\n") == ["BCD", "002", "1", "SCT", "GKCCBEBB", "Dies", "BE05068123456775",
-                                   "EUR1180.01", "", "260000000170"]
+    assert payload.split("\n") == [
+        "BCD",
+        "002",
+        "1",
+        "SCT",
+        "GKCCBEBB",
+        "Dies",
+        "BE05068123456775",
+        "EUR1180.01",
+        "",
+        "260000000170",
+    ]
     with pytest.raises(ValueError):
         epc_payload("Dies", "BE05068123456775", Money.of("0.00"), "260000000170")
 
 
 def test_late_terms_b2b_and_consumer():
     b2b = late_payment.late_terms(Money.of("1000.00"), date(2026, 3, 1), date(2026, 3, 31), True)
-    assert (b2b.days_late, str(b2b.interest), str(b2b.indemnity)) == (30, "8.63", "40.00")  # 1000 × 10.5 % × 30/365
+    assert (b2b.days_late, str(b2b.interest), str(b2b.indemnity)) == (
+        30,
+        "8.63",
+        "40.00",
+    )  # 1000 × 10.5 % × 30/365
     consumer = late_payment.late_terms(Money.of("1000.00"), date(2026, 3, 1), date(2026, 3, 31), False)
     assert (str(consumer.interest), str(consumer.indemnity)) == ("3.70", "0.00")  # 4.5 %
-    assert late_payment.late_terms(Money.of("1"), date(2026, 8, 1), date(2026, 9, 1), True).rate_certain is False
+    assert (
+        late_payment.late_terms(Money.of("1"), date(2026, 8, 1), date(2026, 9, 1), True).rate_certain is False
+    )
     assert late_payment.due_levels(date(2026, 3, 1), date(2026, 3, 1)) == []
     assert late_payment.due_levels(date(2026, 3, 1), date(2026, 3, 2)) == [1]
     assert late_payment.due_levels(date(2026, 3, 1), date(2026, 3, 16)) == [1, 2]
@@ -103,7 +127,8 @@ def test_invoice_status():
     assert payments.invoice_status(total, Money.of("100.00"), Money.zero()) == "paid"
     assert payments.invoice_status(total, Money.of("40.00"), Money.of("60.00")) == "credited"
     assert payments.allocate(Money.of("120.00"), Money.of("100.00")) == payments.Allocation(
-        Money.of("100.00"), Money.of("20.00"))
+        Money.of("100.00"), Money.of("20.00")
+    )
 
 
 def test_an_unbalanced_transaction_cannot_be_built():
@@ -114,10 +139,15 @@ def test_an_unbalanced_transaction_cannot_be_built():
 amounts = st.integers(1, 10_000_00).map(lambda c: Money(Decimal(c) / 100))
 
 
-@given(excl=amounts, rate=st.sampled_from([Decimal("0.21"), Decimal("0.12"), Decimal("0.06"), Decimal("0")]),
-       cuts=st.lists(st.integers(1, 100), min_size=1, max_size=6),
-       contribution_rate=st.sampled_from([Decimal("0.08"), Decimal("0.10"), Decimal("0.135")]))
-def test_partial_payments_book_exactly_the_invoice_and_every_transaction_balances(excl, rate, cuts, contribution_rate):
+@given(
+    excl=amounts,
+    rate=st.sampled_from([Decimal("0.21"), Decimal("0.12"), Decimal("0.06"), Decimal("0")]),
+    cuts=st.lists(st.integers(1, 100), min_size=1, max_size=6),
+    contribution_rate=st.sampled_from([Decimal("0.08"), Decimal("0.10"), Decimal("0.135")]),
+)
+def test_partial_payments_book_exactly_the_invoice_and_every_transaction_balances(
+    excl, rate, cuts, contribution_rate
+):
     incl = excl + excl.times(rate)
     parts = incl.allocate(cuts)
     paid = revenue = contribution = Money.zero()
@@ -130,5 +160,5 @@ def test_partial_payments_book_exactly_the_invoice_and_every_transaction_balance
         assert transaction.moved_on("activity:a1") == earned - taken
         paid, revenue, contribution = paid + part, revenue + earned, contribution + taken
     assert paid == incl
-    assert revenue == excl                          # not a cent more or less than the invoice
+    assert revenue == excl  # not a cent more or less than the invoice
     assert contribution == excl.times(contribution_rate)

@@ -1,7 +1,13 @@
 import pytest
 
-from coop_shared.credentials import (Identity, bearer_secret, hash_secret, matches_key,
-                                     new_secret, require_role)
+from coop_shared.credentials import (
+    Identity,
+    bearer_secret,
+    hash_secret,
+    matches_key,
+    new_secret,
+    require_role,
+)
 from coop_shared.errors import Forbidden
 
 

@@ -14,8 +14,11 @@ DEPLOY = Path(__file__).resolve().parents[2] / "deploy"
 
 def test_every_variable_of_the_compose_stack_is_documented_in_env_example():
     used = set(re.findall(r"\$\{([A-Z_]+)", (DEPLOY / "compose.yaml").read_text()))
-    documented = {line.split("=", 1)[0] for line in (DEPLOY / ".env.example").read_text().splitlines()
-                  if line and not line.startswith("#")}
+    documented = {
+        line.split("=", 1)[0]
+        for line in (DEPLOY / ".env.example").read_text().splitlines()
+        if line and not line.startswith("#")
+    }
     assert used and used <= documented, sorted(used - documented)
 
 

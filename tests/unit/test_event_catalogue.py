@@ -12,8 +12,11 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_every_handled_event_is_declared_mandatory_with_its_source():
-    handled = [(source, event_type) for name in suite.SERVICE_CLASSES
-               for source, event_type, _ in event_subscriptions(suite.service_class(name))]
+    handled = [
+        (source, event_type)
+        for name in suite.SERVICE_CLASSES
+        for source, event_type, _ in event_subscriptions(suite.service_class(name))
+    ]
     assert ("members", "member_registered") in handled and ("payroll", "payslip_issued") in handled
     for source, event_type in handled:
         assert CATALOGUE[event_type].source == source

@@ -20,8 +20,9 @@ def uow():
 
 def admin_of(uow, payload):
     handlers.create_cooperative(uow, PLATFORM, CreateCooperativeSchema().load(payload))
-    key = handlers.issue_api_key(uow, PLATFORM, {"cooperative": payload["slug"], "role": "admin",
-                                                 "label": "admin"})
+    key = handlers.issue_api_key(
+        uow, PLATFORM, {"cooperative": payload["slug"], "role": "admin", "label": "admin"}
+    )
     return handlers.identity_for_secret(uow, key["secret"])
 
 
@@ -33,18 +34,28 @@ def test_identity_comes_from_the_stored_hash(uow):
 def test_register_member_emits_member_registered(uow):
     dies = admin_of(uow, DIES)
     member = handlers.register_member(uow, dies, RegisterMemberSchema().load(AMINA))
-    assert uow.events[-1] == ("member_registered", "dies", {
-        "member_id": member["id"], "first_name": "Amina", "last_name": "Diallo",
-        "email": "amina@example.org", "language": "fr"})
+    assert uow.events[-1] == (
+        "member_registered",
+        "dies",
+        {
+            "member_id": member["id"],
+            "first_name": "Amina",
+            "last_name": "Diallo",
+            "email": "amina@example.org",
+            "language": "fr",
+        },
+    )
 
 
 def test_activity_codes_count_per_cooperative(uow):
     dies, brucoop = admin_of(uow, DIES), admin_of(uow, BRUCOOP)
     a = handlers.register_member(uow, dies, RegisterMemberSchema().load(AMINA))
     b = handlers.register_member(uow, brucoop, RegisterMemberSchema().load(AMINA))
-    codes = [handlers.add_activity(uow, dies, {"member_id": a["id"], "name": "x"})["code"],
-             handlers.add_activity(uow, dies, {"member_id": a["id"], "name": "y"})["code"],
-             handlers.add_activity(uow, brucoop, {"member_id": b["id"], "name": "z"})["code"]]
+    codes = [
+        handlers.add_activity(uow, dies, {"member_id": a["id"], "name": "x"})["code"],
+        handlers.add_activity(uow, dies, {"member_id": a["id"], "name": "y"})["code"],
+        handlers.add_activity(uow, brucoop, {"member_id": b["id"], "name": "z"})["code"],
+    ]
     assert codes == ["A0001", "A0002", "A0001"]
 
 
@@ -56,7 +67,8 @@ def test_revoked_key_no_longer_resolves_and_revocation_is_announced(uow):
     with pytest.raises(Forbidden):
         handlers.identity_for_secret(uow, key["secret"])
     assert [e for e in uow.events if e[0] == "api_key_revoked"] == [
-        ("api_key_revoked", "dies", {"key_id": key["key_id"]})]
+        ("api_key_revoked", "dies", {"key_id": key["key_id"]})
+    ]
 
 
 def test_admin_cannot_issue_or_revoke_keys_of_another_cooperative(uow):

@@ -44,8 +44,7 @@ def test_allocate_gives_the_odd_cent_to_the_largest_remainder():
     assert [str(m) for m in Money.of("-0.05").allocate([1, 1])] == ["-0.03", "-0.02"]
 
 
-@given(cents=st.integers(-10**9, 10**9),
-       weights=st.lists(st.integers(1, 1000), min_size=1, max_size=8))
+@given(cents=st.integers(-(10**9), 10**9), weights=st.lists(st.integers(1, 1000), min_size=1, max_size=8))
 def test_allocate_never_loses_a_cent(cents, weights):
     total = Money(Decimal(cents) / 100)
     parts = total.allocate(weights)

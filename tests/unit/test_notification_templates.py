@@ -2,7 +2,16 @@
 
 import pytest
 
-from coop_notifications.domain.templates import DEFAULTS, LANGUAGES, SAMPLES, Text, check, default, email, render
+from coop_notifications.domain.templates import (
+    DEFAULTS,
+    LANGUAGES,
+    SAMPLES,
+    Text,
+    check,
+    default,
+    email,
+    render,
+)
 from coop_shared.errors import ValidationError
 
 
@@ -36,8 +45,10 @@ def test_a_broken_template_is_refused_naming_the_part():
 
 
 def test_an_email_has_an_escaped_html_part_and_a_plain_text_part_as_typed():
-    mail = email(Text("Facture {{ number }}", "Bonjour {{ name }},\n\nMerci.\nÀ bientôt"),
-                 {"number": "A&B-1", "name": "Peeters & Zonen <BV>"})
+    mail = email(
+        Text("Facture {{ number }}", "Bonjour {{ name }},\n\nMerci.\nÀ bientôt"),
+        {"number": "A&B-1", "name": "Peeters & Zonen <BV>"},
+    )
     assert mail.subject == "Facture A&B-1"
     assert mail.text == "Bonjour Peeters & Zonen <BV>,\n\nMerci.\nÀ bientôt"
     assert "<p>Bonjour Peeters &amp; Zonen &lt;BV&gt;,</p><p>Merci.<br>À bientôt</p>" in mail.html

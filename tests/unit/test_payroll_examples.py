@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from coop_payroll.status_models.be_salaried import BeSalaried
 from coop_payroll.status_models.be_director import BeDirector
+from coop_payroll.status_models.be_salaried import BeSalaried
 from coop_shared.money import Money
 from coop_shared.status_models import BUDGET, GROSS, PayRequest
 
@@ -16,17 +16,36 @@ ROWS = list(csv.DictReader((EXAMPLES / "be_salaried_2026.csv").open()))
 
 @pytest.mark.parametrize("row", ROWS, ids=[r["case"] for r in ROWS])
 def test_be_salaried_example(row):
-    result = BeSalaried().compute(PayRequest(row["period"], GROSS, Money.of(row["gross"]),
-                                             {"household": row["household"], "dependent_children": int(row["children"])}))
+    result = BeSalaried().compute(
+        PayRequest(
+            row["period"],
+            GROSS,
+            Money.of(row["gross"]),
+            {"household": row["household"], "dependent_children": int(row["children"])},
+        )
+    )
     lines = {line.code: line.amount for line in result.lines}
     withholding = lines["withholding_tax"] + lines["fiscal_work_bonus"]
     assert {
-        "social_security": str(lines["employee_social_security"]), "social_work_bonus": str(-lines["social_work_bonus"]),
-        "withholding_before_bonus": str(lines["withholding_tax"]), "fiscal_work_bonus": str(-lines["fiscal_work_bonus"]),
-        "withholding": str(withholding), "special_contribution": str(lines["special_social_security"]),
+        "social_security": str(lines["employee_social_security"]),
+        "social_work_bonus": str(-lines["social_work_bonus"]),
+        "withholding_before_bonus": str(lines["withholding_tax"]),
+        "fiscal_work_bonus": str(-lines["fiscal_work_bonus"]),
+        "withholding": str(withholding),
+        "special_contribution": str(lines["special_social_security"]),
         "net_to_pay": str(result.net_to_pay),
-    } == {k: row[k] for k in ("social_security", "social_work_bonus", "withholding_before_bonus", "fiscal_work_bonus",
-                              "withholding", "special_contribution", "net_to_pay")}
+    } == {
+        k: row[k]
+        for k in (
+            "social_security",
+            "social_work_bonus",
+            "withholding_before_bonus",
+            "fiscal_work_bonus",
+            "withholding",
+            "special_contribution",
+            "net_to_pay",
+        )
+    }
 
 
 def test_budget_of_4000_gives_gross_3200_and_costs_exactly_the_budget():
@@ -46,8 +65,9 @@ def test_rules_follow_the_period():
     september = BeSalaried().compute(PayRequest("2026-09", GROSS, Money.of("3000.00"), {}))
     assert march.rules_version.startswith("be_salaried/2026-03-01")
     # Work bonus A at 3,000: March 123.00 − 0.2442 × (3000 − 2833.36) = 82.31; September 110.54.
-    assert [str(-line.amount) for r in (march, september) for line in r.lines if line.code == "social_work_bonus"] \
-        == ["82.31", "110.54"]
+    assert [
+        str(-line.amount) for r in (march, september) for line in r.lines if line.code == "social_work_bonus"
+    ] == ["82.31", "110.54"]
 
 
 def test_director_worked_example_by_hand():
@@ -57,11 +77,16 @@ def test_director_worked_example_by_hand():
     net 28,951.24 → 4,469.93 + 42.80 % × 12,241.24 = 9,709.18 − 2,987.98 = 6,721.20 → 560.10/month."""
     result = BeDirector().compute(PayRequest("2026-11", GROSS, Money.of("3000.00"), {}))
     lines = {line.code: str(line.amount) for line in result.lines}
-    assert lines == {"self_employed_social_contributions": "497.60", "social_fund_fee": "15.18",
-                     "withholding_tax": "560.10"}
+    assert lines == {
+        "self_employed_social_contributions": "497.60",
+        "social_fund_fee": "15.18",
+        "withholding_tax": "560.10",
+    }
     assert (str(result.net_to_pay), str(result.total_cost)) == ("1927.12", "3000.00")
     assert result.payments == (("social_insurance_fund", Money.of("512.78")),)
-    assert any("not found in a reliable source" in note for note in result.notes)  # uncertain 2026 row is said
+    assert any(
+        "not found in a reliable source" in note for note in result.notes
+    )  # uncertain 2026 row is said
 
 
 def test_director_minimum_contribution_applies_to_low_pay():

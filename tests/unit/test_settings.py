@@ -15,7 +15,10 @@ def test_defaults_follow_the_architecture_brief(tmp_path, monkeypatch):
 def test_config_wins_over_environment(monkeypatch):
     monkeypatch.setenv("BILLING_DATABASE_URL", "postgresql://env/billing")
     assert Settings.load("billing").database_url == "postgresql://env/billing"
-    assert Settings.load("billing", {"BILLING_DATABASE_URL": "postgresql://cfg/b"}).database_url == "postgresql://cfg/b"
+    assert (
+        Settings.load("billing", {"BILLING_DATABASE_URL": "postgresql://cfg/b"}).database_url
+        == "postgresql://cfg/b"
+    )
 
 
 def test_the_service_key_is_explicit_or_derived_from_the_platform_key(monkeypatch):
@@ -24,5 +27,7 @@ def test_the_service_key_is_explicit_or_derived_from_the_platform_key(monkeypatc
     assert Settings.load("notifications").service_key is None
     derived = Settings.load("notifications", {"COOP_PLATFORM_KEY": "p"}).service_key
     assert derived.startswith("svc_") and derived != "p"
-    assert derived == Settings.load("billing", {"COOP_PLATFORM_KEY": "p"}).service_key  # same in every service
+    assert (
+        derived == Settings.load("billing", {"COOP_PLATFORM_KEY": "p"}).service_key
+    )  # same in every service
     assert Settings.load("billing", {"COOP_PLATFORM_KEY": "p", "COOP_SERVICE_KEY": "s"}).service_key == "s"

@@ -10,7 +10,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from coop_shared.money import Money
-from coop_shared.status_models import BUDGET, COOPERATIVE, GROSS, MEMBER, NotEligible, PayRequest, load_status_models
+from coop_shared.status_models import (
+    BUDGET,
+    COOPERATIVE,
+    GROSS,
+    MEMBER,
+    NotEligible,
+    PayRequest,
+    load_status_models,
+)
 
 MODELS = load_status_models()
 PERIODS = [f"2026-{m:02d}" for m in range(1, 13)]
@@ -46,8 +54,12 @@ def test_contract(key):
     model = MODELS[key]
 
     @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-    @given(period=st.sampled_from(PERIODS), mode=st.sampled_from([BUDGET, GROSS]),
-           cents=st.integers(50_000, 2_500_000), parameters=parameters_for(model.parameters_schema()))
+    @given(
+        period=st.sampled_from(PERIODS),
+        mode=st.sampled_from([BUDGET, GROSS]),
+        cents=st.integers(50_000, 2_500_000),
+        parameters=parameters_for(model.parameters_schema()),
+    )
     def check(period, mode, cents, parameters):
         request = PayRequest(period, mode, Money(Decimal(cents) / 100), parameters)
         if not model.pays:
@@ -56,14 +68,16 @@ def test_contract(key):
             assert model.eligibility(request)
             return
         result = model.compute(request)
-        assert result == model.compute(request)                                    # deterministic
-        amounts = [result.gross, result.net_to_pay, result.total_cost] + [line.amount for line in result.lines]
+        assert result == model.compute(request)  # deterministic
+        amounts = [result.gross, result.net_to_pay, result.total_cost] + [
+            line.amount for line in result.lines
+        ]
         assert all(a.amount == a.amount.quantize(Decimal("0.01")) for a in amounts)  # cent-exact
-        assert result.net_to_pay == result.gross - result.borne_by(MEMBER)           # lines sum to totals
+        assert result.net_to_pay == result.gross - result.borne_by(MEMBER)  # lines sum to totals
         assert result.total_cost == result.gross + result.borne_by(COOPERATIVE)
-        assert result.net_to_pay >= Money.zero()                                   # never a negative net
+        assert result.net_to_pay >= Money.zero()  # never a negative net
         if mode == BUDGET:
-            assert result.total_cost <= request.amount                              # budget never exceeded
+            assert result.total_cost <= request.amount  # budget never exceeded
         assert result.rules_version
 
     check()

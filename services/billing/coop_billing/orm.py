@@ -74,7 +74,8 @@ class Invoice(Base):
     issued_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
 
     lines: Mapped[list["InvoiceLine"]] = relationship(
-        order_by="InvoiceLine.position", cascade="all, delete-orphan", lazy="selectin")
+        order_by="InvoiceLine.position", cascade="all, delete-orphan", lazy="selectin"
+    )
 
 
 class InvoiceLine(Base):
@@ -141,8 +142,8 @@ class LedgerTransaction(Base):
     id: Mapped[str] = mapped_column(IdColumn, primary_key=True, default=new_id)
     cooperative_id: Mapped[str] = mapped_column(IdColumn, index=True)
     entry_date: Mapped[date] = mapped_column(sa.Date)
-    source: Mapped[str] = mapped_column(sa.String(30))       # payment_allocation, expense, payslip
-    source_id: Mapped[str] = mapped_column(sa.String(100))   # unique per source: no double booking
+    source: Mapped[str] = mapped_column(sa.String(30))  # payment_allocation, expense, payslip
+    source_id: Mapped[str] = mapped_column(sa.String(100))  # unique per source: no double booking
     reference: Mapped[str] = mapped_column(sa.String(200))
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
 
@@ -151,8 +152,9 @@ class LedgerTransaction(Base):
 
 class LedgerPosting(Base):
     __tablename__ = "ledger_postings"
-    id: Mapped[int] = mapped_column(sa.BigInteger().with_variant(sa.Integer, "sqlite"), primary_key=True,
-                                    autoincrement=True)
+    id: Mapped[int] = mapped_column(
+        sa.BigInteger().with_variant(sa.Integer, "sqlite"), primary_key=True, autoincrement=True
+    )
     transaction_id: Mapped[str] = mapped_column(sa.ForeignKey("ledger_transactions.id"), index=True)
     cooperative_id: Mapped[str] = mapped_column(IdColumn)
     account: Mapped[str] = mapped_column(sa.String(60), index=True)

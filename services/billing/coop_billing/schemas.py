@@ -29,7 +29,9 @@ class CreateCustomerSchema(Schema):
     def belgian_vat_matches_enterprise(self, data, **kwargs):
         vat, enterprise = data.get("vat_number"), data.get("enterprise_number")
         if vat and vat.startswith("BE") and enterprise and vat[2:] != enterprise:
-            raise ValidationError("A Belgian VAT number is BE followed by the enterprise number.", "vat_number")
+            raise ValidationError(
+                "A Belgian VAT number is BE followed by the enterprise number.", "vat_number"
+            )
 
 
 class ListCustomersSchema(PageSchema):

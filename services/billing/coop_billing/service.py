@@ -3,14 +3,33 @@
 from nameko.timer import timer
 
 from coop_billing.directory import MembersDirectory
-from coop_billing.handlers import (customers, invoices, issuing, ledger, overdue, payments, rendering,
-                                   statements)
+from coop_billing.handlers import (
+    customers,
+    invoices,
+    issuing,
+    ledger,
+    overdue,
+    payments,
+    rendering,
+    statements,
+)
 from coop_billing.orm import Base
-from coop_billing.schemas import (ActivityAccountSchema, CreateCreditNoteSchema, CreateCustomerSchema,
-                                  CreateInvoiceSchema, ImportBankStatementSchema, ListCustomersSchema,
-                                  ListInvoicesSchema, MatchPaymentSchema, OverdueCheckSchema, PayslipIssuedSchema,
-                                  RecordExpenseSchema, RecordPaymentSchema, RenderInvoiceSchema,
-                                  UpdateInvoiceSchema)
+from coop_billing.schemas import (
+    ActivityAccountSchema,
+    CreateCreditNoteSchema,
+    CreateCustomerSchema,
+    CreateInvoiceSchema,
+    ImportBankStatementSchema,
+    ListCustomersSchema,
+    ListInvoicesSchema,
+    MatchPaymentSchema,
+    OverdueCheckSchema,
+    PayslipIssuedSchema,
+    RecordExpenseSchema,
+    RecordPaymentSchema,
+    RenderInvoiceSchema,
+    UpdateInvoiceSchema,
+)
 from coop_shared.dates import brussels_today
 from coop_shared.errors import ValidationError
 from coop_shared.runtime.caller import Caller

@@ -4,12 +4,23 @@ validated payload, applies the rules, stores, and records its events in the outb
 from coop_members import repository as repo
 from coop_members.domain.tenancy import activity_code
 from coop_members.orm import Activity, ApiKey, Cooperative, Member
+from coop_members.schemas import activity_out, api_key_out, cooperative_out, member_out
 from coop_members.status import member_view
-from coop_members.schemas import (activity_out, api_key_out, cooperative_out, member_out)
-from coop_shared.credentials import (ADMIN, MEMBER, OPERATORS, PLATFORM, READERS, Identity, acting_cooperative,
-                                     hash_secret, may_see_member, new_secret, require_role)
-from coop_shared.errors import Conflict, Forbidden, NotFound
+from coop_shared.credentials import (
+    ADMIN,
+    MEMBER,
+    OPERATORS,
+    PLATFORM,
+    READERS,
+    Identity,
+    acting_cooperative,
+    hash_secret,
+    may_see_member,
+    new_secret,
+    require_role,
+)
 from coop_shared.dates import brussels_today
+from coop_shared.errors import Conflict, Forbidden, NotFound
 from coop_shared.storage.types import utcnow
 
 
@@ -21,8 +32,12 @@ def create_cooperative(uow, identity: Identity, data: dict) -> dict:
     cooperative = Cooperative(**data, next_activity_number=1)
     session.add(cooperative)
     session.flush()
-    uow.emit("cooperative_created", cooperative.id, cooperative.slug,
-             {"cooperative_id": cooperative.id, "slug": cooperative.slug, "name": cooperative.name})
+    uow.emit(
+        "cooperative_created",
+        cooperative.id,
+        cooperative.slug,
+        {"cooperative_id": cooperative.id, "slug": cooperative.slug, "name": cooperative.name},
+    )
     return cooperative_out(cooperative)
 
 
@@ -45,8 +60,13 @@ def issue_api_key(uow, identity: Identity, data: dict) -> dict:
     if member_id:
         repo.member(uow.session, cooperative.id, member_id)
     secret = new_secret()
-    key = ApiKey(cooperative_id=cooperative.id, role=data["role"], label=data["label"],
-                 member_id=member_id, secret_hash=hash_secret(secret))
+    key = ApiKey(
+        cooperative_id=cooperative.id,
+        role=data["role"],
+        label=data["label"],
+        member_id=member_id,
+        secret_hash=hash_secret(secret),
+    )
     uow.session.add(key)
     uow.session.flush()
     return api_key_out(key, cooperative.slug, secret=secret)
@@ -71,8 +91,13 @@ def identity_for_secret(uow, secret: str) -> Identity:
     if key is None or key.revoked_at is not None:
         raise Forbidden("Unknown or revoked credential.")
     cooperative = repo.cooperative_by_id(uow.session, key.cooperative_id)
-    return Identity(role=key.role, cooperative_id=cooperative.id, cooperative=cooperative.slug,
-                    member_id=key.member_id, key_id=key.id)
+    return Identity(
+        role=key.role,
+        cooperative_id=cooperative.id,
+        cooperative=cooperative.slug,
+        member_id=key.member_id,
+        key_id=key.id,
+    )
 
 
 def register_member(uow, identity: Identity, data: dict) -> dict:
@@ -81,9 +106,18 @@ def register_member(uow, identity: Identity, data: dict) -> dict:
     member = Member(cooperative_id=cooperative_id, lifecycle="candidate", **data)
     uow.session.add(member)
     uow.session.flush()
-    uow.emit("member_registered", cooperative_id, identity.cooperative, {
-        "member_id": member.id, "first_name": member.first_name, "last_name": member.last_name,
-        "email": member.email, "language": member.language})
+    uow.emit(
+        "member_registered",
+        cooperative_id,
+        identity.cooperative,
+        {
+            "member_id": member.id,
+            "first_name": member.first_name,
+            "last_name": member.last_name,
+            "email": member.email,
+            "language": member.language,
+        },
+    )
     return dict(member_out(member), activities=[])
 
 
@@ -95,7 +129,9 @@ def get_member(uow, identity: Identity, data: dict) -> dict:
         raise NotFound(f"No member '{member_id}'.")
     member = repo.member(uow.session, cooperative_id, member_id)
     activities = repo.activities_of(uow.session, cooperative_id, member_id)
-    return dict(member_view(uow.session, member, brussels_today()), activities=[activity_out(a) for a in activities])
+    return dict(
+        member_view(uow.session, member, brussels_today()), activities=[activity_out(a) for a in activities]
+    )
 
 
 def list_members(uow, identity: Identity, data: dict) -> dict:
@@ -116,13 +152,17 @@ def add_activity(uow, identity: Identity, data: dict) -> dict:
     cooperative = repo.cooperative_by_id(uow.session, cooperative_id, for_update=True)
     number = cooperative.next_activity_number
     cooperative.next_activity_number = number + 1
-    activity = Activity(cooperative_id=cooperative_id, member_id=member.id,
-                        code=activity_code(number), **data)
+    activity = Activity(
+        cooperative_id=cooperative_id, member_id=member.id, code=activity_code(number), **data
+    )
     uow.session.add(activity)
     uow.session.flush()
-    uow.emit("activity_created", cooperative_id, identity.cooperative, {
-        "activity_id": activity.id, "member_id": member.id, "code": activity.code,
-        "name": activity.name})
+    uow.emit(
+        "activity_created",
+        cooperative_id,
+        identity.cooperative,
+        {"activity_id": activity.id, "member_id": member.id, "code": activity.code, "name": activity.name},
+    )
     return activity_out(activity)
 
 

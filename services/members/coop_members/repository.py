@@ -36,16 +36,22 @@ def members(session: Session, cooperative_id: str, lifecycle=None, q=None, limit
         query = query.where(Member.lifecycle == lifecycle)
     if q:
         pattern = f"%{q.lower()}%"
-        query = query.where(sa.or_(sa.func.lower(Member.first_name).like(pattern),
-                                   sa.func.lower(Member.last_name).like(pattern),
-                                   sa.func.lower(Member.email).like(pattern)))
+        query = query.where(
+            sa.or_(
+                sa.func.lower(Member.first_name).like(pattern),
+                sa.func.lower(Member.last_name).like(pattern),
+                sa.func.lower(Member.email).like(pattern),
+            )
+        )
     return page(session, query, (Member.last_name, Member.first_name, Member.id), limit, offset)
 
 
 def activities_of(session: Session, cooperative_id: str, member_id: str):
-    return session.scalars(sa.select(Activity).where(
-        Activity.cooperative_id == cooperative_id, Activity.member_id == member_id)
-        .order_by(Activity.code)).all()
+    return session.scalars(
+        sa.select(Activity)
+        .where(Activity.cooperative_id == cooperative_id, Activity.member_id == member_id)
+        .order_by(Activity.code)
+    ).all()
 
 
 def api_key_by_hash(session: Session, secret_hash: str):

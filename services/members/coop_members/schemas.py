@@ -3,8 +3,7 @@
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from coop_shared.credentials import COOPERATIVE_ROLES, MEMBER
-from coop_shared.schema_fields import (Bic, BelgianVatNumber, EnterpriseNumber, Iban,
-                                       NationalNumber, Rate)
+from coop_shared.schema_fields import BelgianVatNumber, Bic, EnterpriseNumber, Iban, NationalNumber, Rate
 from coop_shared.wire_schemas import COUNTRY, LANGUAGES, SLUG, AddressSchema, PageSchema
 
 LIFECYCLES = ("candidate", "active", "suspended", "exited")
@@ -21,8 +20,9 @@ class CreateCooperativeSchema(Schema):
     bic = Bic(load_default=None)
     address = fields.Nested(AddressSchema, required=True)
     email = fields.Email(required=True)
-    languages = fields.List(fields.String(validate=validate.OneOf(LANGUAGES)), required=True,
-                            validate=validate.Length(min=1))
+    languages = fields.List(
+        fields.String(validate=validate.OneOf(LANGUAGES)), required=True, validate=validate.Length(min=1)
+    )
     status_models = fields.List(fields.String(validate=validate.Length(1, 40)), load_default=list)
     contribution_rate = Rate(required=True)
     # Belgian law caps B2B payment terms at 60 days (belgium-2026.md, section 3).
@@ -30,8 +30,11 @@ class CreateCooperativeSchema(Schema):
 
     @validates_schema
     def vat_matches_enterprise(self, data, **kwargs):
-        if data.get("vat_number") and data.get("enterprise_number") \
-                and data["vat_number"][2:] != data["enterprise_number"]:
+        if (
+            data.get("vat_number")
+            and data.get("enterprise_number")
+            and data["vat_number"][2:] != data["enterprise_number"]
+        ):
             raise ValidationError("The VAT number is BE followed by the enterprise number.", "vat_number")
 
 
@@ -75,30 +78,62 @@ class AddActivitySchema(Schema):
 
 
 def cooperative_out(c) -> dict:
-    return {"id": c.id, "slug": c.slug, "name": c.name, "legal_form": c.legal_form, "register": c.register,
-            "enterprise_number": c.enterprise_number,
-            "vat_number": c.vat_number, "iban": c.iban, "bic": c.bic, "address": c.address,
-            "email": c.email, "languages": list(c.languages), "status_models": list(c.status_models),
-            "contribution_rate": str(c.contribution_rate.normalize()),
-            "payment_terms_days": c.payment_terms_days}
+    return {
+        "id": c.id,
+        "slug": c.slug,
+        "name": c.name,
+        "legal_form": c.legal_form,
+        "register": c.register,
+        "enterprise_number": c.enterprise_number,
+        "vat_number": c.vat_number,
+        "iban": c.iban,
+        "bic": c.bic,
+        "address": c.address,
+        "email": c.email,
+        "languages": list(c.languages),
+        "status_models": list(c.status_models),
+        "contribution_rate": str(c.contribution_rate.normalize()),
+        "payment_terms_days": c.payment_terms_days,
+    }
 
 
 def member_out(m) -> dict:
-    return {"id": m.id, "cooperative_id": m.cooperative_id, "first_name": m.first_name,
-            "last_name": m.last_name, "email": m.email, "language": m.language,
-            "birth_date": m.birth_date.isoformat() if m.birth_date else None,
-            "national_number": m.national_number, "nationality": m.nationality, "iban": m.iban,
-            "address": m.address, "lifecycle": m.lifecycle}
+    return {
+        "id": m.id,
+        "cooperative_id": m.cooperative_id,
+        "first_name": m.first_name,
+        "last_name": m.last_name,
+        "email": m.email,
+        "language": m.language,
+        "birth_date": m.birth_date.isoformat() if m.birth_date else None,
+        "national_number": m.national_number,
+        "nationality": m.nationality,
+        "iban": m.iban,
+        "address": m.address,
+        "lifecycle": m.lifecycle,
+    }
 
 
 def activity_out(a) -> dict:
-    return {"id": a.id, "cooperative_id": a.cooperative_id, "member_id": a.member_id,
-            "code": a.code, "name": a.name, "sector": a.sector, "trade_name": a.trade_name}
+    return {
+        "id": a.id,
+        "cooperative_id": a.cooperative_id,
+        "member_id": a.member_id,
+        "code": a.code,
+        "name": a.name,
+        "sector": a.sector,
+        "trade_name": a.trade_name,
+    }
 
 
 def api_key_out(k, cooperative_slug, secret=None) -> dict:
-    out = {"key_id": k.id, "role": k.role, "label": k.label, "member_id": k.member_id,
-           "cooperative": cooperative_slug}
+    out = {
+        "key_id": k.id,
+        "role": k.role,
+        "label": k.label,
+        "member_id": k.member_id,
+        "cooperative": cooperative_slug,
+    }
     if secret is not None:
         out["secret"] = secret
     return out
@@ -127,7 +162,9 @@ class RecordDocumentSchema(Schema):
     reference = fields.String(required=True, validate=validate.Length(1, 100))
     valid_from = fields.Date(load_default=None)
     valid_until = fields.Date(load_default=None)
-    labour_market = fields.String(load_default=None, validate=validate.OneOf(("unlimited", "limited", "none")))
+    labour_market = fields.String(
+        load_default=None, validate=validate.OneOf(("unlimited", "limited", "none"))
+    )
 
     @validates_schema
     def dates_in_order(self, data, **kwargs):
@@ -141,12 +178,21 @@ class RightToWorkSchema(Schema):
 
 
 def status_out(s) -> dict:
-    return {"status_model": s.status_model, "parameters": s.parameters, "valid_from": s.valid_from.isoformat(),
-            "valid_until": s.valid_until.isoformat() if s.valid_until else None}
+    return {
+        "status_model": s.status_model,
+        "parameters": s.parameters,
+        "valid_from": s.valid_from.isoformat(),
+        "valid_until": s.valid_until.isoformat() if s.valid_until else None,
+    }
 
 
 def document_out(d) -> dict:
-    return {"id": d.id, "member_id": d.member_id, "kind": d.kind, "reference": d.reference,
-            "valid_from": d.valid_from.isoformat() if d.valid_from else None,
-            "valid_until": d.valid_until.isoformat() if d.valid_until else None,
-            "labour_market": d.labour_market}
+    return {
+        "id": d.id,
+        "member_id": d.member_id,
+        "kind": d.kind,
+        "reference": d.reference,
+        "valid_from": d.valid_from.isoformat() if d.valid_from else None,
+        "valid_until": d.valid_until.isoformat() if d.valid_until else None,
+        "labour_market": d.labour_market,
+    }

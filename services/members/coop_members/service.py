@@ -4,15 +4,23 @@ from nameko.timer import timer
 
 from coop_members import handlers, status
 from coop_members.orm import Base
-from coop_members.schemas import (AddActivitySchema, ChangeLifecycleSchema, CreateCooperativeSchema,
-                                  IssueApiKeySchema, ListMembersSchema, RecordDocumentSchema,
-                                  RegisterMemberSchema, RightToWorkSchema, SetStatusModelSchema)
+from coop_members.schemas import (
+    AddActivitySchema,
+    ChangeLifecycleSchema,
+    CreateCooperativeSchema,
+    IssueApiKeySchema,
+    ListMembersSchema,
+    RecordDocumentSchema,
+    RegisterMemberSchema,
+    RightToWorkSchema,
+    SetStatusModelSchema,
+)
 from coop_shared.credentials import ADMIN, PLATFORM, Identity
 from coop_shared.dates import brussels_today
 from coop_shared.errors import ValidationError
 from coop_shared.runtime.caller import Caller
-from coop_shared.runtime.database import Database
 from coop_shared.runtime.common_rpc import CommonRpc
+from coop_shared.runtime.database import Database
 from coop_shared.runtime.entrypoints import rpc
 from coop_shared.runtime.resilient_rpc import ServiceRpc
 from coop_shared.wire_schemas import RefSchema, ref_payload
@@ -115,13 +123,16 @@ class MembersService(CommonRpc):
     def set_status_model(self, payload):
         identity = self.caller.identity
         data = SetStatusModelSchema().load(payload)
-        return status.set_status_model(self.uow, identity, StatusModelCatalogue(self.payroll), data,
-                                       brussels_today())
+        return status.set_status_model(
+            self.uow, identity, StatusModelCatalogue(self.payroll), data, brussels_today()
+        )
 
     @rpc
     def change_lifecycle(self, payload):
         identity = self.caller.identity
-        return status.change_lifecycle(self.uow, identity, ChangeLifecycleSchema().load(payload), brussels_today())
+        return status.change_lifecycle(
+            self.uow, identity, ChangeLifecycleSchema().load(payload), brussels_today()
+        )
 
     @rpc
     def record_document(self, payload):

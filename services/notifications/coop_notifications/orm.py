@@ -76,8 +76,10 @@ class Delivery(Base):
     """
 
     __tablename__ = "deliveries"
-    __table_args__ = (sa.UniqueConstraint("event_id", "channel", "recipient"),
-                      sa.Index("ix_deliveries_due", "status", "next_attempt_at"))
+    __table_args__ = (
+        sa.UniqueConstraint("event_id", "channel", "recipient"),
+        sa.Index("ix_deliveries_due", "status", "next_attempt_at"),
+    )
     id: Mapped[str] = mapped_column(IdColumn, primary_key=True, default=new_id)
     cooperative_id: Mapped[str] = mapped_column(IdColumn, index=True)
     cooperative: Mapped[str] = mapped_column(sa.String(40))

@@ -3,8 +3,14 @@
 from coop_notifications.dependencies import Channels, DeliveryConfig
 from coop_notifications.handlers import deliveries, dispatch, reactions, templates, webhooks
 from coop_notifications.orm import Base
-from coop_notifications.schemas import (ListDeliveriesSchema, ListReceivedEventsSchema, PreviewSchema,
-                                        RegisterWebhookSchema, SetTemplateSchema, TemplateRefSchema)
+from coop_notifications.schemas import (
+    ListDeliveriesSchema,
+    ListReceivedEventsSchema,
+    PreviewSchema,
+    RegisterWebhookSchema,
+    SetTemplateSchema,
+    TemplateRefSchema,
+)
 from coop_shared.runtime.caller import Caller
 from coop_shared.runtime.common_rpc import CommonRpc
 from coop_shared.runtime.cooperative_rpc import CooperativeRpc
@@ -17,12 +23,17 @@ from coop_shared.wire_schemas import PageSchema, RefSchema, ref_payload
 def _reaction(source: str, event_type: str):
     """The handler of one event type: plan its e-mails and webhook calls (handlers/reactions),
     commit the plan with the inbox claim, then send them now rather than at the next timer tick."""
+
     def handle(self, event):
         planned = reactions.react(self.uow, event)
         if planned:
-            self.uow.after_commit(lambda: dispatch.deliver_due(
-                self.uow, self.channels, self.cooperative_rpc, self.delivery_settings, only=planned))
+            self.uow.after_commit(
+                lambda: dispatch.deliver_due(
+                    self.uow, self.channels, self.cooperative_rpc, self.delivery_settings, only=planned
+                )
+            )
         return len(planned)
+
     handle.__name__ = handle.__qualname__ = f"on_{event_type}"
     return event_handler(source, event_type)(handle)
 
@@ -108,4 +119,6 @@ class NotificationsService(CommonRpc, CredentialRevocationListener):
     def list_received_events(self, payload=None):
         """The business events this service has handled for the caller's cooperative."""
         identity = self.caller.identity
-        return reactions.list_received_events(self.uow, identity, ListReceivedEventsSchema().load(payload or {}))
+        return reactions.list_received_events(
+            self.uow, identity, ListReceivedEventsSchema().load(payload or {})
+        )

@@ -21,10 +21,16 @@ class DeliverySettings:
     forbidden_webhook_ports: frozenset[int]
 
     @classmethod
-    def load(cls, config=None) -> "DeliverySettings":
-        delays = lookup(config, "COOP_DELIVERY_RETRY_DELAYS", ",".join(str(int(d)) for d in DEFAULT_DELAYS_SECONDS))
-        infrastructure = [lookup(config, "AMQP_URI")] + [lookup(config, f"{s.upper()}_DATABASE_URL") for s in SERVICES]
-        return cls(retry_delays=tuple(float(d) for d in str(delays).split(",") if d.strip()),
-                   poll_seconds=float(lookup(config, "COOP_DELIVERY_POLL_SECONDS", "5")),
-                   batch=int(lookup(config, "COOP_DELIVERY_BATCH", "50")),
-                   forbidden_webhook_ports=frozenset(ports_of_urls(infrastructure)))
+    def load(cls, config=None) -> DeliverySettings:
+        delays = lookup(
+            config, "COOP_DELIVERY_RETRY_DELAYS", ",".join(str(int(d)) for d in DEFAULT_DELAYS_SECONDS)
+        )
+        infrastructure = [lookup(config, "AMQP_URI")] + [
+            lookup(config, f"{s.upper()}_DATABASE_URL") for s in SERVICES
+        ]
+        return cls(
+            retry_delays=tuple(float(d) for d in str(delays).split(",") if d.strip()),
+            poll_seconds=float(lookup(config, "COOP_DELIVERY_POLL_SECONDS", "5")),
+            batch=int(lookup(config, "COOP_DELIVERY_BATCH", "50")),
+            forbidden_webhook_ports=frozenset(ports_of_urls(infrastructure)),
+        )

@@ -9,7 +9,13 @@ from coop_payroll.handlers import models as model_handlers
 from coop_payroll.handlers import runs, sepa
 from coop_payroll.orm import Base
 from coop_payroll.render import payslip_pdf
-from coop_payroll.schemas import ListPayslipsSchema, PrepareRunSchema, SettingsSchema, SimulateSchema, payslip_out
+from coop_payroll.schemas import (
+    ListPayslipsSchema,
+    PrepareRunSchema,
+    SettingsSchema,
+    SimulateSchema,
+    payslip_out,
+)
 from coop_shared.credentials import OPERATORS
 from coop_shared.dates import brussels_today
 from coop_shared.errors import CoopError
@@ -99,5 +105,8 @@ class PayrollService(CommonRpc, CredentialRevocationListener):
         payslip = runs.get_payslip(self.uow, identity, RefSchema().load(ref_payload(payslip_id)))
         cooperative = self._directory(identity).cooperative()
         content = payslip_pdf.render(payslip_out(payslip), payslip.member, cooperative["name"])
-        return {"filename": f"payslip-{payslip.period}-{payslip.id[:8]}.pdf", "content_type": "application/pdf",
-                "content": base64.b64encode(content).decode("ascii")}
+        return {
+            "filename": f"payslip-{payslip.period}-{payslip.id[:8]}.pdf",
+            "content_type": "application/pdf",
+            "content": base64.b64encode(content).decode("ascii"),
+        }

@@ -15,8 +15,15 @@ import time
 from nameko.extensions import DependencyProvider
 from nameko.rpc import ReplyListener, ServiceProxy
 
-from coop_shared.credentials import (PLATFORM, Identity, bearer_secret, hash_secret,
-                                     matches_key, require_role, service_identity)
+from coop_shared.credentials import (
+    PLATFORM,
+    Identity,
+    bearer_secret,
+    hash_secret,
+    matches_key,
+    require_role,
+    service_identity,
+)
 from coop_shared.errors import Forbidden
 from coop_shared.runtime.observability import set_cooperative
 from coop_shared.runtime.resilient_rpc import bounded
@@ -26,7 +33,7 @@ from coop_shared.settings import Settings
 class CallerContext:
     """What an entrypoint sees as `self.caller`."""
 
-    def __init__(self, provider: "Caller", worker_ctx):
+    def __init__(self, provider: Caller, worker_ctx):
         self._provider = provider
         self._worker_ctx = worker_ctx
         self._identity: Identity | None = None
@@ -52,10 +59,11 @@ class Caller(DependencyProvider):
     rpc_reply_listener = ReplyListener()
 
     def setup(self):
-        settings = Settings.load(self.container.service_name, self.container.config)
+        settings = Settings.of(self.container)
         self.platform_key = settings.platform_key
         self.service_key = settings.service_key
         self.cache_seconds = settings.credential_cache_seconds
+        self.call_timeout = settings.service_call_timeout_seconds
         self._cache: dict[str, tuple[Identity, float]] = {}
 
     def get_dependency(self, worker_ctx):
@@ -78,7 +86,9 @@ class Caller(DependencyProvider):
 
     def fetch_identity(self, worker_ctx, secret: str) -> Identity:
         """Ask members; the credential travels in the forwarded context data."""
-        answer = bounded(ServiceProxy(worker_ctx, "members", self.rpc_reply_listener), 30).whoami()
+        answer = bounded(
+            ServiceProxy(worker_ctx, "members", self.rpc_reply_listener), self.call_timeout
+        ).whoami()
         if not answer or answer.get("role") in (None, PLATFORM):
             raise Forbidden("Unknown credential.")
         return Identity.from_dict(answer)

@@ -22,9 +22,13 @@ class CommonRpc:
             database = "ok"
         except Exception as exc:  # a probe reports, it does not raise
             backlog, database = None, f"error: {type(exc).__name__}"
-        return {"service": self.name, "version": self.version,
-                "status": "ok" if database == "ok" else "degraded",
-                "database": database, "outbox_backlog": backlog}
+        return {
+            "service": self.name,
+            "version": self.version,
+            "status": "ok" if database == "ok" else "degraded",
+            "database": database,
+            "outbox_backlog": backlog,
+        }
 
     @patient_rpc(expected_exceptions=CoopError)
     def whoami(self):

@@ -6,7 +6,7 @@ credential and names the cooperative (`coop_shared.credentials.service_context`)
 resolves a read-only identity of that cooperative, so its tenancy rules still apply.
 
 nameko's proxies wait for a reply without limit; a service that is down would block the worker
-for ever, so each call here is bounded (`RPC_CALL_TIMEOUT_SECONDS`).
+for ever, so each call here is bounded (`COOP_SERVICE_CALL_TIMEOUT_SECONDS`).
 """
 
 from __future__ import annotations
@@ -21,13 +21,11 @@ from coop_shared.errors import Forbidden
 from coop_shared.runtime.resilient_rpc import bounded
 from coop_shared.settings import Settings
 
-RPC_CALL_TIMEOUT_SECONDS = 30
-
 
 class CooperativeServices:
     """`services.members.get_member(id)` as the service credential acting for one cooperative."""
 
-    def __init__(self, provider: "CooperativeRpc", worker_ctx, cooperative_id: str, cooperative: str):
+    def __init__(self, provider: CooperativeRpc, worker_ctx, cooperative_id: str, cooperative: str):
         if not provider.service_key:
             raise Forbidden("No service credential: set COOP_SERVICE_KEY or COOP_PLATFORM_KEY.")
         self._ctx = copy.copy(worker_ctx)
@@ -44,13 +42,13 @@ class CooperativeRpc(DependencyProvider):
 
     rpc_reply_listener = ReplyListener()
 
-    def __init__(self, timeout: float = RPC_CALL_TIMEOUT_SECONDS):
-        self.timeout = timeout
-
     def setup(self):
-        self.service_key = Settings.load(self.container.service_name, self.container.config).service_key
+        settings = Settings.of(self.container)
+        self.service_key = settings.service_key
+        self.timeout = settings.service_call_timeout_seconds
 
     def get_dependency(self, worker_ctx):
         def for_cooperative(cooperative_id: str, cooperative: str) -> CooperativeServices:
             return CooperativeServices(self, worker_ctx, cooperative_id, cooperative)
+
         return for_cooperative

@@ -20,14 +20,18 @@ from coop_shared.events import make_event
 from coop_shared.runtime.engine import create_engine, is_sqlite
 from coop_shared.runtime.outbox_relay import OutboxRelay
 from coop_shared.settings import Settings
+from coop_shared.storage.repository import Repository
 
 
 class UnitOfWork:
-    """A worker's session, with the outbox (`emit`) and the inbox (`claim`) on it."""
+    """A worker's transaction: the service's repository (`repo`), the outbox (`emit`) and the
+    inbox (`claim`). Implements `coop_shared.unit_of_work.UnitOfWork`; handlers use only that
+    interface, the runtime (entrypoints, health) may use the session."""
 
-    def __init__(self, provider: "Database"):
+    def __init__(self, provider: Database):
         self._provider = provider
         self._session: Session | None = None
+        self._repo = None
         self._emitted = False
         self._after_commit: list = []
 
@@ -38,26 +42,40 @@ class UnitOfWork:
             self._session = Session(self._provider.engine, expire_on_commit=False)
         return self._session
 
+    @property
+    def repo(self):
+        """The service's repository on this unit of work's session (opened on first use)."""
+        if self._repo is None:
+            self._repo = self._provider.repository(self.session)
+        return self._repo
+
     def emit(self, event_type: str, cooperative_id, cooperative: str | None, payload: dict) -> dict:
         """Record an event in the outbox, in this transaction; it is published after commit.
 
         Mandatory events (coop_shared.event_catalogue) must reach at least one queue: an
-        unroutable one stays in the outbox and is retried (nameko-field-notes.md).
+        unroutable one stays in the outbox and is retried (docs/nameko-delivery.md).
         """
         mandatory = is_mandatory(event_type)
         event = make_event(event_type, cooperative_id, cooperative, payload)
-        self.session.execute(sa.insert(self._provider.outbox).values(
-            event_id=event["event_id"], event_type=event_type,
-            cooperative_id=event["cooperative_id"], body=event, mandatory=mandatory,
-            attempts=0))
+        self.session.execute(
+            sa.insert(self._provider.outbox).values(
+                event_id=event["event_id"],
+                event_type=event_type,
+                cooperative_id=event["cooperative_id"],
+                body=event,
+                mandatory=mandatory,
+                attempts=0,
+            )
+        )
         self._emitted = True
         return event
 
     def claim(self, consumer: str, event_id: str) -> bool:
         """True the first time `consumer` sees `event_id` in a committed transaction."""
         inbox = self._provider.inbox
-        seen = self.session.execute(sa.select(inbox.c.event_id).where(
-            inbox.c.consumer == consumer, inbox.c.event_id == event_id)).first()
+        seen = self.session.execute(
+            sa.select(inbox.c.event_id).where(inbox.c.consumer == consumer, inbox.c.event_id == event_id)
+        ).first()
         if seen:
             return False
         self.session.execute(sa.insert(inbox).values(consumer=consumer, event_id=event_id))
@@ -66,11 +84,18 @@ class UnitOfWork:
     def was_claimed(self, consumer: str, event_id: str) -> bool:
         inbox = self._provider.inbox
         with Session(self._provider.engine) as session:
-            return session.execute(sa.select(inbox.c.event_id).where(
-                inbox.c.consumer == consumer, inbox.c.event_id == event_id)).first() is not None
+            return (
+                session.execute(
+                    sa.select(inbox.c.event_id).where(
+                        inbox.c.consumer == consumer, inbox.c.event_id == event_id
+                    )
+                ).first()
+                is not None
+            )
 
     def outbox_backlog(self) -> int:
         from coop_shared.runtime.outbox_relay import backlog
+
         return backlog(self._provider.engine, self._provider.outbox)
 
     def after_commit(self, callback) -> None:
@@ -99,17 +124,22 @@ class UnitOfWork:
             try:
                 self._session.close()  # rolls back whatever was not committed
             finally:
-                self._session = None
+                self._session = self._repo = None
                 self._provider.release()
 
 
 class Database(DependencyProvider):
-    """Injects a `UnitOfWork`; owns the engine and the outbox relay of the service."""
+    """Injects a `UnitOfWork`; owns the engine and the outbox relay of the service.
+
+    `repository` is the service's repository class (a `coop_shared.storage.repository.Repository`
+    taking a session), which the unit of work exposes as `repo`.
+    """
 
     relay = OutboxRelay()
 
-    def __init__(self, metadata: sa.MetaData):
+    def __init__(self, metadata: sa.MetaData, repository=Repository):
         self.metadata = metadata
+        self.repository = repository
         self.engine: sa.Engine | None = None
         self._units = weakref.WeakKeyDictionary()
 
@@ -122,7 +152,7 @@ class Database(DependencyProvider):
         return self.metadata.tables["inbox"]
 
     def setup(self):
-        settings = Settings.load(self.container.service_name, self.container.config)
+        settings = Settings.of(self.container)
         max_workers = int(self.container.config.get("max_workers", 10))
         self.engine = create_engine(settings.database_url, pool_size=max_workers + 2)
         # SQLite allows one writer; serialising units of work in the process avoids a

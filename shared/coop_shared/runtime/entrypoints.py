@@ -4,13 +4,14 @@
 typed errors of the contract. `event_handler` claims the event in the inbox in the same
 transaction as its effects, and on failure retries with backoff through a delay queue, then
 parks the message in a parking-lot queue with the error: never dropped after one try, never
-requeued in a tight loop (nameko-field-notes.md, delivery table).
+requeued in a tight loop (docs/nameko-delivery.md).
 """
 
 from __future__ import annotations
 
 import functools
 import logging
+from dataclasses import dataclass
 
 import marshmallow
 import sqlalchemy.exc
@@ -22,6 +23,7 @@ from coop_shared.runtime import errors as _register_errors  # noqa: F401  (regis
 from coop_shared.runtime.observability import set_cooperative
 from coop_shared.runtime.resilient_rpc import patient_rpc
 from coop_shared.settings import Settings
+from coop_shared.wire_schemas import ref_payload
 
 log = logging.getLogger(__name__)
 RETRY_HEADER = "x-coop-retries"
@@ -29,6 +31,7 @@ RETRY_HEADER = "x-coop-retries"
 
 def translate_errors(fn):
     """Library errors become contract errors; anything else stays an unexpected error."""
+
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
         try:
@@ -37,19 +40,66 @@ def translate_errors(fn):
             messages = exc.messages if isinstance(exc.messages, dict) else {"_schema": exc.messages}
             raise ValidationError(fields=messages) from None
         except sqlalchemy.exc.IntegrityError as exc:
-            raise Conflict("The change clashes with existing data.",
-                           {"constraint": str(exc.orig).splitlines()[0][:200]}) from None
+            raise Conflict(
+                "The change clashes with existing data.", {"constraint": str(exc.orig).splitlines()[0][:200]}
+            ) from None
+
     return wrapper
 
 
-def rpc(fn):
-    """A public RPC method: typed errors are expected; the unit of work commits before the reply."""
+@dataclass(frozen=True)
+class RpcSpec:
+    """What an RPC method takes, read by `rpc` and by the contract generator (docs/)."""
+
+    schema: type[marshmallow.Schema] | None
+    id_field: str | None = None  # the payload may be a bare id string for this field
+    needs_caller: bool = True  # False only for public methods (no credential)
+
+
+def rpc(schema=None, *, id_field: str | None = None, needs_caller: bool = True):
+    """A public RPC method of the contract.
+
+    The wrapper resolves the caller's credential *before* reading the payload (a caller
+    without a valid key learns nothing from validation messages), loads the payload with
+    `schema` (an id string is accepted where `id_field` names the field), calls the method
+    with `(identity, data)`, and commits the unit of work before the reply leaves: nameko
+    replies before `worker_result`, so a later commit could fail after the caller was told
+    it succeeded. Typed errors are expected; library errors become contract errors.
+
+        @rpc(CreateInvoiceSchema)
+        def create_invoice(self, identity, data): ...
+    """
+    if callable(schema) and not (isinstance(schema, type) and issubclass(schema, marshmallow.Schema)):
+        return _legacy_rpc(schema)  # TRANSITIONAL: bare @rpc, removed once every service declares schemas
+    spec = RpcSpec(schema, id_field, needs_caller)
+
+    def decorate(fn):
+        @functools.wraps(fn)
+        @translate_errors
+        def wrapper(self, payload=None):
+            args = (self.caller.identity,) if spec.needs_caller else ()
+            if spec.schema is not None:
+                if spec.id_field is not None:
+                    payload = ref_payload(payload, spec.id_field)
+                args += (spec.schema().load({} if payload is None else payload),)
+            result = fn(self, *args)
+            self.uow.commit()
+            return result
+
+        wrapper.rpc_spec = spec
+        return patient_rpc(expected_exceptions=CoopError)(wrapper)
+
+    return decorate
+
+
+def _legacy_rpc(fn):
     @functools.wraps(fn)
     @translate_errors
     def wrapper(self, *args, **kwargs):
         result = fn(self, *args, **kwargs)
         self.uow.commit()
         return result
+
     return patient_rpc(expected_exceptions=CoopError)(wrapper)
 
 
@@ -58,7 +108,7 @@ class ReliableEventHandler(EventHandler):
 
     def setup(self):
         super().setup()
-        settings = Settings.load(self.container.service_name, self.container.config)
+        settings = Settings.of(self.container)
         self.retry_delays = settings.event_retry_delays
         self.amqp_uri = settings.amqp_uri
 
@@ -74,7 +124,9 @@ class ReliableEventHandler(EventHandler):
 
     def _retry_or_park(self, message, error):
         retries = int((message.headers or {}).get(RETRY_HEADER, 0))
-        headers = dict(message.headers or {}, **{RETRY_HEADER: retries + 1, "x-coop-error": repr(error)[:1000]})
+        headers = dict(
+            message.headers or {}, **{RETRY_HEADER: retries + 1, "x-coop-error": repr(error)[:1000]}
+        )
         permanent = isinstance(error, ValidationError)
         with Connection(self.amqp_uri) as connection:
             channel = connection.default_channel
@@ -83,20 +135,38 @@ class ReliableEventHandler(EventHandler):
                 expiration = None
                 log.error("event parked in %s after %d retries: %r", target.name, retries, error)
             else:
-                target = Queue(f"{self.queue.name}.retry", durable=True, queue_arguments={
-                    "x-dead-letter-exchange": "", "x-dead-letter-routing-key": self.queue.name})
+                target = Queue(
+                    f"{self.queue.name}.retry",
+                    durable=True,
+                    queue_arguments={
+                        "x-dead-letter-exchange": "",
+                        "x-dead-letter-routing-key": self.queue.name,
+                    },
+                )
                 expiration = self.retry_delays[retries]
-                log.warning("event on %s failed (%r); retry %d in %ss", self.queue.name, error,
-                            retries + 1, expiration)
+                log.warning(
+                    "event on %s failed (%r); retry %d in %ss",
+                    self.queue.name,
+                    error,
+                    retries + 1,
+                    expiration,
+                )
             target(channel).declare()
-            Producer(channel).publish(message.body, exchange=Exchange(""), routing_key=target.name,
-                                      headers=headers, content_type=message.content_type,
-                                      content_encoding=message.content_encoding,
-                                      delivery_mode=2, expiration=expiration)
+            Producer(channel).publish(
+                message.body,
+                exchange=Exchange(""),
+                routing_key=target.name,
+                headers=headers,
+                content_type=message.content_type,
+                content_encoding=message.content_encoding,
+                delivery_mode=2,
+                expiration=expiration,
+            )
 
 
 def event_handler(source_service: str, event_type: str, **options):
     """Handle `event_type` from `source_service` once per event id, in one transaction."""
+
     def decorate(fn):
         @functools.wraps(fn)
         @translate_errors
@@ -106,7 +176,9 @@ def event_handler(source_service: str, event_type: str, **options):
             set_cooperative(event.get("cooperative"))
             consumer = f"{self.name}.{fn.__name__}"
             if not self.uow.claim(consumer, event["event_id"]):
-                log.info("event %s already handled by %s: acknowledged, no effect", event["event_id"], consumer)
+                log.info(
+                    "event %s already handled by %s: acknowledged, no effect", event["event_id"], consumer
+                )
                 return "duplicate"
             result = fn(self, event)
             try:
@@ -115,19 +187,23 @@ def event_handler(source_service: str, event_type: str, **options):
                 # Another worker committed the same event first (concurrent redelivery).
                 self.uow.rollback()
                 if self.uow.was_claimed(consumer, event["event_id"]):
-                    log.info("event %s committed concurrently by %s: acknowledged, no effect",
-                             event["event_id"], consumer)
+                    log.info(
+                        "event %s committed concurrently by %s: acknowledged, no effect",
+                        event["event_id"],
+                        consumer,
+                    )
                     return "duplicate"
                 raise
             return result
+
         return ReliableEventHandler.decorator(source_service, event_type, **options)(wrapper)
+
     return decorate
 
 
 class CredentialRevocationListener:
     """Mixin for services that cache credentials: forget a key the moment members revokes it."""
 
-    @EventHandler.decorator("members", "api_key_revoked", handler_type=BROADCAST,
-                            reliable_delivery=False)
+    @EventHandler.decorator("members", "api_key_revoked", handler_type=BROADCAST, reliable_delivery=False)
     def forget_revoked_credential(self, event):
         self.caller.forget(event["payload"]["key_id"])

@@ -13,7 +13,7 @@ import json
 import logging
 import threading
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from nameko.events import EventHandler
 from nameko.extensions import DependencyProvider
@@ -28,12 +28,22 @@ from coop_shared.settings import lookup
 _context = threading.local()
 access_log = logging.getLogger("coop.access")
 
-RPC_CALLS = Counter("coop_rpc_calls_total", "RPC calls answered, by outcome (ok, refused: a typed error; error)",
-                    ["service", "method", "outcome"])
-RPC_LATENCY = Histogram("coop_rpc_latency_seconds", "Time to answer an RPC call", ["service", "method"],
-                        buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30))
-EVENTS = Counter("coop_events_handled_total", "Events handled, by outcome (handled, duplicate, error)",
-                 ["service", "handler", "outcome"])
+RPC_CALLS = Counter(
+    "coop_rpc_calls_total",
+    "RPC calls answered, by outcome (ok, refused: a typed error; error)",
+    ["service", "method", "outcome"],
+)
+RPC_LATENCY = Histogram(
+    "coop_rpc_latency_seconds",
+    "Time to answer an RPC call",
+    ["service", "method"],
+    buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30),
+)
+EVENTS = Counter(
+    "coop_events_handled_total",
+    "Events handled, by outcome (handled, duplicate, error)",
+    ["service", "handler", "outcome"],
+)
 TIMER_RUNS = Counter("coop_timer_runs_total", "Timer runs, by outcome", ["service", "timer", "outcome"])
 UP = Gauge("coop_service_up", "1 while the service runs in this process", ["service", "version"])
 
@@ -45,8 +55,11 @@ def set_cooperative(cooperative: str | None) -> None:
 
 
 def current() -> dict:
-    return {"service": getattr(_context, "service", None), "call_id": getattr(_context, "call_id", None),
-            "cooperative": getattr(_context, "cooperative", None)}
+    return {
+        "service": getattr(_context, "service", None),
+        "call_id": getattr(_context, "call_id", None),
+        "cooperative": getattr(_context, "cooperative", None),
+    }
 
 
 class ContextFilter(logging.Filter):
@@ -63,10 +76,15 @@ class JsonFormatter(logging.Formatter):
     """One JSON object per line: what log collectors (Loki, Elastic, CloudWatch) index."""
 
     def format(self, record):
-        entry = {"time": datetime.fromtimestamp(record.created, timezone.utc).isoformat(timespec="milliseconds"),
-                 "level": record.levelname, "logger": record.name, "message": record.getMessage(),
-                 "service": getattr(record, "service", None), "call_id": getattr(record, "call_id", None),
-                 "cooperative": getattr(record, "cooperative", None)}
+        entry = {
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+            "service": getattr(record, "service", None),
+            "call_id": getattr(record, "call_id", None),
+            "cooperative": getattr(record, "cooperative", None),
+        }
         for key in ("outcome", "duration_ms"):
             if hasattr(record, key):
                 entry[key] = getattr(record, key)
@@ -77,15 +95,29 @@ class JsonFormatter(logging.Formatter):
 
 def logging_config(json_lines: bool = True) -> dict:
     """The `LOGGING` of a nameko config: JSON (default) or plain lines, with the context."""
-    formatter = ({"()": "coop_shared.runtime.observability.JsonFormatter"} if json_lines else
-                 {"format": "%(asctime)s %(levelname)s %(service)s %(call_id)s %(cooperative)s %(name)s %(message)s"})
-    return {"version": 1, "disable_existing_loggers": False,
-            "filters": {"context": {"()": "coop_shared.runtime.observability.ContextFilter"}},
-            "formatters": {"main": formatter},
-            "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "main", "filters": ["context"]}},
-            "root": {"level": "INFO", "handlers": ["console"]},
-            "loggers": {"nameko": {"level": "WARNING"}, "kombu": {"level": "WARNING"},
-                        "alembic": {"level": "WARNING"}, "amqp": {"level": "WARNING"}}}
+    formatter = (
+        {"()": "coop_shared.runtime.observability.JsonFormatter"}
+        if json_lines
+        else {
+            "format": "%(asctime)s %(levelname)s %(service)s %(call_id)s %(cooperative)s %(name)s %(message)s"
+        }
+    )
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "filters": {"context": {"()": "coop_shared.runtime.observability.ContextFilter"}},
+        "formatters": {"main": formatter},
+        "handlers": {
+            "console": {"class": "logging.StreamHandler", "formatter": "main", "filters": ["context"]}
+        },
+        "root": {"level": "INFO", "handlers": ["console"]},
+        "loggers": {
+            "nameko": {"level": "WARNING"},
+            "kombu": {"level": "WARNING"},
+            "alembic": {"level": "WARNING"},
+            "amqp": {"level": "WARNING"},
+        },
+    }
 
 
 class _Backlogs:
@@ -95,7 +127,9 @@ class _Backlogs:
         self.sources = {}
 
     def collect(self):
-        family = GaugeMetricFamily("coop_outbox_backlog", "Events committed but not yet on the bus", labels=["service"])
+        family = GaugeMetricFamily(
+            "coop_outbox_backlog", "Events committed but not yet on the bus", labels=["service"]
+        )
         for service, read in list(self.sources.items()):
             try:
                 family.add_metric([service], read())
@@ -134,6 +168,7 @@ class Observer(DependencyProvider):
             provider = next((d for d in self.container.dependencies if d.attr_name == "uow"), None)
             if provider is not None:
                 from coop_shared.runtime.outbox_relay import backlog
+
                 _backlogs.sources[self.service] = lambda: backlog(provider.engine, provider.outbox)
 
     def stop(self):
@@ -152,11 +187,17 @@ class Observer(DependencyProvider):
         elapsed = time.perf_counter() - getattr(_context, "started", time.perf_counter())
         failed = exc_info is not None
         if isinstance(entrypoint, Rpc):
-            kind, outcome = "rpc", "ok" if not failed else ("refused" if isinstance(exc_info[1], CoopError) else "error")
+            kind, outcome = (
+                "rpc",
+                "ok" if not failed else ("refused" if isinstance(exc_info[1], CoopError) else "error"),
+            )
             RPC_CALLS.labels(self.service, method, outcome).inc()
             RPC_LATENCY.labels(self.service, method).observe(elapsed)
         elif isinstance(entrypoint, EventHandler):
-            kind, outcome = "event", "error" if failed else ("duplicate" if result == "duplicate" else "handled")
+            kind, outcome = (
+                "event",
+                "error" if failed else ("duplicate" if result == "duplicate" else "handled"),
+            )
             EVENTS.labels(self.service, method, outcome).inc()
         elif isinstance(entrypoint, Timer):
             kind, outcome = "timer", "error" if failed else "ok"
@@ -164,8 +205,15 @@ class Observer(DependencyProvider):
         else:
             return
         # One line per unit of work, with its call id and cooperative (ContextFilter).
-        access_log.info("%s %s.%s %s %.1f ms", kind, self.service, method, outcome, elapsed * 1000,
-                        extra={"outcome": outcome, "duration_ms": round(elapsed * 1000, 1)})
+        access_log.info(
+            "%s %s.%s %s %.1f ms",
+            kind,
+            self.service,
+            method,
+            outcome,
+            elapsed * 1000,
+            extra={"outcome": outcome, "duration_ms": round(elapsed * 1000, 1)},
+        )
 
     def worker_teardown(self, worker_ctx):
         _context.service = _context.call_id = _context.cooperative = None

@@ -24,7 +24,6 @@ from coop_shared.storage.types import utcnow
 
 log = logging.getLogger(__name__)
 BATCH = 200
-RETRY_BACKOFF_SECONDS = (1, 5, 30, 120, 600)
 
 
 class Unroutable(Exception):
@@ -43,8 +42,9 @@ class OutboxPublisher:
 
     def _ensure(self):
         if self._producer is None:
-            self._connection = Connection(self.amqp_uri, transport_options={"confirm_publish": True},
-                                          heartbeat=0)
+            self._connection = Connection(
+                self.amqp_uri, transport_options={"confirm_publish": True}, heartbeat=0
+            )
             channel = self._connection.channel()
             self._producer = Producer(channel, exchange=self.exchange, on_return=self._on_return)
             self.exchange(channel).declare()
@@ -56,9 +56,15 @@ class OutboxPublisher:
     def publish(self, body: dict, event_type: str, mandatory: bool) -> None:
         producer = self._ensure()
         self._returned.clear()
-        producer.publish(body, routing_key=event_type, mandatory=mandatory, serializer="json",
-                         delivery_mode=2, retry=False,
-                         headers={"coop.event_id": body["event_id"], "coop.event_type": event_type})
+        producer.publish(
+            body,
+            routing_key=event_type,
+            mandatory=mandatory,
+            serializer="json",
+            delivery_mode=2,
+            retry=False,
+            headers={"coop.event_id": body["event_id"], "coop.event_type": event_type},
+        )
         if body["event_id"] in self._returned:
             raise Unroutable(f"No queue is bound for '{event_type}' on {self.exchange.name}.")
 
@@ -71,45 +77,61 @@ class OutboxPublisher:
         self._connection = self._producer = None
 
 
-def publish_pending(engine: sa.Engine, outbox: sa.Table, publisher: OutboxPublisher) -> int:
-    """Publish due rows, oldest first; return how many were published."""
+def publish_pending(
+    engine: sa.Engine, outbox: sa.Table, publisher: OutboxPublisher, retry_delays: tuple[float, ...]
+) -> int:
+    """Publish due rows, oldest first; return how many were published. A row that cannot
+    leave waits the next of `retry_delays` seconds (`COOP_OUTBOX_RETRY_DELAYS`)."""
     now = utcnow()
-    due = (sa.select(outbox).where(outbox.c.published_at.is_(None))
-           .where(sa.or_(outbox.c.next_attempt_at.is_(None), outbox.c.next_attempt_at <= now))
-           .order_by(outbox.c.id).limit(BATCH).with_for_update(skip_locked=True))
+    due = (
+        sa.select(outbox)
+        .where(outbox.c.published_at.is_(None))
+        .where(sa.or_(outbox.c.next_attempt_at.is_(None), outbox.c.next_attempt_at <= now))
+        .order_by(outbox.c.id)
+        .limit(BATCH)
+        .with_for_update(skip_locked=True)
+    )
     published = 0
     with engine.begin() as conn:
         for row in conn.execute(due).mappings().all():
             try:
                 publisher.publish(row["body"], row["event_type"], row["mandatory"])
             except Unroutable as exc:
-                _postpone(conn, outbox, row, str(exc))
+                _postpone(conn, outbox, row, str(exc), retry_delays)
                 continue
             except Exception as exc:  # broker gone: keep what was done, retry the rest later
                 log.warning("outbox relay: publishing failed, will retry: %s", exc)
                 publisher.close()
-                _postpone(conn, outbox, row, repr(exc))
+                _postpone(conn, outbox, row, repr(exc), retry_delays)
                 break
-            conn.execute(sa.update(outbox).where(outbox.c.id == row["id"])
-                         .values(published_at=utcnow(), attempts=row["attempts"] + 1, last_error=None))
+            conn.execute(
+                sa.update(outbox)
+                .where(outbox.c.id == row["id"])
+                .values(published_at=utcnow(), attempts=row["attempts"] + 1, last_error=None)
+            )
             published += 1
     return published
 
 
-def _postpone(conn, outbox, row, error: str) -> None:
+def _postpone(conn, outbox, row, error: str, retry_delays: tuple[float, ...]) -> None:
     attempts = row["attempts"] + 1
-    delay = RETRY_BACKOFF_SECONDS[min(attempts, len(RETRY_BACKOFF_SECONDS)) - 1]
-    conn.execute(sa.update(outbox).where(outbox.c.id == row["id"]).values(
-        attempts=attempts, last_error=error[:2000],
-        next_attempt_at=utcnow() + timedelta(seconds=delay)))
+    delay = retry_delays[min(attempts, len(retry_delays)) - 1]
+    conn.execute(
+        sa.update(outbox)
+        .where(outbox.c.id == row["id"])
+        .values(
+            attempts=attempts, last_error=error[:2000], next_attempt_at=utcnow() + timedelta(seconds=delay)
+        )
+    )
     log.warning("outbox event %s (%s) postponed %ss: %s", row["event_id"], row["event_type"], delay, error)
 
 
 def backlog(engine: sa.Engine, outbox: sa.Table) -> int:
     """How many events wait to be published (an operator's first question)."""
     with engine.connect() as conn:
-        return conn.execute(sa.select(sa.func.count()).select_from(outbox)
-                            .where(outbox.c.published_at.is_(None))).scalar_one()
+        return conn.execute(
+            sa.select(sa.func.count()).select_from(outbox).where(outbox.c.published_at.is_(None))
+        ).scalar_one()
 
 
 class OutboxRelay(Extension):
@@ -126,8 +148,9 @@ class OutboxRelay(Extension):
         self._settings = settings
 
     def start(self):
-        self._publisher = OutboxPublisher(self._settings.amqp_uri, self.container.service_name,
-                                          self.container.config)
+        self._publisher = OutboxPublisher(
+            self._settings.amqp_uri, self.container.service_name, self.container.config
+        )
         self._running = True
         self._thread = self.container.spawn_managed_thread(self._run, identifier="outbox_relay")
 
@@ -146,7 +169,12 @@ class OutboxRelay(Extension):
         while self._running:
             self._database.acquire()
             try:
-                count = publish_pending(self._database.engine, self._database.outbox, self._publisher)
+                count = publish_pending(
+                    self._database.engine,
+                    self._database.outbox,
+                    self._publisher,
+                    self._settings.outbox_retry_delays,
+                )
             except Exception:  # database unreachable: log and retry at the next tick
                 log.exception("outbox relay: could not read the outbox")
                 count = 0

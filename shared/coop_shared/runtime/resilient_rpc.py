@@ -6,7 +6,8 @@
   caller retries with its idempotency key. The process lives on either way.
 - Calls made by a service to another: nameko's proxy waits for a reply without limit. A reply
   lost with a broker restart would hold the worker for ever, and ten of them stop the service.
-  Each call here is bounded (`SERVICE_CALL_TIMEOUT_SECONDS`) and fails with `RpcTimeout`.
+  Each call here is bounded (`COOP_SERVICE_CALL_TIMEOUT_SECONDS`, one setting for every call
+  between services) and fails with `RpcTimeout`.
 """
 
 from __future__ import annotations
@@ -15,12 +16,18 @@ import logging
 
 import eventlet
 from nameko.amqp.publish import Publisher
-from nameko.constants import (AMQP_SSL_CONFIG_KEY, AMQP_URI_CONFIG_KEY, DEFAULT_SERIALIZER,
-                              LOGIN_METHOD_CONFIG_KEY, SERIALIZER_CONFIG_KEY)
+from nameko.constants import (
+    AMQP_SSL_CONFIG_KEY,
+    AMQP_URI_CONFIG_KEY,
+    DEFAULT_SERIALIZER,
+    LOGIN_METHOD_CONFIG_KEY,
+    SERIALIZER_CONFIG_KEY,
+)
 from nameko.rpc import Responder, Rpc, RpcConsumer, RpcProxy, get_rpc_exchange
 
+from coop_shared.settings import Settings
+
 log = logging.getLogger(__name__)
-SERVICE_CALL_TIMEOUT_SECONDS = 60
 
 
 class RpcTimeout(Exception):
@@ -39,19 +46,26 @@ class PatientResponder(Responder):
 class PatientRpcConsumer(RpcConsumer):
     def handle_result(self, message, result, exc_info):
         config = self.container.config
-        responder = PatientResponder(config[AMQP_URI_CONFIG_KEY], get_rpc_exchange(config),
-                                     config.get(SERIALIZER_CONFIG_KEY, DEFAULT_SERIALIZER), message,
-                                     ssl=config.get(AMQP_SSL_CONFIG_KEY),
-                                     login_method=config.get(LOGIN_METHOD_CONFIG_KEY))
+        responder = PatientResponder(
+            config[AMQP_URI_CONFIG_KEY],
+            get_rpc_exchange(config),
+            config.get(SERIALIZER_CONFIG_KEY, DEFAULT_SERIALIZER),
+            message,
+            ssl=config.get(AMQP_SSL_CONFIG_KEY),
+            login_method=config.get(LOGIN_METHOD_CONFIG_KEY),
+        )
         try:
             result, exc_info = responder.send_response(result, exc_info)
         except Exception:  # the broker stayed away: keep the process, lose only this reply
-            log.exception("reply to %s lost: the broker stayed unreachable",
-                          message.delivery_info.get("routing_key"))
+            log.exception(
+                "reply to %s lost: the broker stayed unreachable", message.delivery_info.get("routing_key")
+            )
         try:
             self.queue_consumer.ack_message(message)
         except Exception:  # the channel died with the broker; the request is redelivered
-            log.warning("could not acknowledge %s; it will be redelivered", message.delivery_info.get("routing_key"))
+            log.warning(
+                "could not acknowledge %s; it will be redelivered", message.delivery_info.get("routing_key")
+            )
         return result, exc_info
 
 
@@ -70,12 +84,15 @@ class _Bounded:
         method_proxy = getattr(self._proxy, method)
 
         def call(*args, **kwargs):
-            with eventlet.Timeout(self._timeout, RpcTimeout(f"{method} did not answer within {self._timeout}s")):
+            with eventlet.Timeout(
+                self._timeout, RpcTimeout(f"{method} did not answer within {self._timeout}s")
+            ):
                 return method_proxy(*args, **kwargs)
+
         return call
 
 
-def bounded(proxy, timeout: float = SERVICE_CALL_TIMEOUT_SECONDS):
+def bounded(proxy, timeout: float):
     """Every method call on `proxy` fails with RpcTimeout after `timeout` seconds."""
     return _Bounded(proxy, timeout)
 
@@ -83,9 +100,6 @@ def bounded(proxy, timeout: float = SERVICE_CALL_TIMEOUT_SECONDS):
 class ServiceRpc(RpcProxy):
     """`RpcProxy` whose calls are bounded in time."""
 
-    def __init__(self, target_service: str, timeout: float = SERVICE_CALL_TIMEOUT_SECONDS, **options):
-        super().__init__(target_service, **options)
-        self.timeout = timeout
-
     def get_dependency(self, worker_ctx):
-        return bounded(super().get_dependency(worker_ctx), self.timeout)
+        timeout = Settings.of(self.container).service_call_timeout_seconds
+        return bounded(super().get_dependency(worker_ctx), timeout)

@@ -44,8 +44,14 @@ def declare_event_queues(amqp_uri: str, service_classes, config=None) -> list[st
         for service_cls in service_classes:
             for source, event_type, queue_name in event_subscriptions(service_cls):
                 exchange = get_event_exchange(source, config or {})
-                Queue(queue_name, exchange=exchange, routing_key=event_type, durable=True,
-                      auto_delete=False, exclusive=False)(channel).declare()
+                Queue(
+                    queue_name,
+                    exchange=exchange,
+                    routing_key=event_type,
+                    durable=True,
+                    auto_delete=False,
+                    exclusive=False,
+                )(channel).declare()
                 declared.append(queue_name)
     return declared
 
@@ -59,12 +65,17 @@ def management_url(amqp_uri: str, management_port: int = 15672) -> tuple[str, st
 
 def set_rpc_ttl_policy(amqp_uri: str, ttl_ms: int = RPC_MESSAGE_TTL_MS) -> str:
     """Set the policy through the management API, else rabbitmqctl; say which worked."""
-    definition = {"pattern": "^rpc-", "apply-to": "queues", "priority": 0,
-                  "definition": {"message-ttl": ttl_ms}}
+    definition = {
+        "pattern": "^rpc-",
+        "apply-to": "queues",
+        "priority": 0,
+        "definition": {"message-ttl": ttl_ms},
+    }
     base, vhost, credentials = management_url(amqp_uri)
     url = f"{base}/api/policies/{urllib.parse.quote(vhost, safe='')}/coop-rpc-ttl"
-    request = urllib.request.Request(url, data=json.dumps(definition).encode(), method="PUT",
-                                     headers={"content-type": "application/json"})
+    request = urllib.request.Request(
+        url, data=json.dumps(definition).encode(), method="PUT", headers={"content-type": "application/json"}
+    )
     request.add_header("authorization", "Basic " + base64.b64encode(credentials.encode()).decode())
     try:
         urllib.request.urlopen(request, timeout=5).close()
@@ -72,9 +83,22 @@ def set_rpc_ttl_policy(amqp_uri: str, ttl_ms: int = RPC_MESSAGE_TTL_MS) -> str:
     except OSError as exc:
         log.info("management API unreachable (%s); trying rabbitmqctl", exc)
     if shutil.which("rabbitmqctl"):
-        subprocess.run(["rabbitmqctl", "set_policy", "-p", vhost, "--apply-to", "queues",
-                        "coop-rpc-ttl", "^rpc-", json.dumps({"message-ttl": ttl_ms})],
-                       check=True, capture_output=True, timeout=30)
+        subprocess.run(
+            [
+                "rabbitmqctl",
+                "set_policy",
+                "-p",
+                vhost,
+                "--apply-to",
+                "queues",
+                "coop-rpc-ttl",
+                "^rpc-",
+                json.dumps({"message-ttl": ttl_ms}),
+            ],
+            check=True,
+            capture_output=True,
+            timeout=30,
+        )
         return "rabbitmqctl"
     log.warning("RPC message-ttl policy NOT set: no management API and no rabbitmqctl")
     return "not-set"

@@ -13,9 +13,11 @@ from coop_shared.storage.types import IdColumn, utcnow
 
 def outbox_table(metadata: sa.MetaData) -> sa.Table:
     return sa.Table(
-        "outbox", metadata,
-        sa.Column("id", sa.BigInteger().with_variant(sa.Integer, "sqlite"), primary_key=True,
-                  autoincrement=True),
+        "outbox",
+        metadata,
+        sa.Column(
+            "id", sa.BigInteger().with_variant(sa.Integer, "sqlite"), primary_key=True, autoincrement=True
+        ),
         sa.Column("event_id", IdColumn, nullable=False, unique=True),
         sa.Column("event_type", sa.String(80), nullable=False),
         sa.Column("cooperative_id", IdColumn, nullable=True),
@@ -32,7 +34,8 @@ def outbox_table(metadata: sa.MetaData) -> sa.Table:
 
 def inbox_table(metadata: sa.MetaData) -> sa.Table:
     return sa.Table(
-        "inbox", metadata,
+        "inbox",
+        metadata,
         sa.Column("consumer", sa.String(200), primary_key=True),
         sa.Column("event_id", IdColumn, primary_key=True),
         sa.Column("handled_at", sa.DateTime(timezone=True), nullable=False, default=utcnow),

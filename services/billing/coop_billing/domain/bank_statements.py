@@ -28,11 +28,11 @@ class StatementError(Exception):
 class Movement:
     """One booked movement. `amount` is signed: positive money in, negative money out."""
 
-    reference: str                     # the bank's reference of the movement, unique at that bank
+    reference: str  # the bank's reference of the movement, unique at that bank
     amount: Decimal
     value_date: date | None
     entry_date: date | None
-    structured_communication: str | None = None   # the 12 digits of an OGM, checked
+    structured_communication: str | None = None  # the 12 digits of an OGM, checked
     communication: str = ""
     counterparty_name: str | None = None
     counterparty_iban: str | None = None
@@ -49,7 +49,7 @@ class Statement:
     format: str
     account_iban: str | None
     currency: str
-    number: str                        # the bank's statement number (CODA: paper sequence; camt: Id)
+    number: str  # the bank's statement number (CODA: paper sequence; camt: Id)
     opening_balance: Decimal
     opening_date: date | None
     closing_balance: Decimal

@@ -17,7 +17,10 @@ from stdnum.be import ogm_vcs
 
 from coop_billing.domain.bank_statements import Movement, Statement, StatementError
 
-NAMESPACES = ("urn:iso:std:iso:20022:tech:xsd:camt.053.001.02", "urn:iso:std:iso:20022:tech:xsd:camt.053.001.08")
+NAMESPACES = (
+    "urn:iso:std:iso:20022:tech:xsd:camt.053.001.02",
+    "urn:iso:std:iso:20022:tech:xsd:camt.053.001.08",
+)
 
 
 def _local(tag: str) -> str:
@@ -90,11 +93,21 @@ def parse(content: bytes | str) -> Statement:
         movements.extend(_movements(entry))
     total = sum((m.amount for m in movements), Decimal(0))
     if opening + total != closing:
-        raise StatementError(f"opening balance {opening} + movements {total} is not the closing balance {closing}")
-    return Statement(format="camt053", account_iban=_text(statement, "Acct/Id/IBAN"),
-                     currency=_text(statement, "Acct/Ccy") or "EUR", number=_text(statement, "Id") or "",
-                     opening_balance=opening, opening_date=opening_date, closing_balance=closing,
-                     closing_date=closing_date, holder_name=_text(statement, "Acct/Ownr/Nm"), movements=movements)
+        raise StatementError(
+            f"opening balance {opening} + movements {total} is not the closing balance {closing}"
+        )
+    return Statement(
+        format="camt053",
+        account_iban=_text(statement, "Acct/Id/IBAN"),
+        currency=_text(statement, "Acct/Ccy") or "EUR",
+        number=_text(statement, "Id") or "",
+        opening_balance=opening,
+        opening_date=opening_date,
+        closing_balance=closing,
+        closing_date=closing_date,
+        holder_name=_text(statement, "Acct/Ownr/Nm"),
+        movements=movements,
+    )
 
 
 def _movements(entry) -> list[Movement]:
@@ -102,13 +115,22 @@ def _movements(entry) -> list[Movement]:
     reference = _text(entry, "AcctSvcrRef") or _text(entry, "NtryRef") or ""
     details = [tx for block in _all(entry, "NtryDtls") for tx in _all(block, "TxDtls")]
     if not details:
-        return [Movement(reference=reference, amount=amount, value_date=_date(entry, "ValDt"),
-                         entry_date=_date(entry, "BookgDt"))]
+        return [
+            Movement(
+                reference=reference,
+                amount=amount,
+                value_date=_date(entry, "ValDt"),
+                entry_date=_date(entry, "BookgDt"),
+            )
+        ]
     movements = []
     for index, tx in enumerate(details):
         own = _text(tx, "Amt") or _text(tx, "AmtDtls/TxAmt/Amt")
-        tx_amount = amount if len(details) == 1 or own is None else (
-            _decimal(own, "transaction amount") * (1 if amount > 0 else -1))
+        tx_amount = (
+            amount
+            if len(details) == 1 or own is None
+            else (_decimal(own, "transaction amount") * (1 if amount > 0 else -1))
+        )
         credit = amount > 0
         party = "Dbtr" if credit else "Cdtr"
         remittance = _find(tx, "RmtInf")
@@ -121,12 +143,22 @@ def _movements(entry) -> list[Movement]:
                 structured = digits
             else:
                 communication = (communication + " " + ref).strip()
-        tx_reference = _text(tx, "Refs/AcctSvcrRef") or (f"{reference}/{index + 1}" if len(details) > 1 else reference)
-        movements.append(Movement(
-            reference=tx_reference, amount=tx_amount, value_date=_date(entry, "ValDt"),
-            entry_date=_date(entry, "BookgDt"), structured_communication=structured, communication=communication,
-            counterparty_name=_text(tx, f"RltdPties/{party}/Nm") or _text(tx, f"RltdPties/{party}/Pty/Nm"),
-            counterparty_iban=_text(tx, f"RltdPties/{party}Acct/Id/IBAN"),
-            counterparty_bic=_text(tx, f"RltdAgts/{party}Agt/FinInstnId/BIC")
-            or _text(tx, f"RltdAgts/{party}Agt/FinInstnId/BICFI")))
+        tx_reference = _text(tx, "Refs/AcctSvcrRef") or (
+            f"{reference}/{index + 1}" if len(details) > 1 else reference
+        )
+        movements.append(
+            Movement(
+                reference=tx_reference,
+                amount=tx_amount,
+                value_date=_date(entry, "ValDt"),
+                entry_date=_date(entry, "BookgDt"),
+                structured_communication=structured,
+                communication=communication,
+                counterparty_name=_text(tx, f"RltdPties/{party}/Nm")
+                or _text(tx, f"RltdPties/{party}/Pty/Nm"),
+                counterparty_iban=_text(tx, f"RltdPties/{party}Acct/Id/IBAN"),
+                counterparty_bic=_text(tx, f"RltdAgts/{party}Agt/FinInstnId/BIC")
+                or _text(tx, f"RltdAgts/{party}Agt/FinInstnId/BICFI"),
+            )
+        )
     return movements

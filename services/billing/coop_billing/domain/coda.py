@@ -22,7 +22,7 @@ STRUCTURED_OGM = ("101", "102")  # 101 structured communication, 102 reconstitut
 
 
 def _field(line: str, start: int, end: int) -> str:
-    return line[start - 1:end]
+    return line[start - 1 : end]
 
 
 def _amount(text: str, line_number: int) -> Decimal:
@@ -73,7 +73,9 @@ def parse(content: bytes | str) -> Statement:
     debit_total = credit_total = Decimal(0)
     for number, line in enumerate(lines, start=1):
         if len(line) != RECORD_LENGTH:
-            raise StatementError(f"a CODA record has {RECORD_LENGTH} characters, this one {len(line)}", number)
+            raise StatementError(
+                f"a CODA record has {RECORD_LENGTH} characters, this one {len(line)}", number
+            )
         kind = line[0]
         if trailer is not None:
             raise StatementError("a record after the trailer (record 9)", number)
@@ -88,9 +90,14 @@ def parse(content: bytes | str) -> Statement:
         elif kind == "1":
             counted += 1
             iban, currency = _account(line, number)
-            old = {"iban": iban, "currency": currency, "number": _field(line, 3, 5),
-                   "balance": _signed(_field(line, 43, 43), _amount(_field(line, 44, 58), number), number),
-                   "date": _date(_field(line, 59, 64), number), "holder": _field(line, 65, 90).strip() or None}
+            old = {
+                "iban": iban,
+                "currency": currency,
+                "number": _field(line, 3, 5),
+                "balance": _signed(_field(line, 43, 43), _amount(_field(line, 44, 58), number), number),
+                "date": _date(_field(line, 59, 64), number),
+                "holder": _field(line, 65, 90).strip() or None,
+            }
         elif kind == "2":
             counted += 1
             if old is None:
@@ -107,7 +114,9 @@ def parse(content: bytes | str) -> Statement:
                 movements.append(_movement_21(line, number, amount))
             elif article in "23":
                 if not movements or _field(line, 3, 10) != movements[-1]["key"]:
-                    raise StatementError(f"record 2.{article} does not continue the movement before it", number)
+                    raise StatementError(
+                        f"record 2.{article} does not continue the movement before it", number
+                    )
                 movements[-1].update(_continuation(line, article))
             else:
                 raise StatementError(f"record 2.{article} does not exist", number)
@@ -119,11 +128,17 @@ def parse(content: bytes | str) -> Statement:
             pass  # free communication of the bank: not counted in the trailer
         elif kind == "8":
             counted += 1
-            new = {"balance": _signed(_field(line, 42, 42), _amount(_field(line, 43, 57), number), number),
-                   "date": _date(_field(line, 58, 63), number)}
+            new = {
+                "balance": _signed(_field(line, 42, 42), _amount(_field(line, 43, 57), number), number),
+                "date": _date(_field(line, 58, 63), number),
+            }
         elif kind == "9":
-            trailer = {"line": number, "count": _field(line, 17, 22), "debit": _field(line, 23, 37),
-                       "credit": _field(line, 38, 52)}
+            trailer = {
+                "line": number,
+                "count": _field(line, 17, 22),
+                "debit": _field(line, 23, 37),
+                "credit": _field(line, 38, 52),
+            }
         else:
             raise StatementError(f"record type '{kind}' does not exist in CODA", number)
     if trailer is None:
@@ -132,22 +147,38 @@ def parse(content: bytes | str) -> Statement:
         raise StatementError("the file has no old or no new balance (records 1 and 8)", trailer["line"])
     _check_trailer(trailer, counted, debit_total, credit_total)
     if old["balance"] + credit_total - debit_total != new["balance"]:
-        raise StatementError(f"old balance {old['balance']:.2f} + movements {credit_total - debit_total:.2f} is not "
-                             f"the new balance {new['balance']:.2f}", trailer["line"])
-    return Statement(format="coda", account_iban=old["iban"], currency=old["currency"], number=old["number"],
-                     opening_balance=old["balance"], opening_date=old["date"], closing_balance=new["balance"],
-                     closing_date=new["date"], holder_name=old["holder"],
-                     movements=_booked(movements))
+        raise StatementError(
+            f"old balance {old['balance']:.2f} + movements {credit_total - debit_total:.2f} is not "
+            f"the new balance {new['balance']:.2f}",
+            trailer["line"],
+        )
+    return Statement(
+        format="coda",
+        account_iban=old["iban"],
+        currency=old["currency"],
+        number=old["number"],
+        opening_balance=old["balance"],
+        opening_date=old["date"],
+        closing_balance=new["balance"],
+        closing_date=new["date"],
+        holder_name=old["holder"],
+        movements=_booked(movements),
+    )
 
 
 def _check_trailer(trailer: dict, counted: int, debit: Decimal, credit: Decimal) -> None:
     line = trailer["line"]
     if not trailer["count"].isdigit() or int(trailer["count"]) != counted:
-        raise StatementError(f"the trailer counts {trailer['count'].strip()} records, the file has {counted}", line)
+        raise StatementError(
+            f"the trailer counts {trailer['count'].strip()} records, the file has {counted}", line
+        )
     for name, text, total in (("debit", trailer["debit"], debit), ("credit", trailer["credit"], credit)):
         if _amount(text, line) != total:
-            raise StatementError(f"the trailer's {name} total {_amount(text, line):.2f} is not the sum of the "
-                                 f"movements {total:.2f}", line)
+            raise StatementError(
+                f"the trailer's {name} total {_amount(text, line):.2f} is not the sum of the "
+                f"movements {total:.2f}",
+                line,
+            )
 
 
 def _movement_21(line: str, number: int, amount: Decimal) -> dict:
@@ -160,18 +191,31 @@ def _movement_21(line: str, number: int, amount: Decimal) -> dict:
             communication = _field(line, 63, 115).strip()
     else:
         communication = _field(line, 63, 115).rstrip()
-    return {"key": _field(line, 3, 10), "detail": _field(line, 7, 10), "line": number,
-            "globalised": _field(line, 125, 125) not in ("0", " "),
-            "reference": _field(line, 11, 31).strip(), "amount": amount,
-            "value_date": _date(_field(line, 48, 53), number), "entry_date": _date(_field(line, 116, 121), number),
-            "structured": structured, "communication": communication}
+    return {
+        "key": _field(line, 3, 10),
+        "detail": _field(line, 7, 10),
+        "line": number,
+        "globalised": _field(line, 125, 125) not in ("0", " "),
+        "reference": _field(line, 11, 31).strip(),
+        "amount": amount,
+        "value_date": _date(_field(line, 48, 53), number),
+        "entry_date": _date(_field(line, 116, 121), number),
+        "structured": structured,
+        "communication": communication,
+    }
 
 
 def _continuation(line: str, article: str) -> dict:
     if article == "2":
-        return {"communication_2": _field(line, 11, 63).rstrip(), "bic": _field(line, 99, 109).strip() or None}
-    return {"iban": _field(line, 11, 44).strip() or None, "name": _field(line, 48, 82).strip() or None,
-            "communication_3": _field(line, 83, 125).rstrip()}
+        return {
+            "communication_2": _field(line, 11, 63).rstrip(),
+            "bic": _field(line, 99, 109).strip() or None,
+        }
+    return {
+        "iban": _field(line, 11, 44).strip() or None,
+        "name": _field(line, 48, 82).strip() or None,
+        "communication_3": _field(line, 83, 125).rstrip(),
+    }
 
 
 def _booked(raw: list[dict]) -> list[Movement]:
@@ -189,10 +233,21 @@ def _booked(raw: list[dict]) -> list[Movement]:
         head, details = items[0], items[1:]
         chosen = details if head["globalised"] and details else [head]
         for item in chosen:
-            communication = "".join(item.get(k, "") for k in ("communication", "communication_2", "communication_3"))
-            movements.append(Movement(
-                reference=item["reference"], amount=item["amount"], value_date=item["value_date"],
-                entry_date=item["entry_date"], structured_communication=item["structured"],
-                communication=communication.strip(), counterparty_name=item.get("name"),
-                counterparty_iban=item.get("iban"), counterparty_bic=item.get("bic"), line=item["line"]))
+            communication = "".join(
+                item.get(k, "") for k in ("communication", "communication_2", "communication_3")
+            )
+            movements.append(
+                Movement(
+                    reference=item["reference"],
+                    amount=item["amount"],
+                    value_date=item["value_date"],
+                    entry_date=item["entry_date"],
+                    structured_communication=item["structured"],
+                    communication=communication.strip(),
+                    counterparty_name=item.get("name"),
+                    counterparty_iban=item.get("iban"),
+                    counterparty_bic=item.get("bic"),
+                    line=item["line"],
+                )
+            )
     return [replace(m, reference=m.reference or f"L{m.line}") for m in movements]

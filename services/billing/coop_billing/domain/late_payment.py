@@ -28,9 +28,7 @@ B2B_RATES = (
     # H2 2026 not yet verified against the FPS Finance notice: H1 carried over, flagged.
     RateRow(date(2026, 7, 1), Decimal("0.1050"), "carried over from H1 2026, unverified", certain=False),
 )
-LEGAL_RATES = (
-    RateRow(date(2026, 1, 1), Decimal("0.045"), "S-embuild; S-webwin-2026 (legal rate 2026)"),
-)
+LEGAL_RATES = (RateRow(date(2026, 1, 1), Decimal("0.045"), "S-embuild; S-webwin-2026 (legal rate 2026)"),)
 B2B_INDEMNITY = Money(Decimal("40.00"))  # flat recovery-cost indemnity per invoice (B2B)
 
 REMINDER_LEVELS = ((1, 1), (2, 15))  # (level, days after the due date)

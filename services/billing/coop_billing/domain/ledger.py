@@ -56,31 +56,37 @@ def payment_received(activity_id: str, paid: Money, revenue: Money, contribution
     """A customer paid `paid` (VAT included): the activity earns `revenue` (excl. VAT) and pays
     the cooperative's `contribution`; the rest is VAT owed to the State."""
     account = activity_account(activity_id)
-    return Transaction((
-        Posting(BANK, -paid, REVENUE),
-        Posting(account, revenue, REVENUE),
-        Posting(VAT_COLLECTED, paid - revenue, REVENUE),
-        Posting(account, -contribution, CONTRIBUTION),
-        Posting(CONTRIBUTIONS, contribution, CONTRIBUTION),
-    ))
+    return Transaction(
+        (
+            Posting(BANK, -paid, REVENUE),
+            Posting(account, revenue, REVENUE),
+            Posting(VAT_COLLECTED, paid - revenue, REVENUE),
+            Posting(account, -contribution, CONTRIBUTION),
+            Posting(CONTRIBUTIONS, contribution, CONTRIBUTION),
+        )
+    )
 
 
 def expense_paid(activity_id: str, amount_excl_vat: Money, vat: Money) -> Transaction:
     """The cooperative paid a supplier for the activity; it recovers the VAT, the activity
     bears the amount excluding VAT."""
-    return Transaction((
-        Posting(activity_account(activity_id), -amount_excl_vat, EXPENSE),
-        Posting(VAT_DEDUCTIBLE, -vat, EXPENSE),
-        Posting(BANK, amount_excl_vat + vat, EXPENSE),
-    ))
+    return Transaction(
+        (
+            Posting(activity_account(activity_id), -amount_excl_vat, EXPENSE),
+            Posting(VAT_DEDUCTIBLE, -vat, EXPENSE),
+            Posting(BANK, amount_excl_vat + vat, EXPENSE),
+        )
+    )
 
 
 def payroll_charged(activity_id: str, total_cost: Money) -> Transaction:
     """A closed payslip costs the activity its total cost (to be paid out by the cooperative)."""
-    return Transaction((
-        Posting(activity_account(activity_id), -total_cost, PAYROLL),
-        Posting(PAYROLL_PAYABLE, total_cost, PAYROLL),
-    ))
+    return Transaction(
+        (
+            Posting(activity_account(activity_id), -total_cost, PAYROLL),
+            Posting(PAYROLL_PAYABLE, total_cost, PAYROLL),
+        )
+    )
 
 
 def revenue_share(total_excl_vat: Money, total_incl_vat: Money, paid_before: Money, paid_now: Money) -> Money:
@@ -91,8 +97,10 @@ def revenue_share(total_excl_vat: Money, total_incl_vat: Money, paid_before: Mon
     """
     if total_incl_vat.amount == 0:
         return Money.zero()
+
     def share(paid: Money) -> Money:
         return total_excl_vat.times(paid.amount / total_incl_vat.amount)
+
     return share(paid_before + paid_now) - share(paid_before)
 
 

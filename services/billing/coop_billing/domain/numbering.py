@@ -20,4 +20,5 @@ def check_chronology(issue_date: date, last_issue_date: date | None) -> None:
         raise BusinessRuleViolation(
             f"Issue date {issue_date} is before {last_issue_date}, the date of the previous "
             "number in this series: dates must be chronological.",
-            {"issue_date": issue_date.isoformat(), "last_issue_date": last_issue_date.isoformat()})
+            {"issue_date": issue_date.isoformat(), "last_issue_date": last_issue_date.isoformat()},
+        )

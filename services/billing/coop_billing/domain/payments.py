@@ -11,7 +11,7 @@ ISSUED, PARTIALLY_PAID, PAID, CREDITED = "issued", "partially_paid", "paid", "cr
 
 @dataclass(frozen=True)
 class Allocation:
-    applied: Money    # settles the invoice
+    applied: Money  # settles the invoice
     remainder: Money  # overpayment, kept as an unmatched remainder for staff
 
 

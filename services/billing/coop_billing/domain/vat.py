@@ -28,23 +28,25 @@ CATEGORY = {REVERSE_CHARGE_CONSTRUCTION: "AE", INTRA_EU_SERVICES: "K", EXEMPT: "
 MENTIONS = {
     REVERSE_CHARGE_CONSTRUCTION: {
         "fr": "Autoliquidation : En l'absence de contestation par écrit, dans un délai d'un mois à "
-              "compter de la réception de la facture, le client est présumé reconnaître qu'il est un "
-              "assujetti tenu au dépôt de déclarations périodiques. Si cette condition n'est pas "
-              "remplie, le client endossera, par rapport à cette condition, la responsabilité quant au "
-              "paiement de la taxe, des intérêts et des amendes dus.",
+        "compter de la réception de la facture, le client est présumé reconnaître qu'il est un "
+        "assujetti tenu au dépôt de déclarations périodiques. Si cette condition n'est pas "
+        "remplie, le client endossera, par rapport à cette condition, la responsabilité quant au "
+        "paiement de la taxe, des intérêts et des amendes dus.",
         "nl": "Verlegging van heffing: Bij gebrek aan schriftelijke betwisting binnen een termijn van "
-              "één maand na de ontvangst van de factuur, wordt de klant geacht te erkennen dat hij een "
-              "belastingplichtige is gehouden tot de indiening van periodieke aangiften. Als die "
-              "voorwaarde niet vervuld is, is de klant ten aanzien van die voorwaarde aansprakelijk "
-              "voor de betaling van de verschuldigde belasting, interesten en geldboeten.",
+        "één maand na de ontvangst van de factuur, wordt de klant geacht te erkennen dat hij een "
+        "belastingplichtige is gehouden tot de indiening van periodieke aangiften. Als die "
+        "voorwaarde niet vervuld is, is de klant ten aanzien van die voorwaarde aansprakelijk "
+        "voor de betaling van de verschuldigde belasting, interesten en geldboeten.",
         "en": "Reverse charge: unless contested in writing within one month of receipt of the invoice, "
-              "the customer is presumed to acknowledge being a taxable person required to file periodic "
-              "VAT returns. If this condition is not met, the customer bears, with respect to this "
-              "condition, liability for the payment of the tax, interest and fines due.",
+        "the customer is presumed to acknowledge being a taxable person required to file periodic "
+        "VAT returns. If this condition is not met, the customer bears, with respect to this "
+        "condition, liability for the payment of the tax, interest and fines due.",
     },
     INTRA_EU_SERVICES: {
-        "fr": "Autoliquidation — prestation de services intracommunautaire (art. 21, § 2 du Code de la TVA ; art. 196 de la directive 2006/112/CE).",
-        "nl": "Verlegging van heffing — intracommunautaire dienst (art. 21, § 2 van het Btw-wetboek; art. 196 van richtlijn 2006/112/EG).",
+        "fr": "Autoliquidation — prestation de services intracommunautaire "
+        "(art. 21, § 2 du Code de la TVA ; art. 196 de la directive 2006/112/CE).",
+        "nl": "Verlegging van heffing — intracommunautaire dienst "
+        "(art. 21, § 2 van het Btw-wetboek; art. 196 van richtlijn 2006/112/EG).",
         "en": "Reverse charge — intra-EU supply of services (art. 21(2) Belgian VAT Code; art. 196 Directive 2006/112/EC).",
     },
     EXEMPT: {
@@ -95,11 +97,19 @@ def check_lines(regime: str, lines: list[Line]) -> None:
 def check_customer(regime: str, customer_vat_number: str | None) -> None:
     """Reverse charge needs the customer's Belgian VAT number; intra-EU, another EU one."""
     if regime == REVERSE_CHARGE_CONSTRUCTION and not (customer_vat_number or "").startswith("BE"):
-        raise ValidationError(fields={"customer_id": [
-            "Reverse charge (construction) needs a customer with a Belgian VAT number."]})
+        raise ValidationError(
+            fields={
+                "customer_id": ["Reverse charge (construction) needs a customer with a Belgian VAT number."]
+            }
+        )
     if regime == INTRA_EU_SERVICES and (not customer_vat_number or customer_vat_number.startswith("BE")):
-        raise ValidationError(fields={"customer_id": [
-            "Intra-EU services need a customer with a VAT number of another EU member state."]})
+        raise ValidationError(
+            fields={
+                "customer_id": [
+                    "Intra-EU services need a customer with a VAT number of another EU member state."
+                ]
+            }
+        )
 
 
 @dataclass(frozen=True)
@@ -117,8 +127,10 @@ def totals(regime: str, lines: list[Line]) -> Totals:
         key = (category(regime, line.vat_rate), line.vat_rate)
         taxable, vat = groups.get(key, [Money.zero(), Money.zero()])
         groups[key] = [taxable + line.net, vat + line.vat]
-    breakdown = tuple((cat, rate, taxable, vat)
-                      for (cat, rate), (taxable, vat) in sorted(groups.items(), key=lambda i: -i[0][1]))
+    breakdown = tuple(
+        (cat, rate, taxable, vat)
+        for (cat, rate), (taxable, vat) in sorted(groups.items(), key=lambda i: -i[0][1])
+    )
     excl = sum((b[2] for b in breakdown), Money.zero())
     vat = sum((b[3] for b in breakdown), Money.zero())
     return Totals(excl, vat, excl + vat, breakdown)

@@ -18,8 +18,10 @@ from coop_shared.errors import BusinessRuleViolation
 
 CBC = "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2"
 CAC = "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2"
-ROOTS = {"invoice": ("urn:oasis:names:specification:ubl:schema:xsd:Invoice-2", "Invoice"),
-         "credit_note": ("urn:oasis:names:specification:ubl:schema:xsd:CreditNote-2", "CreditNote")}
+ROOTS = {
+    "invoice": ("urn:oasis:names:specification:ubl:schema:xsd:Invoice-2", "Invoice"),
+    "credit_note": ("urn:oasis:names:specification:ubl:schema:xsd:CreditNote-2", "CreditNote"),
+}
 CUSTOMIZATION = "urn:cen.eu:en16931:2017#compliant#urn:fdc:peppol.eu:2017:poacc:billing:3.0"
 PROFILE = "urn:fdc:peppol.eu:2017:poacc:billing:01:1.0"
 UNIT = "C62"  # "one": the suite invoices quantities of units
@@ -28,8 +30,17 @@ UNIT = "C62"  # "one": the suite invoices quantities of units
 # legal mention of the regime in the customer's language (domain/vat.py MENTIONS).
 EXEMPTION_CODES = {"AE": "VATEX-EU-AE", "K": "VATEX-EU-IC", "E": None}
 # Peppol EAS schemes of VAT numbers, for a buyer known only by its VAT number.
-VAT_SCHEMES = {"BE": "9925", "AT": "9914", "DE": "9930", "ES": "9920", "FR": "9957", "IT": "0211", "LU": "9938",
-               "NL": "9944", "PT": "9946"}
+VAT_SCHEMES = {
+    "BE": "9925",
+    "AT": "9914",
+    "DE": "9930",
+    "ES": "9920",
+    "FR": "9957",
+    "IT": "0211",
+    "LU": "9938",
+    "NL": "9944",
+    "PT": "9946",
+}
 
 ET.register_namespace("cbc", CBC)
 ET.register_namespace("cac", CAC)
@@ -66,8 +77,10 @@ def buyer_endpoint(buyer: dict) -> tuple[str, str]:
         return "0208", vat_number[2:]
     if vat_number[:2] in VAT_SCHEMES:
         return VAT_SCHEMES[vat_number[:2]], vat_number
-    raise BusinessRuleViolation("The customer has no Peppol address: record its Peppol id, enterprise number "
-                                "or VAT number.", {"customer_id": buyer.get("id")})
+    raise BusinessRuleViolation(
+        "The customer has no Peppol address: record its Peppol id, enterprise number or VAT number.",
+        {"customer_id": buyer.get("id")},
+    )
 
 
 def _address(party, address: dict) -> None:
@@ -155,8 +168,14 @@ def render(document: dict, pdf: bytes, credited: dict | None = None) -> bytes:
     attached = _add(root, CAC, "AdditionalDocumentReference")
     _add(attached, CBC, "ID", document["number"])
     _add(attached, CBC, "DocumentDescription", "PDF")
-    _add(_add(attached, CAC, "Attachment"), CBC, "EmbeddedDocumentBinaryObject",
-         base64.b64encode(pdf).decode("ascii"), mimeCode="application/pdf", filename=f"{document['number']}.pdf")
+    _add(
+        _add(attached, CAC, "Attachment"),
+        CBC,
+        "EmbeddedDocumentBinaryObject",
+        base64.b64encode(pdf).decode("ascii"),
+        mimeCode="application/pdf",
+        filename=f"{document['number']}.pdf",
+    )
     _seller(root, seller)
     _buyer(root, buyer)
     categories = {item["category"] for item in document["vat_breakdown"]}
@@ -188,8 +207,9 @@ def render(document: dict, pdf: bytes, credited: dict | None = None) -> bytes:
     _amount(totals, "TaxExclusiveAmount", document["total_excl_vat"])
     _amount(totals, "TaxInclusiveAmount", document["total_incl_vat"])
     _amount(totals, "PayableAmount", document["total_incl_vat"])
-    line_name, quantity_name = (("InvoiceLine", "InvoicedQuantity") if kind == "invoice"
-                                else ("CreditNoteLine", "CreditedQuantity"))
+    line_name, quantity_name = (
+        ("InvoiceLine", "InvoicedQuantity") if kind == "invoice" else ("CreditNoteLine", "CreditedQuantity")
+    )
     for number, line in enumerate(document["lines"], start=1):
         element = _add(root, CAC, line_name)
         _add(element, CBC, "ID", number)

@@ -36,15 +36,15 @@ _OVERRIDE = """<xsl:stylesheet version="2.0" xmlns:xsl="http://www.w3.org/1999/X
 @dataclass(frozen=True)
 class Finding:
     rule: str
-    flag: str          # 'fatal' or 'warning'
+    flag: str  # 'fatal' or 'warning'
     location: str
     text: str
-    rule_set: str      # 'xsd', 'cen', 'peppol'
+    rule_set: str  # 'xsd', 'cen', 'peppol'
 
 
 @dataclass
 class Report:
-    document: str                      # 'Invoice', 'CreditNote' or what the root was
+    document: str  # 'Invoice', 'CreditNote' or what the root was
     findings: list[Finding] = field(default_factory=list)
 
     @property
@@ -69,13 +69,20 @@ class Validator:
 
         folder = folder or artefacts()
         self._etree = etree
-        self._schemas = {INVOICE_NS: etree.XMLSchema(etree.parse(str(folder / "ubl-2.1/maindoc/UBL-Invoice-2.1.xsd"))),
-                         CREDIT_NOTE_NS: etree.XMLSchema(
-                             etree.parse(str(folder / "ubl-2.1/maindoc/UBL-CreditNote-2.1.xsd")))}
+        self._schemas = {
+            INVOICE_NS: etree.XMLSchema(etree.parse(str(folder / "ubl-2.1/maindoc/UBL-Invoice-2.1.xsd"))),
+            CREDIT_NOTE_NS: etree.XMLSchema(
+                etree.parse(str(folder / "ubl-2.1/maindoc/UBL-CreditNote-2.1.xsd"))
+            ),
+        }
         self._saxon = PySaxonProcessor(license=False)
         xslt = self._saxon.new_xslt30_processor()
-        self._rules = {"cen": xslt.compile_stylesheet(stylesheet_file=str(folder / "EN16931-UBL-validation.xslt")),
-                       "peppol": xslt.compile_stylesheet(stylesheet_text=self._compile(folder / "PEPPOL-EN16931-UBL.sch"))}
+        self._rules = {
+            "cen": xslt.compile_stylesheet(stylesheet_file=str(folder / "EN16931-UBL-validation.xslt")),
+            "peppol": xslt.compile_stylesheet(
+                stylesheet_text=self._compile(folder / "PEPPOL-EN16931-UBL.sch")
+            ),
+        }
 
     def _compile(self, schematron: Path) -> str:
         import lxml.isoschematron
@@ -84,9 +91,12 @@ class Validator:
         xslt = self._saxon.new_xslt30_processor()
         include = xslt.compile_stylesheet(stylesheet_file=str(skeleton / "iso_dsdl_include.xsl"))
         expand = xslt.compile_stylesheet(stylesheet_file=str(skeleton / "iso_abstract_expand.xsl"))
-        svrl = xslt.compile_stylesheet(stylesheet_text=_OVERRIDE.format(
-            svrl=(skeleton / "iso_svrl_for_xslt1.xsl").as_uri()))
-        svrl.set_parameter("allow-foreign", self._saxon.make_string_value("true"))  # keep the rules' xsl:function
+        svrl = xslt.compile_stylesheet(
+            stylesheet_text=_OVERRIDE.format(svrl=(skeleton / "iso_svrl_for_xslt1.xsl").as_uri())
+        )
+        svrl.set_parameter(
+            "allow-foreign", self._saxon.make_string_value("true")
+        )  # keep the rules' xsl:function
         included = include.transform_to_value(source_file=str(schematron.resolve()))
         expanded = expand.transform_to_value(xdm_node=included.head)
         return svrl.transform_to_string(xdm_node=expanded.head)
@@ -103,23 +113,35 @@ class Validator:
         report = Report(local or root.tag)
         schema = self._schemas.get(namespace)
         if schema is None:
-            report.findings.append(Finding("UBL", "fatal", "/", "The root is neither a UBL 2.1 Invoice nor a "
-                                           "CreditNote.", "xsd"))
+            report.findings.append(
+                Finding("UBL", "fatal", "/", "The root is neither a UBL 2.1 Invoice nor a CreditNote.", "xsd")
+            )
             return report
         if not schema.validate(root):
-            report.findings += [Finding("XSD", "fatal", f"line {e.line}", e.message, "xsd") for e in schema.error_log]
+            report.findings += [
+                Finding("XSD", "fatal", f"line {e.line}", e.message, "xsd") for e in schema.error_log
+            ]
             return report  # the rules assume a schema-valid document (their XPath would abort)
         node = self._saxon.parse_xml(xml_text=content.decode("utf-8"))
         for name, stylesheet in self._rules.items():
             try:
                 svrl = etree.fromstring(stylesheet.transform_to_string(xdm_node=node).encode("utf-8"))
             except PySaxonApiError as exc:
-                report.findings.append(Finding("XPATH", "fatal", "/", f"the rules could not run: {exc}", name))
+                report.findings.append(
+                    Finding("XPATH", "fatal", "/", f"the rules could not run: {exc}", name)
+                )
                 continue
             for failed in svrl.iter(f"{{{SVRL}}}failed-assert"):
                 text = " ".join("".join(failed.itertext()).split())
-                report.findings.append(Finding(failed.get("id") or "?", failed.get("flag") or "fatal",
-                                               failed.get("location") or "", text, name))
+                report.findings.append(
+                    Finding(
+                        failed.get("id") or "?",
+                        failed.get("flag") or "fatal",
+                        failed.get("location") or "",
+                        text,
+                        name,
+                    )
+                )
         return report
 
 

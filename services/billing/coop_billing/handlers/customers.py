@@ -12,7 +12,11 @@ from coop_shared.storage.paging import page
 def create_customer(uow, identity, data: dict) -> dict:
     require_role(identity, *OPERATORS, MEMBER)
     cooperative_id = acting_cooperative(identity, data.pop("cooperative", None))
-    if data.get("vat_number", "") and data["vat_number"].startswith("BE") and not data.get("enterprise_number"):
+    if (
+        data.get("vat_number", "")
+        and data["vat_number"].startswith("BE")
+        and not data.get("enterprise_number")
+    ):
         data["enterprise_number"] = data["vat_number"][2:]
     customer = Customer(cooperative_id=cooperative_id, **data)
     uow.session.add(customer)

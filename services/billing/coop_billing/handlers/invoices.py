@@ -8,7 +8,14 @@ from coop_billing import repository as repo
 from coop_billing.domain import vat
 from coop_billing.orm import Invoice, InvoiceLine
 from coop_billing.views import invoice_out
-from coop_shared.credentials import MEMBER, OPERATORS, READERS, acting_cooperative, may_see_member, require_role
+from coop_shared.credentials import (
+    MEMBER,
+    OPERATORS,
+    READERS,
+    acting_cooperative,
+    may_see_member,
+    require_role,
+)
 from coop_shared.errors import BusinessRuleViolation, NotFound
 from coop_shared.money import Money
 from coop_shared.storage.paging import page
@@ -17,13 +24,24 @@ DRAFTERS = (*OPERATORS, MEMBER)
 
 
 def domain_lines(lines) -> list[vat.Line]:
-    return [vat.Line(line["description"], Decimal(line["quantity"]), Money(Decimal(line["unit_price"])),
-                     Decimal(line["vat_rate"])) for line in lines]
+    return [
+        vat.Line(
+            line["description"],
+            Decimal(line["quantity"]),
+            Money(Decimal(line["unit_price"])),
+            Decimal(line["vat_rate"]),
+        )
+        for line in lines
+    ]
 
 
 def stored_lines(invoice) -> list[vat.Line]:
-    return [vat.Line(line.description, Decimal(line.quantity), Money(Decimal(line.unit_price)),
-                     Decimal(line.vat_rate)) for line in invoice.lines]
+    return [
+        vat.Line(
+            line.description, Decimal(line.quantity), Money(Decimal(line.unit_price)), Decimal(line.vat_rate)
+        )
+        for line in invoice.lines
+    ]
 
 
 def totals_of(invoice) -> vat.Totals:
@@ -34,11 +52,19 @@ def _fill(invoice: Invoice, regime: str, lines: list[vat.Line]) -> None:
     """Lines and totals, computed once per line (vat.Line) and summed."""
     totals = vat.totals(regime, lines)
     invoice.vat_regime = regime
-    invoice.lines = [InvoiceLine(position=i + 1, description=line.description, quantity=line.quantity,
-                                 unit_price=line.unit_price.amount, vat_rate=line.vat_rate,
-                                 vat_category=vat.category(regime, line.vat_rate),
-                                 net_amount=line.net.amount, vat_amount=line.vat.amount)
-                     for i, line in enumerate(lines)]
+    invoice.lines = [
+        InvoiceLine(
+            position=i + 1,
+            description=line.description,
+            quantity=line.quantity,
+            unit_price=line.unit_price.amount,
+            vat_rate=line.vat_rate,
+            vat_category=vat.category(regime, line.vat_rate),
+            net_amount=line.net.amount,
+            vat_amount=line.vat.amount,
+        )
+        for i, line in enumerate(lines)
+    ]
     invoice.total_excl_vat = totals.excl_vat.amount
     invoice.total_vat = totals.vat.amount
     invoice.total_incl_vat = totals.incl_vat.amount
@@ -56,8 +82,13 @@ def present(uow, invoice) -> dict:
     if invoice.kind == "credit_note":
         return invoice_out(invoice, totals_of(invoice), Money.zero(), Money.zero())
     paid, _, _ = repo.paid_on(uow.session, invoice.id)
-    return invoice_out(invoice, totals_of(invoice), paid, repo.credited_on(uow.session, invoice.id),
-                       repo.credit_notes_of(uow.session, invoice.id))
+    return invoice_out(
+        invoice,
+        totals_of(invoice),
+        paid,
+        repo.credited_on(uow.session, invoice.id),
+        repo.credit_notes_of(uow.session, invoice.id),
+    )
 
 
 def create_invoice(uow, identity, directory, data: dict) -> dict:
@@ -70,11 +101,19 @@ def create_invoice(uow, identity, directory, data: dict) -> dict:
             return present(uow, existing)
     activity = directory.activity(str(data["activity_id"]))  # NotFound outside the caller's reach
     customer, lines = _check(uow, cooperative_id, data)
-    invoice = Invoice(cooperative_id=cooperative_id, cooperative_slug=identity.cooperative, kind="invoice",
-                      status="draft", activity_id=activity["id"], member_id=activity["member_id"],
-                      customer_id=customer.id, requested_issue_date=data.get("issue_date"),
-                      requested_due_date=data.get("due_date"), buyer_reference=data.get("buyer_reference"),
-                      idempotency_key=key)
+    invoice = Invoice(
+        cooperative_id=cooperative_id,
+        cooperative_slug=identity.cooperative,
+        kind="invoice",
+        status="draft",
+        activity_id=activity["id"],
+        member_id=activity["member_id"],
+        customer_id=customer.id,
+        requested_issue_date=data.get("issue_date"),
+        requested_due_date=data.get("due_date"),
+        buyer_reference=data.get("buyer_reference"),
+        idempotency_key=key,
+    )
     _fill(invoice, data["vat_regime"], lines)
     uow.session.add(invoice)
     uow.session.flush()
@@ -87,8 +126,10 @@ def _own_draft(uow, identity, invoice_id) -> Invoice:
     if not may_see_member(identity, invoice.member_id):
         raise NotFound(f"No invoice '{invoice_id}'.")
     if invoice.status != "draft":
-        raise BusinessRuleViolation("An issued invoice never changes: correct it with a credit note.",
-                                    {"status": invoice.status, "number": invoice.number})
+        raise BusinessRuleViolation(
+            "An issued invoice never changes: correct it with a credit note.",
+            {"status": invoice.status, "number": invoice.number},
+        )
     return invoice
 
 
@@ -122,8 +163,9 @@ def get_invoice(uow, identity, data: dict) -> dict:
 def list_invoices(uow, identity, data: dict) -> dict:
     require_role(identity, *READERS)
     cooperative_id = acting_cooperative(identity, data.get("cooperative"))
-    query = sa.select(Invoice).where(Invoice.cooperative_id == cooperative_id,
-                                     Invoice.kind == data.get("kind", "invoice"))
+    query = sa.select(Invoice).where(
+        Invoice.cooperative_id == cooperative_id, Invoice.kind == data.get("kind", "invoice")
+    )
     if identity.role == MEMBER:
         query = query.where(Invoice.member_id == identity.member_id)
     for field in ("activity_id", "customer_id"):
@@ -135,6 +177,10 @@ def list_invoices(uow, identity, data: dict) -> dict:
         query = query.where(Invoice.issue_date >= data["issued_from"])
     if data.get("issued_to"):
         query = query.where(Invoice.issue_date <= data["issued_to"])
-    newest_first = (Invoice.issue_date.desc().nullsfirst(), Invoice.sequence.desc(), Invoice.created_at.desc())
+    newest_first = (
+        Invoice.issue_date.desc().nullsfirst(),
+        Invoice.sequence.desc(),
+        Invoice.created_at.desc(),
+    )
     rows, total = page(uow.session, query, newest_first, data["limit"], data["offset"])
     return {"items": [present(uow, i) for i in rows], "total": total}

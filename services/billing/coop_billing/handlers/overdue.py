@@ -16,8 +16,9 @@ OPEN = (payments.ISSUED, payments.PARTIALLY_PAID)
 
 
 def overdue_candidates(session, on: date, cooperative_id: str | None = None) -> list[str]:
-    query = sa.select(Invoice.id).where(Invoice.kind == "invoice", Invoice.status.in_(OPEN),
-                                        Invoice.due_date < on)
+    query = sa.select(Invoice.id).where(
+        Invoice.kind == "invoice", Invoice.status.in_(OPEN), Invoice.due_date < on
+    )
     if cooperative_id:
         query = query.where(Invoice.cooperative_id == cooperative_id)
     return list(session.scalars(query.order_by(Invoice.due_date)).all())
@@ -28,25 +29,43 @@ def notice_invoice(uow, invoice_id: str, on: date) -> int:
     invoice = uow.session.get(Invoice, invoice_id, with_for_update=True, populate_existing=True)
     if invoice.status not in OPEN:
         return 0
-    sent = set(uow.session.scalars(sa.select(OverdueNotice.level).where(OverdueNotice.invoice_id == invoice.id)))
+    sent = set(
+        uow.session.scalars(sa.select(OverdueNotice.level).where(OverdueNotice.invoice_id == invoice.id))
+    )
     paid, _, _ = repo.paid_on(uow.session, invoice.id)
     amount_due = Money(Decimal(invoice.total_incl_vat)) - paid - repo.credited_on(uow.session, invoice.id)
     emitted = 0
     for level in late_payment.due_levels(invoice.due_date, on):
         if level in sent:
             continue
-        terms = late_payment.late_terms(amount_due, invoice.due_date, on, invoice.buyer.get("kind") != "person")
+        terms = late_payment.late_terms(
+            amount_due, invoice.due_date, on, invoice.buyer.get("kind") != "person"
+        )
         uow.session.add(OverdueNotice(invoice_id=invoice.id, level=level, noticed_on=on))
-        uow.emit("invoice_overdue", invoice.cooperative_id, invoice.cooperative_slug, {
-            "invoice_id": invoice.id, "number": invoice.number, "level": level,
-            "customer_id": invoice.customer_id, "customer_email": invoice.buyer.get("email"),
-            "customer_language": invoice.buyer.get("language"), "member_id": invoice.member_id,
-            "activity_id": invoice.activity_id, "due_date": invoice.due_date.isoformat(),
-            "amount_due": str(amount_due), "days_late": terms.days_late,
-            "annual_interest_rate": format(terms.annual_rate.normalize(), "f"),
-            "interest_to_date": str(terms.interest), "recovery_indemnity": str(terms.indemnity),
-            "interest_rate_source": terms.rate_source, "interest_rate_certain": terms.rate_certain,
-            "structured_communication": invoice.structured_communication})
+        uow.emit(
+            "invoice_overdue",
+            invoice.cooperative_id,
+            invoice.cooperative_slug,
+            {
+                "invoice_id": invoice.id,
+                "number": invoice.number,
+                "level": level,
+                "customer_id": invoice.customer_id,
+                "customer_email": invoice.buyer.get("email"),
+                "customer_language": invoice.buyer.get("language"),
+                "member_id": invoice.member_id,
+                "activity_id": invoice.activity_id,
+                "due_date": invoice.due_date.isoformat(),
+                "amount_due": str(amount_due),
+                "days_late": terms.days_late,
+                "annual_interest_rate": format(terms.annual_rate.normalize(), "f"),
+                "interest_to_date": str(terms.interest),
+                "recovery_indemnity": str(terms.indemnity),
+                "interest_rate_source": terms.rate_source,
+                "interest_rate_certain": terms.rate_certain,
+                "structured_communication": invoice.structured_communication,
+            },
+        )
         emitted += 1
     return emitted
 

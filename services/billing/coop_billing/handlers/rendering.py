@@ -3,8 +3,8 @@
 import base64
 
 from coop_billing import repository as repo
-from coop_billing.handlers.invoices import present
 from coop_billing.einvoicing import ubl
+from coop_billing.handlers.invoices import present
 from coop_billing.render import pdf
 from coop_shared.credentials import READERS, acting_cooperative, may_see_member, require_role
 from coop_shared.errors import BusinessRuleViolation, NotFound
@@ -18,7 +18,9 @@ def render_invoice(uow, identity, data: dict) -> dict:
         raise NotFound(f"No invoice '{data['invoice_id']}'.")
     if invoice.status == "draft":
         raise BusinessRuleViolation("A draft has no legal form yet: issue it first.")
-    document = dict(present(uow, invoice), seller=invoice.seller, buyer=invoice.buyer, activity=invoice.activity)
+    document = dict(
+        present(uow, invoice), seller=invoice.seller, buyer=invoice.buyer, activity=invoice.activity
+    )
     credited = None
     if invoice.kind == "credit_note":
         original = repo.invoice(uow.session, cooperative_id, invoice.credited_invoice_id)
@@ -27,7 +29,14 @@ def render_invoice(uow, identity, data: dict) -> dict:
     if data["format"] == "ubl":
         # Peppol BIS 3.0 with the PDF inside, as Belgian customers expect (belgium-2026.md 4.1).
         xml = ubl.render(document, content, credited)
-        return {"filename": f"{invoice.number}.xml", "content_type": "application/xml",
-                "content": base64.b64encode(xml).decode("ascii")}
-    return {"filename": f"{invoice.number}.pdf", "content_type": "application/pdf",
-            "content": base64.b64encode(content).decode("ascii"), "epc_qr_payload": payload}
+        return {
+            "filename": f"{invoice.number}.xml",
+            "content_type": "application/xml",
+            "content": base64.b64encode(xml).decode("ascii"),
+        }
+    return {
+        "filename": f"{invoice.number}.pdf",
+        "content_type": "application/pdf",
+        "content": base64.b64encode(content).decode("ascii"),
+        "epc_qr_payload": payload,
+    }

@@ -8,8 +8,6 @@ import io
 from decimal import Decimal
 
 import segno
-from coop_shared.formatting import amount_text
-from coop_shared.money import Money
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import getSampleStyleSheet
@@ -27,6 +25,8 @@ from coop_billing.domain import vat
 from coop_billing.domain.epc_qr import epc_payload
 from coop_billing.domain.structured_communication import display
 from coop_billing.render.labels import LABELS
+from coop_shared.formatting import amount_text
+from coop_shared.money import Money
 
 
 def rate_text(value) -> str:
@@ -50,8 +50,14 @@ class QrCode(Flowable):
         for y, row in enumerate(matrix):
             for x, dark in enumerate(row):
                 if dark:
-                    self.canv.rect((x + border) * cell, self.height - (y + border + 1) * cell, cell, cell,
-                                   stroke=0, fill=1)
+                    self.canv.rect(
+                        (x + border) * cell,
+                        self.height - (y + border + 1) * cell,
+                        cell,
+                        cell,
+                        stroke=0,
+                        fill=1,
+                    )
 
 
 def _party(lines: list[str], style) -> Paragraph:
@@ -65,8 +71,11 @@ def escape(text) -> str:
 def _address(address: dict | None) -> list[str]:
     if not address:
         return []
-    return [address.get("street", ""), f"{address.get('postal_code', '')} {address.get('city', '')}",
-            address.get("country", "")]
+    return [
+        address.get("street", ""),
+        f"{address.get('postal_code', '')} {address.get('city', '')}",
+        address.get("country", ""),
+    ]
 
 
 def render(invoice: dict, credited: dict | None = None) -> tuple[bytes, str | None]:
@@ -81,15 +90,19 @@ def render(invoice: dict, credited: dict | None = None) -> tuple[bytes, str | No
 
     seller_lines = [" ".join(x for x in (seller.get("name"), seller.get("legal_form")) if x)]
     seller_lines += _address(seller.get("address"))
-    seller_lines += [f"{t['vat']} {seller.get('vat_number')}",
-                     f"{t['enterprise']} {seller.get('enterprise_number')}" + (
-                         f" · {seller['register']}" if seller.get("register") else ""),
-                     f"IBAN {seller.get('iban')}" + (f" · BIC {seller['bic']}" if seller.get("bic") else ""),
-                     seller.get("email")]
+    seller_lines += [
+        f"{t['vat']} {seller.get('vat_number')}",
+        f"{t['enterprise']} {seller.get('enterprise_number')}"
+        + (f" · {seller['register']}" if seller.get("register") else ""),
+        f"IBAN {seller.get('iban')}" + (f" · BIC {seller['bic']}" if seller.get("bic") else ""),
+        seller.get("email"),
+    ]
     buyer_lines = [f"{t['customer']}:", buyer.get("name")] + _address(buyer.get("address"))
     if buyer.get("vat_number"):
         buyer_lines.append(f"{t['vat']} {buyer['vat_number']}")
-    story.append(Table([[_party(seller_lines, body), _party(buyer_lines, body)]], colWidths=[95 * mm, 80 * mm]))
+    story.append(
+        Table([[_party(seller_lines, body), _party(buyer_lines, body)]], colWidths=[95 * mm, 80 * mm])
+    )
     story.append(Spacer(1, 6 * mm))
 
     title = t["credit_note"] if invoice["kind"] == "credit_note" else t["invoice"]
@@ -98,7 +111,9 @@ def render(invoice: dict, credited: dict | None = None) -> tuple[bytes, str | No
     if invoice["kind"] == "invoice":
         facts.append(f"{t['due_date']}: {invoice['due_date']}")
     if activity:
-        facts.append(f"{t['activity']}: {activity.get('trade_name') or activity.get('name')} ({activity.get('code')})")
+        facts.append(
+            f"{t['activity']}: {activity.get('trade_name') or activity.get('name')} ({activity.get('code')})"
+        )
     if invoice.get("buyer_reference"):
         facts.append(f"Ref.: {invoice['buyer_reference']}")
     if credited:
@@ -109,34 +124,56 @@ def render(invoice: dict, credited: dict | None = None) -> tuple[bytes, str | No
 
     rows = [[t["description"], t["quantity"], t["unit_price"], t["rate"], t["net"]]]
     for line in invoice["lines"]:
-        rows.append([Paragraph(escape(line["description"]), body), line["quantity"],
-                     amount_text(line["unit_price"], language), rate_text(line["vat_rate"]),
-                     amount_text(line["net_amount"], language)])
+        rows.append(
+            [
+                Paragraph(escape(line["description"]), body),
+                line["quantity"],
+                amount_text(line["unit_price"], language),
+                rate_text(line["vat_rate"]),
+                amount_text(line["net_amount"], language),
+            ]
+        )
     story.append(_grid(rows, [80 * mm, 18 * mm, 28 * mm, 18 * mm, 31 * mm]))
     story.append(Spacer(1, 4 * mm))
 
     breakdown = [[t["breakdown"], t["rate"], t["taxable"], t["vat"]]]
     for item in invoice["vat_breakdown"]:
-        breakdown.append([item["category"], rate_text(item["rate"]), amount_text(item["taxable_amount"], language),
-                          amount_text(item["vat_amount"], language)])
-    breakdown += [[t["total_excl"], "", "", amount_text(invoice["total_excl_vat"], language)],
-                  [t["total_vat"], "", "", amount_text(invoice["total_vat"], language)],
-                  [t["total_incl"], "", "", amount_text(invoice["total_incl_vat"], language)]]
+        breakdown.append(
+            [
+                item["category"],
+                rate_text(item["rate"]),
+                amount_text(item["taxable_amount"], language),
+                amount_text(item["vat_amount"], language),
+            ]
+        )
+    breakdown += [
+        [t["total_excl"], "", "", amount_text(invoice["total_excl_vat"], language)],
+        [t["total_vat"], "", "", amount_text(invoice["total_vat"], language)],
+        [t["total_incl"], "", "", amount_text(invoice["total_incl_vat"], language)],
+    ]
     story.append(_grid(breakdown, [60 * mm, 25 * mm, 45 * mm, 45 * mm]))
     story.append(Spacer(1, 4 * mm))
 
-    mentions = [vat.MENTIONS[invoice["vat_regime"]][language]] if invoice["vat_regime"] in vat.MENTIONS else []
+    mentions = (
+        [vat.MENTIONS[invoice["vat_regime"]][language]] if invoice["vat_regime"] in vat.MENTIONS else []
+    )
     payload = None
     if invoice["kind"] == "credit_note":
         mentions.append(t["credit_mention"])
     else:
         digits = "".join(ch for ch in invoice["structured_communication"] if ch.isdigit())
-        payload = epc_payload(seller["name"], seller["iban"], Money.of(invoice["total_incl_vat"]), digits,
-                              bic=seller.get("bic"))
-        pay = _party([f"{t['pay_to']} {seller['iban']}" + (f" (BIC {seller['bic']})" if seller.get("bic") else ""),
-                      f"{t['communication']}: {display(digits)}",
-                      f"{t['due_date']}: {invoice['due_date']} · {amount_text(invoice['total_incl_vat'], language)}",
-                      t["scan"]], body)
+        payload = epc_payload(
+            seller["name"], seller["iban"], Money.of(invoice["total_incl_vat"]), digits, bic=seller.get("bic")
+        )
+        pay = _party(
+            [
+                f"{t['pay_to']} {seller['iban']}" + (f" (BIC {seller['bic']})" if seller.get("bic") else ""),
+                f"{t['communication']}: {display(digits)}",
+                f"{t['due_date']}: {invoice['due_date']} · {amount_text(invoice['total_incl_vat'], language)}",
+                t["scan"],
+            ],
+            body,
+        )
         story.append(Table([[pay, QrCode(payload)]], colWidths=[135 * mm, 40 * mm]))
         mentions.append(t["late"] if buyer.get("kind") != "person" else t["late_consumer"])
     mentions.append(f"{t['issued_by']} {activity.get('code', '')}.")
@@ -145,19 +182,33 @@ def render(invoice: dict, credited: dict | None = None) -> tuple[bytes, str | No
         story.append(Paragraph(escape(mention), small))
 
     buffer = io.BytesIO()
-    document = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=17 * mm, rightMargin=17 * mm,
-                                 topMargin=15 * mm, bottomMargin=15 * mm,
-                                 title=f"{title} {invoice['number']}", author=seller.get("name"),
-                                 subject=payload or "")
+    document = SimpleDocTemplate(
+        buffer,
+        pagesize=A4,
+        leftMargin=17 * mm,
+        rightMargin=17 * mm,
+        topMargin=15 * mm,
+        bottomMargin=15 * mm,
+        title=f"{title} {invoice['number']}",
+        author=seller.get("name"),
+        subject=payload or "",
+    )
     document.build(story)
     return buffer.getvalue(), payload
 
 
 def _grid(rows, widths) -> Table:
     table = Table(rows, colWidths=widths, repeatRows=1)
-    table.setStyle(TableStyle([
-        ("FONT", (0, 0), (-1, 0), "Helvetica-Bold", 8), ("FONT", (0, 1), (-1, -1), "Helvetica", 8),
-        ("ALIGN", (1, 0), (-1, -1), "RIGHT"), ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LINEBELOW", (0, 0), (-1, 0), 0.5, colors.black), ("GRID", (0, 0), (-1, -1), 0.25, colors.grey),
-    ]))
+    table.setStyle(
+        TableStyle(
+            [
+                ("FONT", (0, 0), (-1, 0), "Helvetica-Bold", 8),
+                ("FONT", (0, 1), (-1, -1), "Helvetica", 8),
+                ("ALIGN", (1, 0), (-1, -1), "RIGHT"),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LINEBELOW", (0, 0), (-1, 0), 0.5, colors.black),
+                ("GRID", (0, 0), (-1, -1), 0.25, colors.grey),
+            ]
+        )
+    )
     return table

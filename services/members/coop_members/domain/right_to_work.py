@@ -13,8 +13,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-EEA_AND_SWITZERLAND = frozenset(
-    "AT BE BG HR CY CZ DK EE FI FR DE GR HU IE IT LV LT LU MT NL PL PT RO SK SI ES SE IS LI NO CH".split())
+# fmt: off
+EEA_AND_SWITZERLAND = frozenset((
+    "AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "GR",
+    "HU", "IE", "IT", "LV", "LT", "LU", "MT", "NL", "PL", "PT", "RO", "SK",
+    "SI", "ES", "SE", "IS", "LI", "NO", "CH",
+))
+# fmt: on
 SELF_EMPLOYED_MODELS = frozenset({"be_director"})
 EXPIRY_THRESHOLDS = (30, 7)  # days before valid_until when `document_expiring` is emitted
 
@@ -28,11 +33,14 @@ class Doc:
     labour_market: str | None = None
 
     def valid_on(self, day: date) -> bool:
-        return (self.valid_from is None or self.valid_from <= day) and \
-               (self.valid_until is None or day <= self.valid_until)
+        return (self.valid_from is None or self.valid_from <= day) and (
+            self.valid_until is None or day <= self.valid_until
+        )
 
 
-def judge(nationality: str | None, status_model: str | None, documents: list[Doc], on: date) -> tuple[bool, list[str]]:
+def judge(
+    nationality: str | None, status_model: str | None, documents: list[Doc], on: date
+) -> tuple[bool, list[str]]:
     """(allowed, reasons): the reasons say why not, or which document allows."""
     if not nationality:
         return False, ["Nationality unknown: record it before paying the member."]
@@ -46,15 +54,24 @@ def judge(nationality: str | None, status_model: str | None, documents: list[Doc
             return True, [f"Professional card {cards[0].reference} valid until {cards[0].valid_until}."]
         reasons = ["A non-EEA company director needs a valid professional card."]
     else:
-        allowing = [d for d in valid if d.kind == "work_authorisation"
-                    or (d.kind == "residence_card" and d.labour_market == "unlimited")]
+        allowing = [
+            d
+            for d in valid
+            if d.kind == "work_authorisation"
+            or (d.kind == "residence_card" and d.labour_market == "unlimited")
+        ]
         if allowing:
-            return True, [f"{allowing[0].kind.replace('_', ' ').capitalize()} {allowing[0].reference} "
-                          f"valid until {allowing[0].valid_until}."]
-        reasons = ["A non-EEA employee needs a valid residence card with unlimited labour-market access "
-                   "or a valid work authorisation."]
-    reasons += [f"{d.kind.replace('_', ' ').capitalize()} {d.reference} expired on {d.valid_until}."
-                for d in expired]
+            return True, [
+                f"{allowing[0].kind.replace('_', ' ').capitalize()} {allowing[0].reference} "
+                f"valid until {allowing[0].valid_until}."
+            ]
+        reasons = [
+            "A non-EEA employee needs a valid residence card with unlimited labour-market access "
+            "or a valid work authorisation."
+        ]
+    reasons += [
+        f"{d.kind.replace('_', ' ').capitalize()} {d.reference} expired on {d.valid_until}." for d in expired
+    ]
     return False, reasons
 
 

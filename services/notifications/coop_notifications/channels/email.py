@@ -36,8 +36,9 @@ def build(message: Message, sender: str) -> EmailMessage:
         mail.add_alternative(message.html, subtype="html")
     for attachment in message.attachments:
         maintype, _, subtype = attachment.content_type.partition("/")
-        mail.add_attachment(attachment.content, maintype=maintype, subtype=subtype,
-                            filename=attachment.filename)
+        mail.add_attachment(
+            attachment.content, maintype=maintype, subtype=subtype, filename=attachment.filename
+        )
     return mail
 
 

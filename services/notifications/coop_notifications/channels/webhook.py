@@ -24,9 +24,16 @@ class WebhookChannel:
         self.opener = urllib.request.build_opener(_NoRedirect())
 
     def send(self, message: Message) -> str:
-        request = urllib.request.Request(message.address, data=message.body, method="POST",
-                                         headers={"Content-Type": "application/json; charset=utf-8",
-                                                  "User-Agent": "coop-notifications/1", **message.headers})
+        request = urllib.request.Request(
+            message.address,
+            data=message.body,
+            method="POST",
+            headers={
+                "Content-Type": "application/json; charset=utf-8",
+                "User-Agent": "coop-notifications/1",
+                **message.headers,
+            },
+        )
         try:
             with self.opener.open(request, timeout=self.timeout) as response:
                 status = response.status

@@ -18,29 +18,38 @@ EMAIL, WEBHOOK = "email", "webhook"
 
 @dataclass(frozen=True)
 class Recipient:
-    party: str                      # MEMBER, CUSTOMER or COOPERATIVE
-    template: str                   # key of the template (domain/templates.py)
-    attach_invoice: bool = False    # the invoice PDF, fetched from billing at send time
+    party: str  # MEMBER, CUSTOMER or COOPERATIVE
+    template: str  # key of the template (domain/templates.py)
+    attach_invoice: bool = False  # the invoice PDF, fetched from billing at send time
     language_of: str | None = None  # write in another party's language (a copy of their mail)
 
 
 EMAIL_REACTIONS: dict[str, tuple[Recipient, ...]] = {
     "member_registered": (Recipient(MEMBER, "member_registered"),),
     # The member receives a copy of exactly what their customer received.
-    "invoice_issued": (Recipient(CUSTOMER, "invoice_issued", attach_invoice=True),
-                       Recipient(MEMBER, "invoice_issued", attach_invoice=True, language_of=CUSTOMER)),
+    "invoice_issued": (
+        Recipient(CUSTOMER, "invoice_issued", attach_invoice=True),
+        Recipient(MEMBER, "invoice_issued", attach_invoice=True, language_of=CUSTOMER),
+    ),
     "invoice_overdue": (Recipient(CUSTOMER, "invoice_overdue"),),
     "payment_received": (Recipient(MEMBER, "payment_received"),),
     "payslip_issued": (Recipient(MEMBER, "payslip_issued"),),
-    "document_expiring": (Recipient(MEMBER, "document_expiring"),
-                          Recipient(COOPERATIVE, "document_expiring_staff")),
+    "document_expiring": (
+        Recipient(MEMBER, "document_expiring"),
+        Recipient(COOPERATIVE, "document_expiring_staff"),
+    ),
 }
 
 # Events a cooperative may subscribe a webhook to: its own business facts. Credential
 # revocations and the creation of cooperatives concern the operator; `delivery_failed` is left
 # out so that a failing webhook cannot feed itself an endless chain of failure notices.
-WEBHOOK_EVENTS = tuple(sorted(name for name in CATALOGUE
-                              if name not in ("api_key_revoked", "cooperative_created", "delivery_failed")))
+WEBHOOK_EVENTS = tuple(
+    sorted(
+        name
+        for name in CATALOGUE
+        if name not in ("api_key_revoked", "cooperative_created", "delivery_failed")
+    )
+)
 
 
 def party_id(party: str, event: dict) -> str:

@@ -10,8 +10,16 @@ import base64
 from coop_notifications import repository as repo
 from coop_notifications.channels import Attachment, DeliveryError, Message
 from coop_notifications.domain import signing, templates
-from coop_notifications.domain.reactions import (COOPERATIVE, CUSTOMER, EMAIL, MEMBER, WEBHOOK, party_id,
-                                                 parse_recipient, reaction_for)
+from coop_notifications.domain.reactions import (
+    COOPERATIVE,
+    CUSTOMER,
+    EMAIL,
+    MEMBER,
+    WEBHOOK,
+    parse_recipient,
+    party_id,
+    reaction_for,
+)
 from coop_shared.errors import NotFound
 
 
@@ -45,11 +53,18 @@ class Composer:
         """{"email", "language", "name"} of a party."""
         if party == MEMBER:
             member = self._lookup(delivery, "members", "get_member", identifier)
-            return {"email": member.get("email"), "language": member.get("language"),
-                    "name": f"{member['first_name']} {member['last_name']}"}
+            return {
+                "email": member.get("email"),
+                "language": member.get("language"),
+                "name": f"{member['first_name']} {member['last_name']}",
+            }
         if party == CUSTOMER:
             customer = self._lookup(delivery, "billing", "get_customer", identifier)
-            return {"email": customer.get("email"), "language": customer.get("language"), "name": customer["name"]}
+            return {
+                "email": customer.get("email"),
+                "language": customer.get("language"),
+                "name": customer["name"],
+            }
         if party == COOPERATIVE:
             return {"email": cooperative.get("email"), "language": None, "name": cooperative["name"]}
         raise DeliveryError(f"Unknown recipient '{party}'.", permanent=True)
@@ -65,28 +80,50 @@ class Composer:
             raise DeliveryError(f"{contact['name']} has no e-mail address.", permanent=True)
         speaker = contact
         if reaction.language_of:
-            speaker = self._contact(delivery, reaction.language_of, party_id(reaction.language_of, delivery.event),
-                                    cooperative)
+            speaker = self._contact(
+                delivery, reaction.language_of, party_id(reaction.language_of, delivery.event), cooperative
+            )
         language = _language(speaker.get("language"), cooperative.get("languages") or [])
         override = repo.template(self._session, delivery.cooperative_id, delivery.template, EMAIL, language)
         self._release()
-        text = templates.Text(override.subject, override.body) if override else templates.default(delivery.template,
-                                                                                                    language)
-        context = dict(delivery.event.get("payload") or {}, cooperative=cooperative["name"],
-                       recipient_name=contact["name"])
+        text = (
+            templates.Text(override.subject, override.body)
+            if override
+            else templates.default(delivery.template, language)
+        )
+        context = dict(
+            delivery.event.get("payload") or {},
+            cooperative=cooperative["name"],
+            recipient_name=contact["name"],
+        )
         try:
             mail = templates.email(text, context)
         except Exception as exc:  # a template checked at save time; an event lacking a value
             raise DeliveryError(f"The e-mail does not render: {exc}", permanent=True) from None
         attachments = ()
         if reaction.attach_invoice:
-            document = self._lookup(delivery, "billing", "render_invoice",
-                                    {"invoice_id": delivery.event["payload"]["invoice_id"], "format": "pdf"})
-            attachments = (Attachment(document["filename"], document["content_type"],
-                                      base64.b64decode(document["content"])),)
-        return Message(address=contact["email"], reference=delivery.id, subject=mail.subject, text=mail.text,
-                       html=mail.html, attachments=attachments, sender_name=cooperative["name"],
-                       reply_to=cooperative.get("email"), language=language)
+            document = self._lookup(
+                delivery,
+                "billing",
+                "render_invoice",
+                {"invoice_id": delivery.event["payload"]["invoice_id"], "format": "pdf"},
+            )
+            attachments = (
+                Attachment(
+                    document["filename"], document["content_type"], base64.b64decode(document["content"])
+                ),
+            )
+        return Message(
+            address=contact["email"],
+            reference=delivery.id,
+            subject=mail.subject,
+            text=mail.text,
+            html=mail.html,
+            attachments=attachments,
+            sender_name=cooperative["name"],
+            reply_to=cooperative.get("email"),
+            language=language,
+        )
 
     def _webhook(self, delivery) -> Message:
         _, webhook_id = parse_recipient(delivery.recipient)
@@ -97,10 +134,17 @@ class Composer:
         if not hook.active:
             raise DeliveryError("The webhook was removed.", permanent=True)
         body = signing.body_of(delivery.event)
-        return Message(address=hook.url, reference=delivery.id, body=body, headers={
-            signing.SIGNATURE_HEADER: signing.signature(hook.secret, body),
-            signing.EVENT_ID_HEADER: delivery.event_id, signing.EVENT_TYPE_HEADER: delivery.event_type,
-            signing.DELIVERY_ID_HEADER: delivery.id})
+        return Message(
+            address=hook.url,
+            reference=delivery.id,
+            body=body,
+            headers={
+                signing.SIGNATURE_HEADER: signing.signature(hook.secret, body),
+                signing.EVENT_ID_HEADER: delivery.event_id,
+                signing.EVENT_TYPE_HEADER: delivery.event_type,
+                signing.DELIVERY_ID_HEADER: delivery.id,
+            },
+        )
 
 
 def _language(wanted: str | None, cooperative_languages: list) -> str:

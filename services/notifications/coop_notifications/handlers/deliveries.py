@@ -26,8 +26,12 @@ def list_deliveries(uow, identity, data: dict) -> dict:
         query = query.where(Delivery.channel == data["channel"])
     if data.get("recipient"):
         # A party ('member:<id>') or an address, as staff know one or the other.
-        query = query.where(sa.or_(Delivery.recipient == data["recipient"],
-                                   sa.func.lower(Delivery.address) == data["recipient"].lower()))
+        query = query.where(
+            sa.or_(
+                Delivery.recipient == data["recipient"],
+                sa.func.lower(Delivery.address) == data["recipient"].lower(),
+            )
+        )
     rows, total = page(uow.session, query, (Delivery.created_at, Delivery.id), data["limit"], data["offset"])
     return {"items": [delivery_out(d) for d in rows], "total": total}
 

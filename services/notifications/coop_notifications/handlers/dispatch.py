@@ -25,7 +25,9 @@ log = logging.getLogger(__name__)
 
 def deliver_due(uow, channels: dict, services_for, settings, only=None) -> Counter:
     """Send what is due (the timer), or at once the deliveries an event just planned (`only`)."""
-    ids = repo.lease_due(uow.session, utcnow(), LEASE_SECONDS, settings.batch if only is None else len(only), only)
+    ids = repo.lease_due(
+        uow.session, utcnow(), LEASE_SECONDS, settings.batch if only is None else len(only), only
+    )
     uow.commit()
     outcomes = Counter()
     composer = Composer(uow.session, services_for, release=uow.commit)
@@ -69,10 +71,21 @@ def _failed(uow, delivery, error: str, permanent: bool, settings) -> str:
         uow.commit()
         return "retry"
     delivery.status = repo.FAILED
-    uow.emit("delivery_failed", delivery.cooperative_id, delivery.cooperative, {
-        "delivery_id": delivery.id, "event_id": delivery.event_id, "event_type": delivery.event_type,
-        "channel": delivery.channel, "recipient": delivery.recipient, "address": delivery.address,
-        "attempts": delivery.attempts, "last_error": delivery.last_error})
+    uow.emit(
+        "delivery_failed",
+        delivery.cooperative_id,
+        delivery.cooperative,
+        {
+            "delivery_id": delivery.id,
+            "event_id": delivery.event_id,
+            "event_type": delivery.event_type,
+            "channel": delivery.channel,
+            "recipient": delivery.recipient,
+            "address": delivery.address,
+            "attempts": delivery.attempts,
+            "last_error": delivery.last_error,
+        },
+    )
     uow.commit()
     log.error("delivery %s failed for good after %d attempts: %s", delivery.id, delivery.attempts, error)
     return repo.FAILED

@@ -17,8 +17,12 @@ def set_template(uow, identity, data: dict) -> dict:
     templates.check(data["event"], text)  # a template that does not render is refused now
     row = repo.template(uow.session, cooperative_id, data["event"], data["channel"], data["language"])
     if row is None:
-        row = Template(cooperative_id=cooperative_id, template=data["event"], channel=data["channel"],
-                       language=data["language"])
+        row = Template(
+            cooperative_id=cooperative_id,
+            template=data["event"],
+            channel=data["channel"],
+            language=data["language"],
+        )
         uow.session.add(row)
     row.subject, row.body, row.updated_by = text.subject, text.body, identity.key_id
     uow.session.flush()
@@ -28,7 +32,9 @@ def set_template(uow, identity, data: dict) -> dict:
 def get_template(uow, identity, data: dict) -> dict:
     """The template in force: the cooperative's own, else the default (`overridden` says which)."""
     require_role(identity, *OPERATORS, AUDITOR)
-    row = repo.template(uow.session, acting_cooperative(identity), data["event"], data["channel"], data["language"])
+    row = repo.template(
+        uow.session, acting_cooperative(identity), data["event"], data["channel"], data["language"]
+    )
     text = row or templates.default(data["event"], data["language"])
     return template_out(text, row is not None, data["event"], data["language"], data["channel"])
 
@@ -36,7 +42,9 @@ def get_template(uow, identity, data: dict) -> dict:
 def reset_template(uow, identity, data: dict) -> dict:
     """Back to the default wording."""
     require_role(identity, *OPERATORS)
-    row = repo.template(uow.session, acting_cooperative(identity), data["event"], data["channel"], data["language"])
+    row = repo.template(
+        uow.session, acting_cooperative(identity), data["event"], data["channel"], data["language"]
+    )
     if row is None:
         raise NotFound(f"No template of your own for '{data['event']}' in '{data['language']}'.")
     uow.session.delete(row)
@@ -55,5 +63,11 @@ def preview(uow, identity, data: dict) -> dict:
         text, overridden = templates.Text(current["subject"], current["body"]), current["overridden"]
     context = dict(templates.SAMPLES[data["event"]], **(data.get("data") or {}))
     mail = templates.email(text, context)
-    return {"event": data["event"], "language": data["language"], "overridden": overridden,
-            "subject": mail.subject, "text": mail.text, "html": mail.html}
+    return {
+        "event": data["event"],
+        "language": data["language"],
+        "overridden": overridden,
+        "subject": mail.subject,
+        "text": mail.text,
+        "html": mail.html,
+    }

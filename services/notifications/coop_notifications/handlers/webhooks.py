@@ -18,8 +18,13 @@ def register_webhook(uow, identity, data: dict, settings) -> dict:
     require_role(identity, ADMIN)
     cooperative_id = acting_cooperative(identity)
     url = check_url(data["url"], settings.forbidden_webhook_ports)
-    hook = Webhook(cooperative_id=cooperative_id, url=url, events=sorted(set(data["events"])),
-                   secret=data["secret"], active=True)
+    hook = Webhook(
+        cooperative_id=cooperative_id,
+        url=url,
+        events=sorted(set(data["events"])),
+        secret=data["secret"],
+        active=True,
+    )
     uow.session.add(hook)
     uow.session.flush()
     return webhook_out(hook)

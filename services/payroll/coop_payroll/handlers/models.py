@@ -8,9 +8,17 @@ from coop_shared.status_models import NotEligible, PayRequest, validate_paramete
 
 
 def list_status_models(models: dict) -> dict:
-    items = [{"key": m.key, "label": m.label, "country": m.country, "pays": m.pays,
-              "rules_version": m.rules_version(brussels_today().strftime("%Y-%m")),
-              "parameters_schema": m.parameters_schema()} for m in models.values()]
+    items = [
+        {
+            "key": m.key,
+            "label": m.label,
+            "country": m.country,
+            "pays": m.pays,
+            "rules_version": m.rules_version(brussels_today().strftime("%Y-%m")),
+            "parameters_schema": m.parameters_schema(),
+        }
+        for m in models.values()
+    ]
     return {"items": sorted(items, key=lambda i: i["key"]), "total": len(items)}
 
 

@@ -27,16 +27,29 @@ def transfers(run, settings) -> list[dict]:
     """(creditor, IBAN, amount, description) of every transfer the run makes."""
     items = []
     for p in run.payslips:
-        items.append({"name": p.member["name"][:70], "IBAN": p.member["iban"], "amount": cents(p.net_to_pay),
-                      "description": f"{run.cooperative_slug.upper()} {run.period} net {p.member['name']}"[:140]})
+        items.append(
+            {
+                "name": p.member["name"][:70],
+                "IBAN": p.member["iban"],
+                "amount": cents(p.net_to_pay),
+                "description": f"{run.cooperative_slug.upper()} {run.period} net {p.member['name']}"[:140],
+            }
+        )
         for payment in p.payments:
             if payment["to"] == "social_insurance_fund":
                 if not settings.social_fund_iban:
-                    raise BusinessRuleViolation("Set the social insurance fund's IBAN (set_payroll_settings) "
-                                                "before exporting directors' contributions.")
-                items.append({"name": (settings.social_fund_name or "Social insurance fund")[:70],
-                              "IBAN": settings.social_fund_iban, "amount": cents(payment["amount"]),
-                              "description": f"Cotisations sociales {run.period} {p.member['name']}"[:140]})
+                    raise BusinessRuleViolation(
+                        "Set the social insurance fund's IBAN (set_payroll_settings) "
+                        "before exporting directors' contributions."
+                    )
+                items.append(
+                    {
+                        "name": (settings.social_fund_name or "Social insurance fund")[:70],
+                        "IBAN": settings.social_fund_iban,
+                        "amount": cents(payment["amount"]),
+                        "description": f"Cotisations sociales {run.period} {p.member['name']}"[:140],
+                    }
+                )
     return items
 
 
@@ -46,13 +59,23 @@ def export_sepa(uow, identity, data: dict, execution_date: date) -> dict:
     if run.status != "closed":
         raise BusinessRuleViolation("Close the run before paying it.")
     items = transfers(run, settings_of(uow.session, run.cooperative_id))
-    config = {"name": run.payer["name"][:70], "IBAN": run.payer["iban"], "BIC": run.payer.get("bic") or "NOTPROVIDED",
-              "batch": True, "currency": "EUR"}
+    config = {
+        "name": run.payer["name"][:70],
+        "IBAN": run.payer["iban"],
+        "BIC": run.payer.get("bic") or "NOTPROVIDED",
+        "batch": True,
+        "currency": "EUR",
+    }
     sepa = SepaTransfer(config, schema=SCHEMA, clean=True)
     for item in items:
         sepa.add_payment(dict(item, execution_date=execution_date))
     document = sepa.export(validate=True)
     total = sum((Money(Decimal(i["amount"]) / 100) for i in items), Money.zero())
-    return {"filename": f"{run.cooperative_slug}-{run.period}-payroll.xml", "content_type": "application/xml",
-            "schema": SCHEMA, "content": base64.b64encode(document).decode("ascii"),
-            "transfers": len(items), "control_sum": str(total)}
+    return {
+        "filename": f"{run.cooperative_slug}-{run.period}-payroll.xml",
+        "content_type": "application/xml",
+        "schema": SCHEMA,
+        "content": base64.b64encode(document).decode("ascii"),
+        "transfers": len(items),
+        "control_sum": str(total),
+    }

@@ -6,32 +6,73 @@ from __future__ import annotations
 import io
 from decimal import Decimal
 
-from coop_shared.formatting import amount_text
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from coop_shared.formatting import amount_text
+
 WORDS = {
-    "fr": {"title": "Fiche de paie", "director": "Relevé de rémunération", "period": "Période", "gross": "Brut",
-           "net": "Net à payer", "cost": "Coût total pour l'activité", "line": "Élément", "base": "Base",
-           "rate": "Taux", "amount": "Montant", "by": "À charge de", "member": "travailleur",
-           "cooperative": "coopérative", "balance_before": "Solde de l'activité avant", "balance_after": "Solde après",
-           "rules": "Règles de calcul", "iban": "Versé sur"},
-    "nl": {"title": "Loonbrief", "director": "Bezoldigingsoverzicht", "period": "Periode", "gross": "Bruto",
-           "net": "Netto te betalen", "cost": "Totale kost voor de activiteit", "line": "Element", "base": "Basis",
-           "rate": "Tarief", "amount": "Bedrag", "by": "Ten laste van", "member": "werknemer",
-           "cooperative": "coöperatie", "balance_before": "Saldo van de activiteit vooraf",
-           "balance_after": "Saldo nadien", "rules": "Rekenregels", "iban": "Gestort op"},
-    "en": {"title": "Payslip", "director": "Remuneration statement", "period": "Period", "gross": "Gross",
-           "net": "Net to pay", "cost": "Total cost to the activity", "line": "Item", "base": "Base",
-           "rate": "Rate", "amount": "Amount", "by": "Borne by", "member": "member",
-           "cooperative": "cooperative", "balance_before": "Activity balance before", "balance_after": "Balance after",
-           "rules": "Rules", "iban": "Paid to"},
+    "fr": {
+        "title": "Fiche de paie",
+        "director": "Relevé de rémunération",
+        "period": "Période",
+        "gross": "Brut",
+        "net": "Net à payer",
+        "cost": "Coût total pour l'activité",
+        "line": "Élément",
+        "base": "Base",
+        "rate": "Taux",
+        "amount": "Montant",
+        "by": "À charge de",
+        "member": "travailleur",
+        "cooperative": "coopérative",
+        "balance_before": "Solde de l'activité avant",
+        "balance_after": "Solde après",
+        "rules": "Règles de calcul",
+        "iban": "Versé sur",
+    },
+    "nl": {
+        "title": "Loonbrief",
+        "director": "Bezoldigingsoverzicht",
+        "period": "Periode",
+        "gross": "Bruto",
+        "net": "Netto te betalen",
+        "cost": "Totale kost voor de activiteit",
+        "line": "Element",
+        "base": "Basis",
+        "rate": "Tarief",
+        "amount": "Bedrag",
+        "by": "Ten laste van",
+        "member": "werknemer",
+        "cooperative": "coöperatie",
+        "balance_before": "Saldo van de activiteit vooraf",
+        "balance_after": "Saldo nadien",
+        "rules": "Rekenregels",
+        "iban": "Gestort op",
+    },
+    "en": {
+        "title": "Payslip",
+        "director": "Remuneration statement",
+        "period": "Period",
+        "gross": "Gross",
+        "net": "Net to pay",
+        "cost": "Total cost to the activity",
+        "line": "Item",
+        "base": "Base",
+        "rate": "Rate",
+        "amount": "Amount",
+        "by": "Borne by",
+        "member": "member",
+        "cooperative": "cooperative",
+        "balance_before": "Activity balance before",
+        "balance_after": "Balance after",
+        "rules": "Rules",
+        "iban": "Paid to",
+    },
 }
-
-
 
 
 def render(payslip: dict, member: dict, cooperative_name: str) -> bytes:
@@ -39,26 +80,49 @@ def render(payslip: dict, member: dict, cooperative_name: str) -> bytes:
     w = WORDS[language]
     styles = getSampleStyleSheet()
     title = w["director"] if payslip["status_model"] == "be_director" else w["title"]
-    story = [Paragraph(f"<b>{title}</b> — {cooperative_name}", styles["Heading2"]),
-             Paragraph(f"{member['name']} · {w['period']} {payslip['period']}", styles["BodyText"]),
-             Spacer(1, 4 * mm)]
-    rows = [[w["line"], w["base"], w["rate"], w["amount"], w["by"]],
-            [w["gross"], "", "", amount_text(payslip["gross"], language), ""]]
+    story = [
+        Paragraph(f"<b>{title}</b> — {cooperative_name}", styles["Heading2"]),
+        Paragraph(f"{member['name']} · {w['period']} {payslip['period']}", styles["BodyText"]),
+        Spacer(1, 4 * mm),
+    ]
+    rows = [
+        [w["line"], w["base"], w["rate"], w["amount"], w["by"]],
+        [w["gross"], "", "", amount_text(payslip["gross"], language), ""],
+    ]
     for line in payslip["lines"]:
         rate = f"{(Decimal(line['rate']) * 100).normalize():f} %" if line["rate"] else ""
-        rows.append([Paragraph(line["label"], styles["BodyText"]),
-                     amount_text(line["base"], language) if line["base"] else "", rate,
-                     amount_text(line["amount"], language), w[line["borne_by"]]])
-    rows += [[w["net"], "", "", amount_text(payslip["net_to_pay"], language), ""],
-             [w["cost"], "", "", amount_text(payslip["total_cost"], language), ""]]
+        rows.append(
+            [
+                Paragraph(line["label"], styles["BodyText"]),
+                amount_text(line["base"], language) if line["base"] else "",
+                rate,
+                amount_text(line["amount"], language),
+                w[line["borne_by"]],
+            ]
+        )
+    rows += [
+        [w["net"], "", "", amount_text(payslip["net_to_pay"], language), ""],
+        [w["cost"], "", "", amount_text(payslip["total_cost"], language), ""],
+    ]
     table = Table(rows, colWidths=[70 * mm, 30 * mm, 18 * mm, 30 * mm, 27 * mm])
-    table.setStyle(TableStyle([("FONT", (0, 0), (-1, 0), "Helvetica-Bold", 8), ("FONT", (0, 1), (-1, -1), "Helvetica", 8),
-                               ("ALIGN", (1, 0), (3, -1), "RIGHT"), ("GRID", (0, 0), (-1, -1), 0.25, colors.grey)]))
+    table.setStyle(
+        TableStyle(
+            [
+                ("FONT", (0, 0), (-1, 0), "Helvetica-Bold", 8),
+                ("FONT", (0, 1), (-1, -1), "Helvetica", 8),
+                ("ALIGN", (1, 0), (3, -1), "RIGHT"),
+                ("GRID", (0, 0), (-1, -1), 0.25, colors.grey),
+            ]
+        )
+    )
     story += [table, Spacer(1, 4 * mm)]
-    for text in (f"{w['iban']}: {member.get('iban')}",
-                 f"{w['balance_before']}: {amount_text(payslip['balance_before'], language)} · "
-                 f"{w['balance_after']}: {amount_text(payslip['balance_after'], language)}",
-                 f"{w['rules']}: {payslip['rules_version']}", *payslip.get("notes", [])):
+    for text in (
+        f"{w['iban']}: {member.get('iban')}",
+        f"{w['balance_before']}: {amount_text(payslip['balance_before'], language)} · "
+        f"{w['balance_after']}: {amount_text(payslip['balance_after'], language)}",
+        f"{w['rules']}: {payslip['rules_version']}",
+        *payslip.get("notes", []),
+    ):
         story.append(Paragraph(text, styles["BodyText"]))
     buffer = io.BytesIO()
     SimpleDocTemplate(buffer, pagesize=A4, title=f"{title} {payslip['period']}").build(story)

@@ -28,10 +28,10 @@ def yearly_contribution(annual_remuneration: Money, row: ParameterRow) -> tuple[
     r1, r2 = row.decimal("rate_1"), row.decimal("rate_2")
     t1, t2 = row.decimal("threshold_1"), row.decimal("threshold_2")
     y = annual_remuneration.amount
-    base = k * y / (1 + k * r1)                               # bracket 1: C = r1·B
-    if base > t1:                                             # bracket 2: C = r1·T1 + r2·(B − T1)
+    base = k * y / (1 + k * r1)  # bracket 1: C = r1·B
+    if base > t1:  # bracket 2: C = r1·T1 + r2·(B − T1)
         base = k * (y - (r1 - r2) * t1) / (1 + k * r2)
-    if base > t2:                                             # above T2: C is the capped amount
+    if base > t2:  # above T2: C is the capped amount
         base = k * (y - (r1 * t1 + r2 * (t2 - t1)))
     capped = min(base, t2)
     contribution = r1 * min(capped, t1) + r2 * max(capped - t1, Decimal(0))
@@ -40,20 +40,31 @@ def yearly_contribution(annual_remuneration: Money, row: ParameterRow) -> tuple[
 
 class BeDirector(StatusModel):
     key = "be_director"
-    label = {"fr": "Dirigeant d'entreprise indépendant", "nl": "Zelfstandig bedrijfsleider",
-             "en": "Independent company director"}
+    label = {
+        "fr": "Dirigeant d'entreprise indépendant",
+        "nl": "Zelfstandig bedrijfsleider",
+        "en": "Independent company director",
+    }
 
     def rules_version(self, period: str) -> str:
         day = PayRequest(period, "gross", Money.zero(), {}).first_day
         return f"be_director/{row_on(SOCIAL, day).valid_from}+withholding/{row_on(TAX, day).valid_from}"
 
     def parameters_schema(self) -> dict:
-        return {"type": "object", "additionalProperties": False, "properties": {
-            "household": {"enum": list(belgian_tax.HOUSEHOLDS), "default": belgian_tax.SINGLE},
-            "dependent_children": {"type": "integer", "minimum": 0, "maximum": 20, "default": 0},
-            "cooperative_pays_social_contributions": {"type": "boolean", "default": True},
-            "social_fund_fee_rate": {"type": "string", "pattern": r"^0\.\d{1,4}$",
-                                     "description": "set by the cooperative (payroll settings)"}}}
+        return {
+            "type": "object",
+            "additionalProperties": False,
+            "properties": {
+                "household": {"enum": list(belgian_tax.HOUSEHOLDS), "default": belgian_tax.SINGLE},
+                "dependent_children": {"type": "integer", "minimum": 0, "maximum": 20, "default": 0},
+                "cooperative_pays_social_contributions": {"type": "boolean", "default": True},
+                "social_fund_fee_rate": {
+                    "type": "string",
+                    "pattern": r"^0\.\d{1,4}$",
+                    "description": "set by the cooperative (payroll settings)",
+                },
+            },
+        }
 
     def compute(self, request: PayRequest) -> PayResult:
         social, tax = row_on(SOCIAL, request.first_day), row_on(TAX, request.first_day)
@@ -68,23 +79,52 @@ class BeDirector(StatusModel):
         # A rate is shown only where amount = base × rate (first bracket, above the minimum).
         simple = monthly == proportional and base.amount <= social.decimal("threshold_1")
         fee = monthly.times(fee_rate)
-        taxable = gross - monthly - fee   # contributions and fees are deductible
+        taxable = gross - monthly - fee  # contributions and fees are deductible
         held = belgian_tax.withholding(taxable, household, children, tax, expenses_key="director_expenses")
         lines = []
         if withheld_for_fund:
-            lines += [PayLine("self_employed_social_contributions",
-                              "Cotisations sociales d'indépendant / Sociale bijdragen zelfstandige",
-                              Money(base.amount / 12), social.decimal("rate_1") if simple else None, monthly,
-                              MEMBER),
-                      PayLine("social_fund_fee", "Frais de gestion de la caisse / Beheerskosten sociaal fonds",
-                              monthly, fee_rate, fee, MEMBER)]
-        lines.append(PayLine("withholding_tax", "Précompte professionnel / Bedrijfsvoorheffing", taxable, None,
-                             held.monthly, MEMBER))
+            lines += [
+                PayLine(
+                    "self_employed_social_contributions",
+                    "Cotisations sociales d'indépendant / Sociale bijdragen zelfstandige",
+                    Money(base.amount / 12),
+                    social.decimal("rate_1") if simple else None,
+                    monthly,
+                    MEMBER,
+                ),
+                PayLine(
+                    "social_fund_fee",
+                    "Frais de gestion de la caisse / Beheerskosten sociaal fonds",
+                    monthly,
+                    fee_rate,
+                    fee,
+                    MEMBER,
+                ),
+            ]
+        lines.append(
+            PayLine(
+                "withholding_tax",
+                "Précompte professionnel / Bedrijfsvoorheffing",
+                taxable,
+                None,
+                held.monthly,
+                MEMBER,
+            )
+        )
         member_part = sum((line.amount for line in lines), Money.zero())
         payments = (("social_insurance_fund", monthly + fee),) if withheld_for_fund else ()
         notes = tuple(f"{row.valid_from}: {row.source}" for row in (social, tax) if not row.certain)
         if not withheld_for_fund:
-            notes += ("Social contributions are paid by the director; estimated at "
-                      f"{monthly + fee} a month and deducted for the withholding tax only.",)
-        return PayResult(gross=gross, net_to_pay=gross - member_part, total_cost=gross, lines=tuple(lines),
-                         rules_version=self.rules_version(request.period), payments=payments, notes=notes)
+            notes += (
+                "Social contributions are paid by the director; estimated at "
+                f"{monthly + fee} a month and deducted for the withholding tax only.",
+            )
+        return PayResult(
+            gross=gross,
+            net_to_pay=gross - member_part,
+            total_cost=gross,
+            lines=tuple(lines),
+            rules_version=self.rules_version(request.period),
+            payments=payments,
+            notes=notes,
+        )

@@ -14,8 +14,7 @@ from decimal import ROUND_DOWN, Decimal
 from coop_payroll.status_models import belgian_tax
 from coop_payroll.status_models.parameters import ParameterRow, row_on
 from coop_shared.money import Money
-from coop_shared.status_models import (BUDGET, COOPERATIVE, MEMBER, PayLine, PayRequest, PayResult,
-                                       StatusModel)
+from coop_shared.status_models import BUDGET, COOPERATIVE, MEMBER, PayLine, PayRequest, PayResult, StatusModel
 
 SOCIAL, TAX = "be_salaried_2026", "be_withholding_2026"
 
@@ -51,9 +50,14 @@ class BeSalaried(StatusModel):
         return f"be_salaried/{row_on(SOCIAL, day).valid_from}+withholding/{row_on(TAX, day).valid_from}"
 
     def parameters_schema(self) -> dict:
-        return {"type": "object", "additionalProperties": False, "properties": {
-            "household": {"enum": list(belgian_tax.HOUSEHOLDS), "default": belgian_tax.SINGLE},
-            "dependent_children": {"type": "integer", "minimum": 0, "maximum": 20, "default": 0}}}
+        return {
+            "type": "object",
+            "additionalProperties": False,
+            "properties": {
+                "household": {"enum": list(belgian_tax.HOUSEHOLDS), "default": belgian_tax.SINGLE},
+                "dependent_children": {"type": "integer", "minimum": 0, "maximum": 20, "default": 0},
+            },
+        }
 
     def compute(self, request: PayRequest) -> PayResult:
         social, tax = row_on(SOCIAL, request.first_day), row_on(TAX, request.first_day)
@@ -70,26 +74,69 @@ class BeSalaried(StatusModel):
         social_bonus = bonus_a + bonus_b
         taxable = gross - (contribution - social_bonus)
         held = belgian_tax.withholding(taxable, household, children, tax)
-        fiscal_theoretical = (bonus_a.times(social.decimal("fiscal_work_bonus", "a"))
-                              + bonus_b.times(social.decimal("fiscal_work_bonus", "b")))
+        fiscal_theoretical = bonus_a.times(social.decimal("fiscal_work_bonus", "a")) + bonus_b.times(
+            social.decimal("fiscal_work_bonus", "b")
+        )
         fiscal_bonus = min(fiscal_theoretical, held.monthly)
         special = belgian_tax.special_contribution(gross, household, social)
         employer = gross.times(employer_rate)
         lines = (
-            PayLine("employee_social_security", "Cotisation personnelle ONSS / RSZ-werknemersbijdrage", gross,
-                    employee_rate, contribution, MEMBER),
-            PayLine("social_work_bonus", "Bonus à l'emploi (volet social) / Werkbonus (sociaal)", None, None,
-                    -social_bonus, MEMBER),
-            PayLine("withholding_tax", "Précompte professionnel / Bedrijfsvoorheffing", taxable, None,
-                    held.monthly, MEMBER),
-            PayLine("fiscal_work_bonus", "Bonus à l'emploi (volet fiscal) / Fiscale werkbonus", None, None,
-                    -fiscal_bonus, MEMBER),
-            PayLine("special_social_security", "Cotisation spéciale de sécurité sociale / BBSZ", gross, None,
-                    special, MEMBER),
-            PayLine("employer_social_security", "Cotisation patronale ONSS / RSZ-werkgeversbijdrage", gross,
-                    employer_rate, employer, COOPERATIVE),
+            PayLine(
+                "employee_social_security",
+                "Cotisation personnelle ONSS / RSZ-werknemersbijdrage",
+                gross,
+                employee_rate,
+                contribution,
+                MEMBER,
+            ),
+            PayLine(
+                "social_work_bonus",
+                "Bonus à l'emploi (volet social) / Werkbonus (sociaal)",
+                None,
+                None,
+                -social_bonus,
+                MEMBER,
+            ),
+            PayLine(
+                "withholding_tax",
+                "Précompte professionnel / Bedrijfsvoorheffing",
+                taxable,
+                None,
+                held.monthly,
+                MEMBER,
+            ),
+            PayLine(
+                "fiscal_work_bonus",
+                "Bonus à l'emploi (volet fiscal) / Fiscale werkbonus",
+                None,
+                None,
+                -fiscal_bonus,
+                MEMBER,
+            ),
+            PayLine(
+                "special_social_security",
+                "Cotisation spéciale de sécurité sociale / BBSZ",
+                gross,
+                None,
+                special,
+                MEMBER,
+            ),
+            PayLine(
+                "employer_social_security",
+                "Cotisation patronale ONSS / RSZ-werkgeversbijdrage",
+                gross,
+                employer_rate,
+                employer,
+                COOPERATIVE,
+            ),
         )
         member_part = sum((line.amount for line in lines if line.borne_by == MEMBER), Money.zero())
         notes = tuple(f"{row.valid_from}: {row.source}" for row in (social, tax) if not row.certain)
-        return PayResult(gross=gross, net_to_pay=gross - member_part, total_cost=gross + employer, lines=lines,
-                         rules_version=self.rules_version(request.period), notes=notes)
+        return PayResult(
+            gross=gross,
+            net_to_pay=gross - member_part,
+            total_cost=gross + employer,
+            lines=lines,
+            rules_version=self.rules_version(request.period),
+            notes=notes,
+        )

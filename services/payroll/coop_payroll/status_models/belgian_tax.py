@@ -48,8 +48,13 @@ class Withholding:
     monthly: Money
 
 
-def withholding(taxable_month: Money, household: str, children: int, row: ParameterRow,
-                expenses_key: str = "employee_expenses") -> Withholding:
+def withholding(
+    taxable_month: Money,
+    household: str,
+    children: int,
+    row: ParameterRow,
+    expenses_key: str = "employee_expenses",
+) -> Withholding:
     """Monthly withholding before the fiscal work bonus (steps 2 to 8 of 1.5)."""
     annual = taxable_month.times(12)
     expenses = min(annual.times(row.decimal(expenses_key, "rate")), _m(row.get(expenses_key, "max")))
@@ -58,16 +63,27 @@ def withholding(taxable_month: Money, household: str, children: int, row: Parame
     tax_free = _m(row.get("tax_on_tax_free_sum"))
     spouse_share = Money.zero()
     if household == SPOUSE_WITHOUT_INCOME:  # marital quotient, "barème II"
-        spouse_share = min(net_taxable.times(row.decimal("marital_quotient", "rate")),
-                           _m(row.get("marital_quotient", "max")))
-        tax = scale_tax(spouse_share, scale) + scale_tax(net_taxable - spouse_share, scale) - tax_free.times(2)
+        spouse_share = min(
+            net_taxable.times(row.decimal("marital_quotient", "rate")), _m(row.get("marital_quotient", "max"))
+        )
+        tax = (
+            scale_tax(spouse_share, scale) + scale_tax(net_taxable - spouse_share, scale) - tax_free.times(2)
+        )
     else:
         tax = scale_tax(net_taxable, scale) - tax_free
     tax = max(tax, Money.zero())
     reductions = min(children_reduction(children, row), tax)
     annual_tax = tax - reductions
-    return Withholding(annual, expenses, net_taxable, spouse_share, tax, reductions, annual_tax,
-                       Money(annual_tax.amount / 12))
+    return Withholding(
+        annual,
+        expenses,
+        net_taxable,
+        spouse_share,
+        tax,
+        reductions,
+        annual_tax,
+        Money(annual_tax.amount / 12),
+    )
 
 
 def special_contribution(gross: Money, household: str, row: ParameterRow) -> Money:

@@ -9,7 +9,7 @@ import json
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from functools import lru_cache
+from functools import cache
 from importlib import resources
 
 
@@ -43,15 +43,20 @@ def _merge(base: dict, change: dict) -> dict:
     return merged
 
 
-@lru_cache(maxsize=None)
+@cache
 def table(name: str) -> tuple[ParameterRow, ...]:
     """The rows of `data/<name>.json`, each complete (merged), oldest first."""
-    raw = json.loads(resources.files("coop_payroll.status_models").joinpath("data", f"{name}.json").read_text())
+    raw = json.loads(
+        resources.files("coop_payroll.status_models").joinpath("data", f"{name}.json").read_text()
+    )
     rows, values = [], {}
     for row in sorted(raw["rows"], key=lambda r: r["valid_from"]):
         values = _merge(values, row["values"])
-        rows.append(ParameterRow(date.fromisoformat(row["valid_from"]), values, row["source"],
-                                 row.get("certain", True)))
+        rows.append(
+            ParameterRow(
+                date.fromisoformat(row["valid_from"]), values, row["source"], row.get("certain", True)
+            )
+        )
     return tuple(rows)
 
 

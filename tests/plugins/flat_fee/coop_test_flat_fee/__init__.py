@@ -23,6 +23,12 @@ class FlatFee(StatusModel):
             gross = Money((request.amount.amount / (1 + FEE)).quantize(Decimal("0.01"), ROUND_DOWN))
         else:
             gross = request.amount
-        lines = (PayLine("flat_withholding", "Flat withholding", gross, WITHHOLDING, gross.times(WITHHOLDING), MEMBER),
-                 PayLine("management_fee", "Management fee", gross, FEE, gross.times(FEE), COOPERATIVE))
-        return PayResult(gross, gross - lines[0].amount, gross + lines[1].amount, lines, self.rules_version(request.period))
+        lines = (
+            PayLine(
+                "flat_withholding", "Flat withholding", gross, WITHHOLDING, gross.times(WITHHOLDING), MEMBER
+            ),
+            PayLine("management_fee", "Management fee", gross, FEE, gross.times(FEE), COOPERATIVE),
+        )
+        return PayResult(
+            gross, gross - lines[0].amount, gross + lines[1].amount, lines, self.rules_version(request.period)
+        )
