@@ -151,35 +151,53 @@ def _customer(rpc, customer: dict) -> dict:
 def build(connect, platform_key: str, today: date, progress) -> dict:
     """Everything the demo makes; returns the keys and what the summary needs."""
     period = today.strftime("%Y-%m")
-    period_start = f"{period}-01"
-    world = {"keys": {}, "activities": {}, "period": period}
+    world = {"keys": {}, "activities": {}, "customers": {}, "period": period}
+    _cooperatives(connect, platform_key, world, progress)
+    _members_and_customers(connect, world, today, progress)
+    paid_lines = _invoices(connect, world, progress)
+    _bank_statements(connect, world, paid_lines, today, progress)
+    for slug, key in world["keys"].items():
+        with connect(key) as rpc:
+            _payroll(rpc, slug, world, progress)
+            rpc.members.run_document_check()
+    return world
+
+
+def _cooperatives(connect, platform_key: str, world: dict, progress) -> None:
     with connect(platform_key) as platform:
         for cooperative in (demo_data.DIES, demo_data.BRUCOOP):
             world["keys"][cooperative["slug"]] = _admin_key(platform, cooperative)
     progress("cooperatives Dies (salaried entrepreneurs) and BRUCOOP (company directors) ready")
+
+
+def _members_and_customers(connect, world: dict, today: date, progress) -> None:
+    period_start = f"{world['period']}-01"
     people = demo_data.members(today)
     for slug, key in world["keys"].items():
         with connect(key) as rpc:
             for person, activity, model, parameters, documents in people[slug]:
                 member, made = _member(rpc, person, activity, model, parameters, documents, period_start)
                 world["activities"][(slug, person["first_name"])] = (member, made)
-            customers = [_customer(rpc, c) for c in demo_data.CUSTOMERS[slug]]
-            world.setdefault("customers", {})[slug] = customers
+            world["customers"][slug] = [_customer(rpc, c) for c in demo_data.CUSTOMERS[slug]]
     progress(
         f"{sum(len(v) for v in people.values())} entrepreneurs with their activities, status and documents; "
         f"{sum(len(v) for v in demo_data.CUSTOMERS.values())} customers in French and Dutch"
     )
 
+
+def _invoices(connect, world: dict, progress) -> dict:
+    """Issue the demo's invoices; return, per cooperative, the statement lines that pay them."""
     paid_lines = {slug: [] for slug in world["keys"]}
     for number, (slug, first_name, customer_index, lines, paid) in enumerate(demo_data.INVOICES, start=1):
+        customer = world["customers"][slug][customer_index]
         with connect(world["keys"][slug]) as rpc:
             _, activity = world["activities"][(slug, first_name)]
             draft = rpc.billing.create_invoice(
                 {
                     "activity_id": activity["id"],
-                    "customer_id": world["customers"][slug][customer_index]["id"],
+                    "customer_id": customer["id"],
                     "vat_regime": "standard",
-                    "idempotency_key": f"demo-{slug}-{period}-{number}",
+                    "idempotency_key": f"demo-{slug}-{world['period']}-{number}",
                     "lines": [
                         {"description": d, "quantity": q, "unit_price": p, "vat_rate": r}
                         for d, q, p, r in lines
@@ -187,19 +205,22 @@ def build(connect, platform_key: str, today: date, progress) -> dict:
                 }
             )
             invoice = rpc.billing.issue_invoice(draft["id"])
-            if paid:
-                customer = world["customers"][slug][customer_index]
-                digits = "".join(ch for ch in invoice["structured_communication"] if ch.isdigit())
-                paid_lines[slug].append(
-                    statement_files.Line(
-                        Decimal(invoice["total_incl_vat"]),
-                        ogm=digits,
-                        name=customer["name"],
-                        iban="BE62 5100 0754 7061",
-                    )
+        if paid:
+            digits = "".join(ch for ch in invoice["structured_communication"] if ch.isdigit())
+            paid_lines[slug].append(
+                statement_files.Line(
+                    Decimal(invoice["total_incl_vat"]),
+                    ogm=digits,
+                    name=customer["name"],
+                    iban="BE62 5100 0754 7061",
                 )
+            )
     progress(f"{len(demo_data.INVOICES)} invoices issued under the cooperatives' names (PDF and e-mail each)")
+    return paid_lines
 
+
+def _bank_statements(connect, world: dict, paid_lines: dict, today: date, progress) -> None:
+    """One CODA statement per cooperative: the paid invoices and a gift that no invoice claims."""
     for slug, lines in paid_lines.items():
         cooperative = demo_data.DIES if slug == "dies" else demo_data.BRUCOOP
         lines.append(
@@ -224,103 +245,108 @@ def build(connect, platform_key: str, today: date, progress) -> dict:
             f"{result['unmatched']} unmatched, {result['duplicates']} already booked"
         )
 
-    for slug, key in world["keys"].items():
-        with connect(key) as rpc:
-            if rpc.payroll.list_payslips({"period": period})["total"]:
-                progress(f"{slug}: payroll {period} already closed")
-                continue
-            if slug == "brucoop":
-                rpc.payroll.set_payroll_settings(
-                    {
-                        "social_fund_name": "Caisse d'assurances sociales (démo)",
-                        "social_fund_iban": "BE56 3631 2345 6788",
-                        "social_fund_fee_rate": "0.0305",
-                    }
-                )
-            items = []
-            for (owner, _), (member, activity) in world["activities"].items():
-                if owner != slug:
-                    continue
-                balance = Decimal(rpc.billing.get_activity_account(activity["id"])["balance"])
-                budget = min(balance, Decimal("3500.00")).quantize(Decimal("0.01"))
-                if budget > 0 or member["first_name"] in ("Sofia", "Yonas"):
-                    items.append(
-                        {
-                            "member_id": member["id"],
-                            "activity_id": activity["id"],
-                            "mode": "budget",
-                            "amount": str(max(budget, Decimal("500.00"))),
-                        }
-                    )
-            run = rpc.payroll.prepare_run({"period": period, "items": items})
-            if run["payslips"]:
-                rpc.payroll.close_run(run["id"])
-            progress(
-                f"{slug}: payroll {period} — {len(run['payslips'])} payslips closed, "
-                f"{len(run['problems'])} refused: "
-                + "; ".join(p.get("message", p.get("code", "?")) for p in run["problems"])
+
+def _payroll(rpc, slug: str, world: dict, progress) -> None:
+    """This month's run of one cooperative: each activity pays up to 3,500 of its balance."""
+    period = world["period"]
+    if rpc.payroll.list_payslips({"period": period})["total"]:
+        progress(f"{slug}: payroll {period} already closed")
+        return
+    if slug == "brucoop":
+        rpc.payroll.set_payroll_settings(
+            {
+                "social_fund_name": "Caisse d'assurances sociales (démo)",
+                "social_fund_iban": "BE56 3631 2345 6788",
+                "social_fund_fee_rate": "0.0305",
+            }
+        )
+    items = []
+    for (owner, _), (member, activity) in world["activities"].items():
+        if owner != slug:
+            continue
+        balance = Decimal(rpc.billing.get_activity_account(activity["id"])["balance"])
+        budget = min(balance, Decimal("3500.00")).quantize(Decimal("0.01"))
+        if budget > 0 or member["first_name"] in ("Sofia", "Yonas"):
+            items.append(
+                {
+                    "member_id": member["id"],
+                    "activity_id": activity["id"],
+                    "mode": "budget",
+                    "amount": str(max(budget, Decimal("500.00"))),
+                }
             )
-            rpc.members.run_document_check()
-    return world
+    run = rpc.payroll.prepare_run({"period": period, "items": items})
+    if run["payslips"]:
+        rpc.payroll.close_run(run["id"])
+    progress(
+        f"{slug}: payroll {period} — {len(run['payslips'])} payslips closed, "
+        f"{len(run['problems'])} refused: "
+        + "; ".join(p.get("message", p.get("code", "?")) for p in run["problems"])
+    )
 
 
 def summary(connect, world: dict) -> str:
+    """What the staff of each cooperative would read after the day."""
     out = []
     for slug, key in world["keys"].items():
         with connect(key) as rpc:
             cooperative = rpc.members.get_cooperative(slug)
             out.append(f"\n== {cooperative['name']} ({slug}) ==")
-            out.append(
-                f"{'activity':<38} {'invoiced':>10} {'received':>10} {'contrib.':>9} {'paid out':>10} "
-                f"{'balance':>10}"
-            )
-            for (owner, first_name), (_member, activity) in world["activities"].items():
-                if owner != slug:
-                    continue
-                invoices = rpc.billing.list_invoices({"activity_id": activity["id"], "limit": 500})["items"]
-                invoiced = sum(
-                    (Decimal(i["total_excl_vat"]) for i in invoices if i["status"] != "draft"), Decimal(0)
-                )
-                account = rpc.billing.get_activity_account({"activity_id": activity["id"]})
-                by_kind = Counter()
-                for entry in account["entries"]:
-                    by_kind[entry["kind"]] += Decimal(entry["amount"])
-                label = f"{activity['code']} {activity['name']} ({first_name})"[:38]
-                out.append(
-                    f"{label:<38} {invoiced:>10.2f} {by_kind['revenue']:>10.2f} "
-                    f"{-by_kind['contribution']:>9.2f} {-by_kind['payroll']:>10.2f} "
-                    f"{Decimal(account['balance']):>10.2f}"
-                )
-            payslips = rpc.payroll.list_payslips({"period": world["period"]})["items"]
-            out.append(f"\npayslips {world['period']}:")
-            names = {
-                m["id"]: f"{m['first_name']} {m['last_name']}"
-                for (o, _), (m, _) in world["activities"].items()
-                if o == slug
-            }
-            for slip in payslips:
-                out.append(
-                    f"  {names.get(slip['member_id'], slip['member_id']):<22} gross {slip['gross']:>9}  "
-                    f"net {slip['net_to_pay']:>9}  cost {slip['total_cost']:>9}  ({slip['rules_version']})"
-                )
-            deliveries = rpc.notifications.list_deliveries({"limit": 500})["items"]
-            counts = Counter((d["template"] or d["channel"], d["status"]) for d in deliveries)
-            out.append(
-                "\ne-mails: "
-                + ", ".join(f"{template} {status} ×{n}" for (template, status), n in sorted(counts.items()))
-            )
-            unmatched = rpc.billing.list_unmatched_payments()["items"]
-            out.append(
-                "unmatched payments: "
-                + (
-                    ", ".join(
-                        f"{p['amount']} from {p['counterparty_name']} ({p['bank_reference']})"
-                        for p in unmatched
-                    )
-                    or "none"
-                )
-            )
+            out += _activity_rows(rpc, slug, world)
+            out += _payslip_rows(rpc, slug, world)
+            out += _mail_and_unmatched_rows(rpc)
     return "\n".join(out)
+
+
+def _activity_rows(rpc, slug: str, world: dict) -> list[str]:
+    rows = [
+        f"{'activity':<38} {'invoiced':>10} {'received':>10} {'contrib.':>9} {'paid out':>10} {'balance':>10}"
+    ]
+    for (owner, first_name), (_member, activity) in world["activities"].items():
+        if owner != slug:
+            continue
+        invoices = rpc.billing.list_invoices({"activity_id": activity["id"], "limit": 500})["items"]
+        invoiced = sum((Decimal(i["total_excl_vat"]) for i in invoices if i["status"] != "draft"), Decimal(0))
+        account = rpc.billing.get_activity_account({"activity_id": activity["id"]})
+        by_kind = Counter()
+        for entry in account["entries"]:
+            by_kind[entry["kind"]] += Decimal(entry["amount"])
+        label = f"{activity['code']} {activity['name']} ({first_name})"[:38]
+        rows.append(
+            f"{label:<38} {invoiced:>10.2f} {by_kind['revenue']:>10.2f} "
+            f"{-by_kind['contribution']:>9.2f} {-by_kind['payroll']:>10.2f} "
+            f"{Decimal(account['balance']):>10.2f}"
+        )
+    return rows
+
+
+def _payslip_rows(rpc, slug: str, world: dict) -> list[str]:
+    names = {
+        m["id"]: f"{m['first_name']} {m['last_name']}"
+        for (o, _), (m, _) in world["activities"].items()
+        if o == slug
+    }
+    rows = [f"\npayslips {world['period']}:"]
+    for slip in rpc.payroll.list_payslips({"period": world["period"]})["items"]:
+        rows.append(
+            f"  {names.get(slip['member_id'], slip['member_id']):<22} gross {slip['gross']:>9}  "
+            f"net {slip['net_to_pay']:>9}  cost {slip['total_cost']:>9}  ({slip['rules_version']})"
+        )
+    return rows
+
+
+def _mail_and_unmatched_rows(rpc) -> list[str]:
+    deliveries = rpc.notifications.list_deliveries({"limit": 500})["items"]
+    counts = Counter((d["template"] or d["channel"], d["status"]) for d in deliveries)
+    unmatched = rpc.billing.list_unmatched_payments()["items"]
+    unmatched_text = ", ".join(
+        f"{p['amount']} from {p['counterparty_name']} ({p['bank_reference']})" for p in unmatched
+    )
+    return [
+        "\ne-mails: "
+        + ", ".join(f"{template} {status} ×{n}" for (template, status), n in sorted(counts.items())),
+        "unmatched payments: " + (unmatched_text or "none"),
+    ]
 
 
 def run_demo(keep_running: bool) -> None:
@@ -332,6 +358,7 @@ def run_demo(keep_running: bool) -> None:
     logging.getLogger("amqp").setLevel(logging.ERROR)  # harmless notices when a client closes its channel
     progress = Progress()
     amqp_uri = suite.nameko_config()["AMQP_URI"]
+    suite.require_broker(amqp_uri)
     platform_key = os.environ.get("COOP_PLATFORM_KEY")
     local = None
     if not _running(amqp_uri):

@@ -5,6 +5,8 @@ from __future__ import annotations
 import importlib
 import logging
 
+import click
+
 from coop_shared.runtime.observability import logging_config
 from coop_shared.runtime.topology import declare_event_queues, set_rpc_ttl_policy
 from coop_shared.settings import SERVICES, Settings, lookup
@@ -35,9 +37,25 @@ def migrate(names=SERVICES, config=None) -> dict[str, str]:
     return done
 
 
+def require_broker(amqp_uri: str) -> None:
+    """Stop with one line, not a traceback, when no broker answers at `amqp_uri`."""
+    from kombu import Connection
+
+    try:
+        with Connection(amqp_uri, connect_timeout=3) as connection:
+            connection.connect()
+    except Exception as exc:  # refused, unknown host, bad credentials: the operator reads one line
+        raise click.ClickException(
+            f"no RabbitMQ answers at {amqp_uri.split('@')[-1]} ({type(exc).__name__}): start the installed "
+            "server (`rabbitmq-server -detached`) or the compose file's broker (`docker compose -f "
+            "deploy/compose.yaml --env-file deploy/.env up -d rabbitmq`), or point AMQP_URI at one"
+        ) from None
+
+
 def declare_topology(config=None, names=SERVICES) -> dict:
     """Queues of every consumer and the RPC TTL policy, before any service publishes."""
     amqp_uri = Settings.load("members", config).amqp_uri
+    require_broker(amqp_uri)
     queues = declare_event_queues(amqp_uri, [service_class(n) for n in names], config)
     policy = set_rpc_ttl_policy(amqp_uri)
     return {"queues": queues, "rpc_ttl_policy": policy}
