@@ -1,5 +1,5 @@
 """Notifications against a real SMTP server (aiosmtpd) and a real HTTP receiver on loopback,
-with the real broker and databases (issue #5, 'Done when')."""
+with the real broker and databases (notifications by e-mail and webhook, end to end)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """Who receives what, when a failed delivery is retried, how webhooks are signed and which URLs
-they may target (issue #5). Pure functions: no broker, no database."""
+they may target (notifications by e-mail and webhook). Pure functions: no broker, no database."""
 
 import hashlib
 import hmac

@@ -7,8 +7,10 @@ from coop_notifications.settings import DeliverySettings
 
 
 class DeliveryConfig(DependencyProvider):
+    """The service's `DeliverySettings`, read once per container."""
+
     def setup(self):
-        self.settings = DeliverySettings.load(self.container.config)
+        self.settings = DeliverySettings.of(self.container)
 
     def get_dependency(self, worker_ctx):
         return self.settings

@@ -69,7 +69,7 @@ class Webhook(Base):
 
 class Delivery(Base):
     """One message for one (event, channel, recipient): the unique key is the 'delivered once'
-    of issue #5, enforced by the database even if the inbox were bypassed.
+    of notifications, enforced by the database even if the inbox were bypassed.
 
     `recipient` is a party ('member:<id>', 'customer:<id>', 'cooperative:<id>', 'webhook:<id>');
     `address` is where it was last sent, looked up at send time.

@@ -1,68 +1,113 @@
-"""Queries of the notifications service; every query is scoped to one cooperative."""
+"""Every query of the notifications service; each one is scoped to one cooperative, except the
+dispatcher's lease, which takes due deliveries whatever their cooperative."""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
 
-from coop_notifications.orm import Delivery, Template, Webhook
-from coop_shared.storage.scoped import one_of_cooperative
-
-PENDING, SENT, FAILED = "pending", "sent", "failed"
-STATUSES = (PENDING, SENT, FAILED)
+from coop_notifications.domain.deliveries import PENDING
+from coop_notifications.orm import Delivery, ReceivedEvent, Template, Webhook
+from coop_shared.storage.repository import Repository
 
 
-def template(session: Session, cooperative_id: str, key: str, channel: str, language: str) -> Template | None:
-    return session.scalars(
-        sa.select(Template).where(
-            Template.cooperative_id == cooperative_id,
-            Template.template == key,
-            Template.channel == channel,
-            Template.language == language,
+class NotificationsRepository(Repository):
+    """Templates, webhooks, received events and the delivery log."""
+
+    # Templates
+
+    def template(self, cooperative_id: str, key: str, channel: str, language: str) -> Template | None:
+        """The cooperative's own wording of `key`, or None (the default applies)."""
+        return self.session.scalars(
+            sa.select(Template).where(
+                Template.cooperative_id == cooperative_id,
+                Template.template == key,
+                Template.channel == channel,
+                Template.language == language,
+            )
+        ).first()
+
+    # Webhooks
+
+    def webhook(self, cooperative_id: str, webhook_id) -> Webhook:
+        return self.one_of_cooperative(Webhook, cooperative_id, webhook_id, "webhook")
+
+    def subscribed_webhooks(self, cooperative_id: str, event_type: str) -> list[Webhook]:
+        """The active webhooks of the cooperative that asked for `event_type`, oldest first."""
+        hooks = self.session.scalars(
+            sa.select(Webhook)
+            .where(Webhook.cooperative_id == cooperative_id, Webhook.active.is_(True))
+            .order_by(Webhook.created_at)
+        ).all()
+        return [hook for hook in hooks if event_type in hook.events]
+
+    def webhooks(self, cooperative_id: str, limit: int, offset: int) -> tuple[list[Webhook], int]:
+        query = sa.select(Webhook).where(Webhook.cooperative_id == cooperative_id)
+        return self.page(query, (Webhook.created_at, Webhook.id), limit, offset)
+
+    # Received events
+
+    def received_events(
+        self, cooperative_id: str, event_type: str | None, limit: int, offset: int
+    ) -> tuple[list[ReceivedEvent], int]:
+        query = sa.select(ReceivedEvent).where(ReceivedEvent.cooperative_id == cooperative_id)
+        if event_type:
+            query = query.where(ReceivedEvent.event_type == event_type)
+        return self.page(query, (ReceivedEvent.received_at, ReceivedEvent.id), limit, offset)
+
+    # Deliveries
+
+    def delivery(self, cooperative_id: str, delivery_id, for_update=False) -> Delivery:
+        return self.one_of_cooperative(Delivery, cooperative_id, delivery_id, "delivery", for_update)
+
+    def leased_delivery(self, delivery_id: str) -> Delivery | None:
+        """A delivery this worker leased (`lease_due`), whatever its cooperative."""
+        return self.session.get(Delivery, delivery_id)
+
+    def deliveries(self, cooperative_id: str, filters: dict, limit: int, offset: int) -> tuple[list, int]:
+        """The delivery log of a cooperative, oldest first, narrowed by `filters` (event, event_id,
+        status, channel, recipient: a party 'member:<id>' or an address, as staff know one or the
+        other)."""
+        query = sa.select(Delivery).where(Delivery.cooperative_id == cooperative_id)
+        if filters.get("event"):
+            query = query.where(Delivery.event_type == filters["event"])
+        if filters.get("event_id"):
+            query = query.where(Delivery.event_id == str(filters["event_id"]))
+        if filters.get("status"):
+            query = query.where(Delivery.status == filters["status"])
+        if filters.get("channel"):
+            query = query.where(Delivery.channel == filters["channel"])
+        if filters.get("recipient"):
+            query = query.where(
+                sa.or_(
+                    Delivery.recipient == filters["recipient"],
+                    sa.func.lower(Delivery.address) == filters["recipient"].lower(),
+                )
+            )
+        return self.page(query, (Delivery.created_at, Delivery.id), limit, offset)
+
+    def lease_due(self, now: datetime, lease_seconds: int, limit: int, only=None) -> list[str]:
+        """Take up to `limit` due deliveries (or just those of `only`) for this worker: rows another
+        worker holds (row lock or unexpired lease) are skipped, so replicas never send the same
+        delivery together."""
+        query = (
+            sa.select(Delivery.id)
+            .where(
+                Delivery.status == PENDING,
+                Delivery.next_attempt_at <= now,
+                sa.or_(Delivery.lease_until.is_(None), Delivery.lease_until < now),
+            )
+            .order_by(Delivery.next_attempt_at)
+            .limit(limit)
         )
-    ).first()
-
-
-def subscribed_webhooks(session: Session, cooperative_id: str, event_type: str) -> list[Webhook]:
-    hooks = session.scalars(
-        sa.select(Webhook)
-        .where(Webhook.cooperative_id == cooperative_id, Webhook.active.is_(True))
-        .order_by(Webhook.created_at)
-    ).all()
-    return [hook for hook in hooks if event_type in hook.events]
-
-
-def webhook(session: Session, cooperative_id: str, webhook_id: str) -> Webhook:
-    return one_of_cooperative(session, Webhook, cooperative_id, webhook_id, "webhook")
-
-
-def delivery(session: Session, cooperative_id: str, delivery_id: str, for_update=False) -> Delivery:
-    return one_of_cooperative(session, Delivery, cooperative_id, delivery_id, "delivery", for_update)
-
-
-def lease_due(session: Session, now: datetime, lease_seconds: int, limit: int, only=None) -> list[str]:
-    """Take up to `limit` due deliveries (or just those of `only`) for this worker: rows another
-    worker holds (row lock or unexpired lease) are skipped, so replicas never send the same
-    delivery together."""
-    query = (
-        sa.select(Delivery.id)
-        .where(
-            Delivery.status == PENDING,
-            Delivery.next_attempt_at <= now,
-            sa.or_(Delivery.lease_until.is_(None), Delivery.lease_until < now),
-        )
-        .order_by(Delivery.next_attempt_at)
-        .limit(limit)
-    )
-    if only is not None:
-        query = query.where(Delivery.id.in_(list(only)))
-    ids = session.scalars(query.with_for_update(skip_locked=True)).all()
-    if ids:
-        session.execute(
-            sa.update(Delivery)
-            .where(Delivery.id.in_(ids))
-            .values(lease_until=now + timedelta(seconds=lease_seconds))
-        )
-    return list(ids)
+        if only is not None:
+            query = query.where(Delivery.id.in_(list(only)))
+        ids = self.session.scalars(query.with_for_update(skip_locked=True)).all()
+        if ids:
+            self.session.execute(
+                sa.update(Delivery)
+                .where(Delivery.id.in_(ids))
+                .values(lease_until=now + timedelta(seconds=lease_seconds))
+            )
+        return list(ids)

@@ -1,8 +1,10 @@
 """notifications: nameko entrypoints only. Resolve the caller, validate, call one handler, return."""
 
+from coop_notifications.clients import clients_for
 from coop_notifications.dependencies import Channels, DeliveryConfig
 from coop_notifications.handlers import deliveries, dispatch, reactions, templates, webhooks
 from coop_notifications.orm import Base
+from coop_notifications.repository import NotificationsRepository
 from coop_notifications.schemas import (
     ListDeliveriesSchema,
     ListReceivedEventsSchema,
@@ -17,22 +19,16 @@ from coop_shared.runtime.cooperative_rpc import CooperativeRpc
 from coop_shared.runtime.database import Database
 from coop_shared.runtime.entrypoints import CredentialRevocationListener, event_handler, rpc
 from coop_shared.runtime.timers import settings_timer
-from coop_shared.wire_schemas import PageSchema, RefSchema, ref_payload
+from coop_shared.wire_schemas import PageSchema, RefSchema
 
 
 def _reaction(source: str, event_type: str):
-    """The handler of one event type: plan its e-mails and webhook calls (handlers/reactions),
-    commit the plan with the inbox claim, then send them now rather than at the next timer tick."""
+    """The handler of one event type: plan its e-mails and webhook calls with the inbox claim,
+    then send them as soon as that commits rather than at the next timer tick
+    (handlers/reactions.py)."""
 
     def handle(self, event):
-        planned = reactions.react(self.uow, event)
-        if planned:
-            self.uow.after_commit(
-                lambda: dispatch.deliver_due(
-                    self.uow, self.channels, self.cooperative_rpc, self.delivery_settings, only=planned
-                )
-            )
-        return len(planned)
+        return reactions.react(self.uow, event, self.channels, self.clients_for, self.delivery_settings)
 
     handle.__name__ = handle.__qualname__ = f"on_{event_type}"
     return event_handler(source, event_type)(handle)
@@ -41,11 +37,16 @@ def _reaction(source: str, event_type: str):
 class NotificationsService(CommonRpc, CredentialRevocationListener):
     name = "notifications"
 
-    uow = Database(Base.metadata)
+    uow = Database(Base.metadata, repository=NotificationsRepository)
     caller = Caller()
     cooperative_rpc = CooperativeRpc()
     channels = Channels()
     delivery_settings = DeliveryConfig()
+
+    @property
+    def clients_for(self):
+        """`(cooperative_id, slug) -> clients` of one cooperative, for this worker (clients.py)."""
+        return clients_for(self.cooperative_rpc)
 
     # Every business event a cooperative can receive by e-mail or subscribe a webhook to
     # (domain/reactions.py WEBHOOK_EVENTS; a unit test keeps the two lists equal).
@@ -66,59 +67,54 @@ class NotificationsService(CommonRpc, CredentialRevocationListener):
     @settings_timer(setting="COOP_DELIVERY_POLL_SECONDS", default=5)
     def deliver_due(self):
         """Send the deliveries that are due (new ones, and retries whose delay has passed)."""
-        outcomes = dispatch.deliver_due(self.uow, self.channels, self.cooperative_rpc, self.delivery_settings)
-        return dict(outcomes)
+        return dict(dispatch.deliver_due(self.uow, self.channels, self.clients_for, self.delivery_settings))
 
-    @rpc
-    def set_template(self, payload):
-        identity = self.caller.identity
-        return templates.set_template(self.uow, identity, SetTemplateSchema().load(payload))
+    @rpc(SetTemplateSchema)
+    def set_template(self, identity, data):
+        """Save the cooperative's own wording of one e-mail (refused unless it renders); returns it."""
+        return templates.set_template(self.uow, identity, data)
 
-    @rpc
-    def get_template(self, payload):
-        identity = self.caller.identity
-        return templates.get_template(self.uow, identity, TemplateRefSchema().load(payload))
+    @rpc(TemplateRefSchema)
+    def get_template(self, identity, data):
+        """The wording in force for one e-mail, the cooperative's own or the default (`overridden`)."""
+        return templates.get_template(self.uow, identity, data)
 
-    @rpc
-    def reset_template(self, payload):
-        identity = self.caller.identity
-        return templates.reset_template(self.uow, identity, TemplateRefSchema().load(payload))
+    @rpc(TemplateRefSchema)
+    def reset_template(self, identity, data):
+        """Drop the cooperative's own wording of one e-mail; returns the default now in force."""
+        return templates.reset_template(self.uow, identity, data)
 
-    @rpc
-    def preview(self, payload):
-        identity = self.caller.identity
-        return templates.preview(self.uow, identity, PreviewSchema().load(payload))
+    @rpc(PreviewSchema)
+    def preview(self, identity, data):
+        """The e-mail (subject, text, html) a draft or the wording in force renders to, with sample values."""
+        return templates.preview(self.uow, identity, data)
 
-    @rpc
-    def register_webhook(self, payload):
-        identity = self.caller.identity
-        data = RegisterWebhookSchema().load(payload)
+    @rpc(RegisterWebhookSchema)
+    def register_webhook(self, identity, data):
+        """Register a signed webhook for some of the cooperative's events (admins); returns it."""
         return webhooks.register_webhook(self.uow, identity, data, self.delivery_settings)
 
-    @rpc
-    def list_webhooks(self, payload=None):
-        identity = self.caller.identity
-        return webhooks.list_webhooks(self.uow, identity, PageSchema().load(payload or {}))
+    @rpc(PageSchema)
+    def list_webhooks(self, identity, data):
+        """A page of the cooperative's webhooks, removed ones included: {"items", "total"}."""
+        return webhooks.list_webhooks(self.uow, identity, data)
 
-    @rpc
-    def remove_webhook(self, webhook_id):
-        identity = self.caller.identity
-        return webhooks.remove_webhook(self.uow, identity, RefSchema().load(ref_payload(webhook_id)))
+    @rpc(RefSchema, id_field="id")
+    def remove_webhook(self, identity, data):
+        """Stop a webhook's deliveries (admins); returns the webhook, now inactive."""
+        return webhooks.remove_webhook(self.uow, identity, data)
 
-    @rpc
-    def list_deliveries(self, payload=None):
-        identity = self.caller.identity
-        return deliveries.list_deliveries(self.uow, identity, ListDeliveriesSchema().load(payload or {}))
+    @rpc(ListDeliveriesSchema)
+    def list_deliveries(self, identity, data):
+        """A page of the cooperative's delivery log, optionally filtered: {"items", "total"}."""
+        return deliveries.list_deliveries(self.uow, identity, data)
 
-    @rpc
-    def resend(self, delivery_id):
-        identity = self.caller.identity
-        return deliveries.resend(self.uow, identity, RefSchema().load(ref_payload(delivery_id)))
+    @rpc(RefSchema, id_field="id")
+    def resend(self, identity, data):
+        """Queue a delivery again with a fresh series of retries; returns the delivery, pending."""
+        return deliveries.resend(self.uow, identity, data)
 
-    @rpc
-    def list_received_events(self, payload=None):
-        """The business events this service has handled for the caller's cooperative."""
-        identity = self.caller.identity
-        return reactions.list_received_events(
-            self.uow, identity, ListReceivedEventsSchema().load(payload or {})
-        )
+    @rpc(ListReceivedEventsSchema)
+    def list_received_events(self, identity, data):
+        """A page of the business events handled for the caller's cooperative: {"items", "total"}."""
+        return reactions.list_received_events(self.uow, identity, data)

@@ -1,4 +1,5 @@
-"""Settings of the notifications service (read at start, config first, then the environment)."""
+"""Settings of the notifications service (read once per container when it starts, config first,
+then the environment)."""
 
 from __future__ import annotations
 
@@ -19,6 +20,17 @@ class DeliverySettings:
     poll_seconds: float
     batch: int
     forbidden_webhook_ports: frozenset[int]
+
+    @classmethod
+    def of(cls, container) -> DeliverySettings:
+        """The settings of a running container, read once when it starts and kept on it, like
+        `coop_shared.settings.Settings.of` (several containers may share one process in tests,
+        each with its own config)."""
+        settings = getattr(container, "_coop_delivery_settings", None)
+        if settings is None:
+            settings = cls.load(container.config)
+            container._coop_delivery_settings = settings
+        return settings
 
     @classmethod
     def load(cls, config=None) -> DeliverySettings:

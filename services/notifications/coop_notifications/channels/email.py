@@ -1,4 +1,4 @@
-"""E-mail over SMTP with the settings of architecture.md: SMTP_HOST, SMTP_PORT, SMTP_USER,
+"""E-mail over SMTP with the settings of docs/architecture.md: SMTP_HOST, SMTP_PORT, SMTP_USER,
 SMTP_PASSWORD, SMTP_STARTTLS, COOP_MAIL_FROM."""
 
 from __future__ import annotations

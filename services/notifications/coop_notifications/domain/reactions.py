@@ -1,4 +1,5 @@
-"""Who is told what, for each business event (issue #5, rpc-contract.md 'notifications').
+"""Who is told what, for each business event (notifications by e-mail and webhook,
+docs/rpc-contract.md 'notifications').
 
 A reaction names *parties*, not addresses: the address is looked up when the e-mail is sent,
 so a member who corrects their e-mail before a retry gets the mail at the new address. The
@@ -9,19 +10,28 @@ delivery log is keyed by (event id, channel, recipient) with the recipient writt
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 
 from coop_shared.event_catalogue import CATALOGUE
 
-MEMBER, CUSTOMER, COOPERATIVE = "member", "customer", "cooperative"
-EMAIL, WEBHOOK = "email", "webhook"
+
+class Party(StrEnum):
+    """Who an e-mail is for; '<party>:<id>' is the recipient of its delivery."""
+
+    MEMBER = "member"
+    CUSTOMER = "customer"
+    COOPERATIVE = "cooperative"
+
+
+MEMBER, CUSTOMER, COOPERATIVE = Party.MEMBER, Party.CUSTOMER, Party.COOPERATIVE
 
 
 @dataclass(frozen=True)
 class Recipient:
-    party: str  # MEMBER, CUSTOMER or COOPERATIVE
+    party: Party
     template: str  # key of the template (domain/templates.py)
     attach_invoice: bool = False  # the invoice PDF, fetched from billing at send time
-    language_of: str | None = None  # write in another party's language (a copy of their mail)
+    language_of: Party | None = None  # write in another party's language (a copy of their mail)
 
 
 EMAIL_REACTIONS: dict[str, tuple[Recipient, ...]] = {

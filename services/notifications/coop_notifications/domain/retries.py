@@ -1,4 +1,4 @@
-"""When to try a failed delivery again (issue #5: e.g. 1 min, 5 min, 30 min, 2 h, then failed)."""
+"""When to try a failed delivery again: e.g. after 1 min, 5 min, 30 min, 2 h, then failed."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """Webhook signatures: `X-Coop-Signature` is the hex HMAC-SHA256 of the exact body bytes, keyed
-with the secret the cooperative chose when registering the webhook (issue #5)."""
+with the secret the cooperative chose when registering the webhook (signed webhooks)."""
 
 from __future__ import annotations
 

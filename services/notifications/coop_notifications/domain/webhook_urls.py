@@ -1,4 +1,4 @@
-"""Which webhook URLs a cooperative may register (issue #5, tenant rules).
+"""Which webhook URLs a cooperative may register (webhooks, tenant rules).
 
 Only http(s), with a host. A URL aimed at the suite's own broker or database ports is refused:
 a webhook POST must never become a way to talk to RabbitMQ or PostgreSQL from inside.

@@ -1,21 +1,20 @@
 """Turn a planned delivery into a message, with what the other services know *now*: the
 recipient's address and language (members, billing), the cooperative's name and reply-to
-address (members), the invoice PDF (billing). Asked as the service credential acting for the
-delivery's cooperative, so no lookup can cross to another cooperative."""
+address (members), the invoice PDF (billing), asked through the clients of the delivery's
+cooperative (clients.py), so no lookup can cross to another cooperative."""
 
 from __future__ import annotations
 
 import base64
 
-from coop_notifications import repository as repo
 from coop_notifications.channels import Attachment, DeliveryError, Message
 from coop_notifications.domain import signing, templates
+from coop_notifications.domain.deliveries import EMAIL, WEBHOOK
 from coop_notifications.domain.reactions import (
     COOPERATIVE,
     CUSTOMER,
-    EMAIL,
     MEMBER,
-    WEBHOOK,
+    Recipient,
     parse_recipient,
     party_id,
     reaction_for,
@@ -24,12 +23,17 @@ from coop_shared.errors import NotFound
 
 
 class Composer:
-    """One per dispatcher run: caches cooperatives and contacts across its deliveries."""
+    """One per dispatcher run: caches cooperatives and contacts across its deliveries.
 
-    def __init__(self, session, services_for, release=lambda: None):
-        self._session = session
-        self._services_for = services_for
-        self._release = release  # ends the transaction: no connection held while other services work
+    `clients_for(cooperative_id, slug)` gives the clients of one cooperative
+    (`clients.clients_for`). The composer commits the unit of work after its last read of the
+    database, so no connection is held while other services work.
+    """
+
+    def __init__(self, uow, clients_for):
+        self._uow = uow
+        self._clients_for = clients_for
+        self._clients: dict[str, object] = {}
         self._cache: dict[tuple, dict] = {}
 
     def message(self, delivery) -> Message:
@@ -39,27 +43,45 @@ class Composer:
             return self._webhook(delivery)
         raise DeliveryError(f"No composer for channel '{delivery.channel}'.", permanent=True)
 
-    def _lookup(self, delivery, service: str, method: str, argument):
-        key = (delivery.cooperative_id, service, method, str(argument))
+    # What other services know
+
+    def _ask(self, delivery, what: str, argument, call):
+        """`call(clients)` once per cooperative, question and argument in this run; a NotFound
+        answer is permanent (a retry would not make the member exist)."""
+        key = (delivery.cooperative_id, what, str(argument))
         if key not in self._cache:
-            services = self._services_for(delivery.cooperative_id, delivery.cooperative)
             try:
-                self._cache[key] = getattr(getattr(services, service), method)(argument)
+                self._cache[key] = call(self._clients_of(delivery))
             except NotFound as exc:
-                raise DeliveryError(f"{service}.{method}: {exc.args[0]}", permanent=True) from None
+                raise DeliveryError(f"{what}: {exc.args[0]}", permanent=True) from None
         return self._cache[key]
+
+    def _clients_of(self, delivery):
+        if delivery.cooperative_id not in self._clients:
+            self._clients[delivery.cooperative_id] = self._clients_for(
+                delivery.cooperative_id, delivery.cooperative
+            )
+        return self._clients[delivery.cooperative_id]
+
+    def _cooperative(self, delivery) -> dict:
+        slug = delivery.cooperative
+        return self._ask(delivery, "members.get_cooperative", slug, lambda c: c.members.cooperative(slug))
 
     def _contact(self, delivery, party: str, identifier: str, cooperative: dict) -> dict:
         """{"email", "language", "name"} of a party."""
         if party == MEMBER:
-            member = self._lookup(delivery, "members", "get_member", identifier)
+            member = self._ask(
+                delivery, "members.get_member", identifier, lambda c: c.members.member(identifier)
+            )
             return {
                 "email": member.get("email"),
                 "language": member.get("language"),
                 "name": f"{member['first_name']} {member['last_name']}",
             }
         if party == CUSTOMER:
-            customer = self._lookup(delivery, "billing", "get_customer", identifier)
+            customer = self._ask(
+                delivery, "billing.get_customer", identifier, lambda c: c.billing.customer(identifier)
+            )
             return {
                 "email": customer.get("email"),
                 "language": customer.get("language"),
@@ -69,8 +91,10 @@ class Composer:
             return {"email": cooperative.get("email"), "language": None, "name": cooperative["name"]}
         raise DeliveryError(f"Unknown recipient '{party}'.", permanent=True)
 
+    # E-mail
+
     def _email(self, delivery) -> Message:
-        cooperative = self._lookup(delivery, "members", "get_cooperative", delivery.cooperative)
+        cooperative = self._cooperative(delivery)
         party, identifier = parse_recipient(delivery.recipient)
         reaction = reaction_for(delivery.event_type, party, delivery.template)
         if reaction is None:
@@ -78,14 +102,32 @@ class Composer:
         contact = self._contact(delivery, party, identifier, cooperative)
         if not contact["email"]:
             raise DeliveryError(f"{contact['name']} has no e-mail address.", permanent=True)
+        language = self._language(delivery, reaction, contact, cooperative)
+        mail = self._render(delivery, language, cooperative, contact)
+        return Message(
+            address=contact["email"],
+            reference=delivery.id,
+            subject=mail.subject,
+            text=mail.text,
+            html=mail.html,
+            attachments=self._attachments(delivery, reaction),
+            sender_name=cooperative["name"],
+            reply_to=cooperative.get("email"),
+            language=language,
+        )
+
+    def _language(self, delivery, reaction: Recipient, contact: dict, cooperative: dict) -> str:
+        """The reader's language, or that of the party the mail copies (`language_of`)."""
         speaker = contact
         if reaction.language_of:
             speaker = self._contact(
                 delivery, reaction.language_of, party_id(reaction.language_of, delivery.event), cooperative
             )
-        language = _language(speaker.get("language"), cooperative.get("languages") or [])
-        override = repo.template(self._session, delivery.cooperative_id, delivery.template, EMAIL, language)
-        self._release()
+        return _language(speaker.get("language"), cooperative.get("languages") or [])
+
+    def _render(self, delivery, language: str, cooperative: dict, contact: dict) -> templates.Email:
+        override = self._uow.repo.template(delivery.cooperative_id, delivery.template, EMAIL, language)
+        self._uow.commit()  # the last read: give the connection back before billing renders a PDF
         text = (
             templates.Text(override.subject, override.body)
             if override
@@ -97,38 +139,26 @@ class Composer:
             recipient_name=contact["name"],
         )
         try:
-            mail = templates.email(text, context)
+            return templates.email(text, context)
         except Exception as exc:  # a template checked at save time; an event lacking a value
             raise DeliveryError(f"The e-mail does not render: {exc}", permanent=True) from None
-        attachments = ()
-        if reaction.attach_invoice:
-            document = self._lookup(
-                delivery,
-                "billing",
-                "render_invoice",
-                {"invoice_id": delivery.event["payload"]["invoice_id"], "format": "pdf"},
-            )
-            attachments = (
-                Attachment(
-                    document["filename"], document["content_type"], base64.b64decode(document["content"])
-                ),
-            )
-        return Message(
-            address=contact["email"],
-            reference=delivery.id,
-            subject=mail.subject,
-            text=mail.text,
-            html=mail.html,
-            attachments=attachments,
-            sender_name=cooperative["name"],
-            reply_to=cooperative.get("email"),
-            language=language,
+
+    def _attachments(self, delivery, reaction: Recipient) -> tuple[Attachment, ...]:
+        if not reaction.attach_invoice:
+            return ()
+        invoice_id = delivery.event["payload"]["invoice_id"]
+        document = self._ask(
+            delivery, "billing.render_invoice", invoice_id, lambda c: c.billing.invoice_pdf(invoice_id)
         )
+        content = base64.b64decode(document["content"])
+        return (Attachment(document["filename"], document["content_type"], content),)
+
+    # Webhook
 
     def _webhook(self, delivery) -> Message:
         _, webhook_id = parse_recipient(delivery.recipient)
         try:
-            hook = repo.webhook(self._session, delivery.cooperative_id, webhook_id)
+            hook = self._uow.repo.webhook(delivery.cooperative_id, webhook_id)
         except NotFound:
             raise DeliveryError("The webhook no longer exists.", permanent=True) from None
         if not hook.active:

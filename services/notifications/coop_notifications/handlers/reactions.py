@@ -4,25 +4,32 @@ and retry policy); whatever fails or is interrupted is left to the timer."""
 
 from __future__ import annotations
 
-import sqlalchemy as sa
-
-from coop_notifications import repository as repo
-from coop_notifications.domain.reactions import EMAIL, WEBHOOK, recipient_key, recipients_for
+from coop_notifications import views
+from coop_notifications.domain.deliveries import EMAIL, PENDING, WEBHOOK
+from coop_notifications.domain.reactions import recipient_key, recipients_for
+from coop_notifications.handlers import dispatch
 from coop_notifications.orm import Delivery, ReceivedEvent
-from coop_notifications.schemas import received_event_out
 from coop_shared.credentials import AUDITOR, OPERATORS, Identity, acting_cooperative, require_role
-from coop_shared.storage.paging import page
 from coop_shared.storage.types import utcnow
 
 
-def react(uow, event: dict) -> list[str]:
-    """Record the event and one pending delivery per e-mail recipient and subscribed webhook.
+def react(uow, event: dict, channels: dict, clients_for, settings) -> int:
+    """Plan the deliveries of `event`, and send them as soon as the plan commits; returns how
+    many were planned."""
+    planned = plan(uow, event)
+    if planned:
+        uow.after_commit(lambda: dispatch.deliver_due(uow, channels, clients_for, settings, only=planned))
+    return len(planned)
+
+
+def plan(uow, event: dict) -> list[str]:
+    """Record the event and one pending delivery per e-mail recipient and subscribed webhook;
+    returns the ids of the deliveries.
 
     Runs once per event id (the inbox); the unique (event, channel, recipient) key would refuse
     a second plan anyway.
     """
-    session, now = uow.session, utcnow()
-    session.add(
+    uow.repo.add(
         ReceivedEvent(
             event_id=event["event_id"],
             event_type=event.get("event_type", "unknown"),
@@ -33,39 +40,43 @@ def react(uow, event: dict) -> list[str]:
     )
     if not event.get("cooperative_id") or not event.get("cooperative"):
         return []
+    now = utcnow()
+    deliveries = [_delivery(event, *planned, now) for planned in _recipients(uow, event)]
+    uow.repo.add_all(deliveries)
+    uow.repo.flush()
+    return [d.id for d in deliveries]
+
+
+def _recipients(uow, event: dict) -> list[tuple[str, str, str | None]]:
+    """(channel, recipient, template) of each message the event calls for."""
     planned = [(EMAIL, key, reaction.template) for key, reaction in recipients_for(event)]
     planned += [
         (WEBHOOK, recipient_key(WEBHOOK, hook.id), None)
-        for hook in repo.subscribed_webhooks(session, event["cooperative_id"], event["event_type"])
+        for hook in uow.repo.subscribed_webhooks(event["cooperative_id"], event["event_type"])
     ]
-    deliveries = [
-        Delivery(
-            cooperative_id=event["cooperative_id"],
-            cooperative=event["cooperative"],
-            event_id=event["event_id"],
-            event_type=event["event_type"],
-            event=event,
-            channel=channel,
-            recipient=recipient,
-            template=template,
-            status=repo.PENDING,
-            attempts=0,
-            failures_in_row=0,
-            next_attempt_at=now,
-        )
-        for channel, recipient, template in planned
-    ]
-    session.add_all(deliveries)
-    session.flush()
-    return [d.id for d in deliveries]
+    return planned
+
+
+def _delivery(event: dict, channel: str, recipient: str, template: str | None, now) -> Delivery:
+    return Delivery(
+        cooperative_id=event["cooperative_id"],
+        cooperative=event["cooperative"],
+        event_id=event["event_id"],
+        event_type=event["event_type"],
+        event=event,
+        channel=channel,
+        recipient=recipient,
+        template=template,
+        status=PENDING,
+        attempts=0,
+        failures_in_row=0,
+        next_attempt_at=now,
+    )
 
 
 def list_received_events(uow, identity: Identity, data: dict) -> dict:
     require_role(identity, *OPERATORS, AUDITOR)
-    query = sa.select(ReceivedEvent).where(ReceivedEvent.cooperative_id == acting_cooperative(identity))
-    if data.get("event_type"):
-        query = query.where(ReceivedEvent.event_type == data["event_type"])
-    rows, total = page(
-        uow.session, query, (ReceivedEvent.received_at, ReceivedEvent.id), data["limit"], data["offset"]
+    rows, total = uow.repo.received_events(
+        acting_cooperative(identity), data.get("event_type"), data["limit"], data["offset"]
     )
-    return {"items": [received_event_out(r) for r in rows], "total": total}
+    return views.list_of(rows, total, views.received_event_out)

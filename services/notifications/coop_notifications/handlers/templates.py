@@ -1,11 +1,11 @@
-"""A cooperative's own wording of its e-mails: saved only if it renders (issue #5)."""
+"""A cooperative's own wording of its e-mails: saved only if it renders (templates of
+notifications, domain/templates.py)."""
 
 from __future__ import annotations
 
-from coop_notifications import repository as repo
+from coop_notifications import views
 from coop_notifications.domain import templates
 from coop_notifications.orm import Template
-from coop_notifications.schemas import template_out
 from coop_shared.credentials import AUDITOR, OPERATORS, acting_cooperative, require_role
 from coop_shared.errors import NotFound
 
@@ -15,7 +15,7 @@ def set_template(uow, identity, data: dict) -> dict:
     cooperative_id = acting_cooperative(identity)
     text = templates.Text(data["subject"], data["body"])
     templates.check(data["event"], text)  # a template that does not render is refused now
-    row = repo.template(uow.session, cooperative_id, data["event"], data["channel"], data["language"])
+    row = uow.repo.template(cooperative_id, data["event"], data["channel"], data["language"])
     if row is None:
         row = Template(
             cooperative_id=cooperative_id,
@@ -23,33 +23,29 @@ def set_template(uow, identity, data: dict) -> dict:
             channel=data["channel"],
             language=data["language"],
         )
-        uow.session.add(row)
+        uow.repo.add(row)
     row.subject, row.body, row.updated_by = text.subject, text.body, identity.key_id
-    uow.session.flush()
-    return template_out(row, True, data["event"], data["language"], data["channel"])
+    uow.repo.flush()
+    return views.template_out(row, True, data["event"], data["language"], data["channel"])
 
 
 def get_template(uow, identity, data: dict) -> dict:
     """The template in force: the cooperative's own, else the default (`overridden` says which)."""
     require_role(identity, *OPERATORS, AUDITOR)
-    row = repo.template(
-        uow.session, acting_cooperative(identity), data["event"], data["channel"], data["language"]
-    )
+    row = uow.repo.template(acting_cooperative(identity), data["event"], data["channel"], data["language"])
     text = row or templates.default(data["event"], data["language"])
-    return template_out(text, row is not None, data["event"], data["language"], data["channel"])
+    return views.template_out(text, row is not None, data["event"], data["language"], data["channel"])
 
 
 def reset_template(uow, identity, data: dict) -> dict:
     """Back to the default wording."""
     require_role(identity, *OPERATORS)
-    row = repo.template(
-        uow.session, acting_cooperative(identity), data["event"], data["channel"], data["language"]
-    )
+    row = uow.repo.template(acting_cooperative(identity), data["event"], data["channel"], data["language"])
     if row is None:
         raise NotFound(f"No template of your own for '{data['event']}' in '{data['language']}'.")
-    uow.session.delete(row)
+    uow.repo.delete(row)
     text = templates.default(data["event"], data["language"])
-    return template_out(text, False, data["event"], data["language"], data["channel"])
+    return views.template_out(text, False, data["event"], data["language"], data["channel"])
 
 
 def preview(uow, identity, data: dict) -> dict:
@@ -62,12 +58,4 @@ def preview(uow, identity, data: dict) -> dict:
         current = get_template(uow, identity, data)
         text, overridden = templates.Text(current["subject"], current["body"]), current["overridden"]
     context = dict(templates.SAMPLES[data["event"]], **(data.get("data") or {}))
-    mail = templates.email(text, context)
-    return {
-        "event": data["event"],
-        "language": data["language"],
-        "overridden": overridden,
-        "subject": mail.subject,
-        "text": mail.text,
-        "html": mail.html,
-    }
+    return views.preview_out(data, overridden, templates.email(text, context))
