@@ -105,6 +105,14 @@ def health(services, timeout):
 
 
 @main.command()
+def contract():
+    """Print the RPC and event contract as Markdown (`coop contract > docs/rpc-contract.md`)."""
+    from coop_cli.contract_doc import render
+
+    click.echo(render(), nl=False)
+
+
+@main.command()
 @click.option("--timeout", default=5.0, show_default=True)
 @click.option(
     "--management",
