@@ -1,4 +1,4 @@
-"""The bus's own limit, then the invoice path against it (issue #8, benchmarks 1 and 2).
+"""The bus's own limit, then the invoice path against it (bench/results/README.md, benchmarks 1 and 2).
 
     make bench            (or: .venv/bin/pytest -m bench bench -s -k invoices)
 

@@ -1,4 +1,4 @@
-"""The event pipeline end to end (issue #8): a payment recorded → the activity credited (in the
+"""The event pipeline end to end: a payment recorded → the activity credited (in the
 same transaction) → the member's e-mail accepted by the mail server, at a steady 100 payments/s.
 Target: p95 under 250 ms. Latency = the delivery's `sent_at` minus the moment the payment was
 sent (one clock: this machine's)."""

@@ -1,4 +1,4 @@
-"""A CODA file of 50,000 movements imported in one call (issue #8). Target: under 20 s.
+"""A CODA file of 50,000 movements imported in one call. Target: under 20 s.
 200 open invoices receive 125 instalments each with their structured communication; the other
 25,000 movements are credits nobody claims and debits."""
 

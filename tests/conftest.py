@@ -1,5 +1,5 @@
 """Test fixtures. eventlet patches the standard library before anything opens a socket, as
-`nameko run` does (nameko-field-notes.md, 'Testing')."""
+`nameko run` does (docs/nameko-delivery.md)."""
 
 import warnings
 

@@ -1,5 +1,5 @@
 """Bank statement files as banks write them, for the demo and the import tests: CODA 2 with
-the Febelfin record layout (128 characters, positions as in belgium-2026.md 5.4) and
+the Febelfin record layout (128 characters, positions as in docs/domain/payments-and-bank-statements.md) and
 camt.053.001.02/.08. Written independently of billing's parsers: each record is built field
 by field and its length checked."""
 

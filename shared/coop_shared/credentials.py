@@ -115,7 +115,7 @@ def require_role(identity: Identity, *roles: str) -> Identity:
 
 def acting_cooperative(identity: Identity, requested_slug: str | None = None) -> str:
     """The cooperative id a call acts on. Naming another cooperative reads as NotFound: a key
-    learns nothing of other cooperatives, not even that they exist (rpc-contract.md)."""
+    learns nothing of other cooperatives, not even that they exist (docs/rpc-contract.md)."""
     if identity.is_platform:
         raise Forbidden("The platform credential administers cooperatives; use a cooperative's key.")
     if requested_slug is not None and requested_slug != identity.cooperative:

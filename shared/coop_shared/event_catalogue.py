@@ -3,7 +3,7 @@ means. Integrators read it as the list of facts they can subscribe to.
 
 Mandatory events have a consumer inside the suite: they are published with `mandatory=True`,
 so if the consumer's queue is missing the broker returns them and they wait in the outbox
-instead of vanishing (nameko-field-notes.md). The others are published for whoever listens
+instead of vanishing (docs/nameko-delivery.md). The others are published for whoever listens
 (an integrator's queue, a later service): without a listener the broker drops them, by design.
 A unit test checks that every event a service handles is declared mandatory here.
 """

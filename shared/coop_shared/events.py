@@ -1,4 +1,4 @@
-"""The envelope every event carries (rpc-contract.md, 'Conventions on the wire').
+"""The envelope every event carries (docs/rpc-contract.md, 'Conventions on the wire').
 
     {"event_id": uuid, "event_type": str, "cooperative_id": uuid, "cooperative": slug,
      "occurred_at": ISO 8601 UTC, "payload": {...}}

@@ -57,7 +57,7 @@ def national_number(value: str, field="national_number") -> str:
 
 def iban(value: str, field="iban") -> str:
     """An IBAN in its compact form, checked for country length and mod-97; a Belgian one also
-    for its national check digits and a bank code that exists (belgium-2026.md, section 6)."""
+    for its national check digits and a bank code that exists (docs/domain/identifiers.md)."""
     try:
         compact = IBAN(str(value)).compact
     except (SchwiftyException, ValueError) as exc:

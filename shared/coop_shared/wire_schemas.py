@@ -27,7 +27,7 @@ class PageSchema(Schema):
 
 
 def ref_payload(value, name="id") -> dict:
-    """Accept an id string or {"id": ..., "cooperative"?: ...} (rpc-contract.md: 'id / filters')."""
+    """Accept an id string or {"id": ..., "cooperative"?: ...} (docs/rpc-contract.md: 'id / filters')."""
     from coop_shared.errors import ValidationError
 
     if isinstance(value, str):

@@ -1,4 +1,4 @@
-"""Fault injection (issue #8, point 3): while invoices are issued and paid and a payroll closes,
+"""Fault injection: while invoices are issued and paid and a payroll closes,
 service processes are killed with SIGKILL and restarted, RabbitMQ is restarted once and every
 PostgreSQL connection of the suite is dropped. Then the promises are checked: gapless numbers,
 each payment booked once, balances equal to their ledger and to an independent recomputation,

@@ -1,7 +1,7 @@
 """The suite as operators run it: the image built from deploy/Dockerfile, migrations, the bus
 and the four services as containers with host networking against this machine's RabbitMQ and
 PostgreSQL (every packet stays on loopback), then the integrator's smoke scenario through them
-(issue #7, 'Done when')."""
+(docs/adr/010-containers-and-operations.md)."""
 
 from __future__ import annotations
 

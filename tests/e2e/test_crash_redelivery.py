@@ -1,5 +1,5 @@
 """kill -9 of the notifications process while events are published, then a restart: every
-event is handled, none twice (nameko-field-notes.md: a killed worker's message is requeued and
+event is handled, none twice (docs/nameko-delivery.md: a killed worker's message is requeued and
 its handler runs again; the inbox absorbs it)."""
 
 import os

@@ -1,5 +1,5 @@
 """`coop demo` on a machine where nothing runs yet: it starts the suite, plays the Brussels day
-and prints the figures within a minute; a second run books nothing twice (issue #8)."""
+and prints the figures within a minute; a second run books nothing twice."""
 
 import re
 import subprocess

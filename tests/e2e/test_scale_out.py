@@ -1,4 +1,4 @@
-"""Scale-out without change of behaviour (issue #7): three billing processes and two
+"""Scale-out without change of behaviour: three billing processes and two
 notifications processes (`coop serve`, competing consumers) against one RabbitMQ and one
 PostgreSQL. Invoices issued at once stay gapless; payments sent at once, twice each, are credited
 once; every e-mail leaves once; each replica's metrics endpoint shows its share of the work."""

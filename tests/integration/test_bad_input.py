@@ -1,4 +1,4 @@
-"""Bad input and other cooperatives' ids, on every public RPC method (issue #8, point 4).
+"""Bad input and other cooperatives' ids, on every public RPC method.
 
 Hypothesis sends thousands of malformed payloads: random JSON, and the contract's field names
 with values of every wrong kind. Each must come back as a typed error of the contract

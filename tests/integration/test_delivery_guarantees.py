@@ -1,4 +1,4 @@
-"""The delivery table of nameko-field-notes.md, row by row, against the real broker:
+"""The delivery table of docs/nameko-delivery.md, row by row, against the real broker:
 a failing handler is retried then parked (never dropped after one try), and an event that no
 queue takes stays in the outbox instead of vanishing."""
 

@@ -1,4 +1,4 @@
-"""Log lines operators can index, and the status table they read (issue #7)."""
+"""Log lines operators can index, and the status table they read (docs/adr/010-containers-and-operations.md)."""
 
 import json
 import logging

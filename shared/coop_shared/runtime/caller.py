@@ -2,7 +2,7 @@
 
 Credentials are verified lazily, inside the entrypoint (`self.caller.require(...)`): an
 exception raised in `get_dependency` would kill the whole service process
-(nameko-field-notes.md). Every service but members asks members once (`whoami`, which
+(docs/nameko-delivery.md). Every service but members asks members once (`whoami`, which
 receives the same forwarded context data) and caches the answer for a few seconds; members'
 `api_key_revoked` broadcast clears the cache at once, so a revoked key is refused everywhere
 within the time the event takes to cross the bus, and at worst after the cache period.

@@ -7,7 +7,7 @@ from sqlalchemy import event
 def create_engine(url: str, pool_size: int = 12) -> sa.Engine:
     """An engine whose pool is at least as large as the service's `max_workers`.
 
-    psycopg2 is greened by eventlet's monkey patching (nameko-field-notes.md: psycopg 3
+    psycopg2 is greened by eventlet's monkey patching (docs/nameko-delivery.md: psycopg 3
     would block the whole process during queries).
     """
     if url.startswith("sqlite"):

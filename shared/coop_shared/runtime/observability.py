@@ -1,6 +1,6 @@
 """What operators see of a running service: one JSON log line per event with the service, the
 call id and the cooperative; Prometheus metrics of RPC calls (count, latency, errors), events
-handled and the outbox backlog (issue #7).
+handled and the outbox backlog (docs/adr/010-containers-and-operations.md).
 
 The log context lives in a thread-local, which eventlet turns into a greenthread-local: each
 worker has its own, set when the worker starts and cleared when it ends. The cooperative is

@@ -2,7 +2,7 @@
 the `message-ttl` policy on RPC queues.
 
 An event published before its consumer's queue exists is routed nowhere and dropped
-(nameko-field-notes.md); declaring the queues at deploy closes that window. A request that
+(docs/nameko-delivery.md); declaring the queues at deploy closes that window. A request that
 waits in `rpc-<service>` longer than any client waits would run after its caller gave up, so
 RPC queues drop requests older than `RPC_MESSAGE_TTL_MS`.
 """

@@ -1,7 +1,7 @@
 """The outbox and inbox tables, added to each service's own metadata.
 
 Outbox: an event is a row written in the same transaction as the business rows it announces;
-a relay publishes it afterwards (nameko-field-notes.md: "commit, then dispatch" lost 14 of 200
+a relay publishes it afterwards (docs/nameko-delivery.md: "commit, then dispatch" lost 14 of 200
 events under injected crashes, the outbox none). Inbox: `(consumer, event_id)` is inserted in
 the same transaction as a handler's effects, so a redelivered event changes nothing.
 """

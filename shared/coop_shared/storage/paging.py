@@ -1,5 +1,5 @@
 """One page of a query and the total it pages through: every `list_*` method returns
-`{"items": [...], "total": n}` and accepts `limit`/`offset` (rpc-contract.md)."""
+`{"items": [...], "total": n}` and accepts `limit`/`offset` (docs/rpc-contract.md)."""
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session

@@ -1,5 +1,5 @@
 """The one way a service fetches a row by id for a cooperative: another cooperative's row
-answers NotFound exactly like a missing one (rpc-contract.md, 'Credentials and roles')."""
+answers NotFound exactly like a missing one (docs/rpc-contract.md, 'Credentials and roles')."""
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
