@@ -1,6 +1,7 @@
-"""Payroll for 1,000 and 10,000 members: prepare_run then close_run (issue #8). Target: 10,000
-prepared and closed in under 30 s. Setup writes members and balances straight into the
-databases (bench/seed.py); what is timed is the RPC a cooperative's staff would call."""
+"""Payroll for 1,000 and 10,000 members: prepare_run then close_run, against the suite's
+performance target: 10,000 prepared and closed in under 30 s. Setup writes members and balances
+straight into the databases (bench/seed.py); what is timed is the RPC a cooperative's staff
+would call."""
 
 from __future__ import annotations
 

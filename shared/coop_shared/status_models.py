@@ -4,6 +4,11 @@ A status model is found by key in the entry-point group `coop.status_models` (bu
 register there exactly as a third-party package would). It is pure: the same request gives the
 same result; rates and thresholds come from dated parameter rows, never from constants in
 code; every result names the `rules_version` that produced it. Framework-free on purpose.
+
+A request carries what a model may know: the member's own parameters (validated against the
+model's `parameters_schema`), facts about the person (`MemberFacts`, from members) and facts
+about the cooperative paying (`CooperativeFacts`, from payroll's settings). The caller never
+tests a model's key to feed it: whatever a model needs beyond its parameters is a fact here.
 """
 
 from __future__ import annotations
@@ -29,12 +34,21 @@ class MemberFacts:
 
 
 @dataclass(frozen=True)
+class CooperativeFacts:
+    """What a model may know of the cooperative paying (from payroll's settings). None means
+    unknown (a simulation outside a run): the model then falls back on its own default."""
+
+    social_fund_fee_rate: Decimal | None = None  # fee of the directors' social insurance fund
+
+
+@dataclass(frozen=True)
 class PayRequest:
     period: str  # 'YYYY-MM'
     mode: str  # BUDGET: amount is the total cost to the activity; GROSS: amount is gross pay
     amount: Money
     parameters: dict
     member: MemberFacts = field(default_factory=MemberFacts)
+    cooperative: CooperativeFacts = field(default_factory=CooperativeFacts)
 
     @property
     def first_day(self) -> date:

@@ -300,7 +300,8 @@ def test_brucoop_director_statement_and_sepa_file(start_services, rpc_client, wo
     "gross, withholding", [("3500.00", "617.41"), ("4000.00", "826.70"), ("5000.00", "1245.27")]
 )
 def test_simulate_over_rpc_gives_the_fps_reference_withholding(world, rpc_client, gross, withholding):
-    """belgium-2026.md 1.5: single, no children, September 2026."""
+    """The FPS reference withholdings of docs/domain/payroll-employees.md: single, no children,
+    September 2026."""
     result = rpc_client(world.keys["dies"]).payroll.simulate(
         {
             "status_model": "be_salaried",

@@ -1,6 +1,7 @@
 """Every worked example of tests/payroll_examples/ computed by the installed model, to the cent."""
 
 import csv
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -8,7 +9,7 @@ import pytest
 from coop_payroll.status_models.be_director import BeDirector
 from coop_payroll.status_models.be_salaried import BeSalaried
 from coop_shared.money import Money
-from coop_shared.status_models import BUDGET, GROSS, PayRequest
+from coop_shared.status_models import BUDGET, GROSS, CooperativeFacts, PayRequest
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "payroll_examples"
 ROWS = list(csv.DictReader((EXAMPLES / "be_salaried_2026.csv").open()))
@@ -49,7 +50,7 @@ def test_be_salaried_example(row):
 
 
 def test_budget_of_4000_gives_gross_3200_and_costs_exactly_the_budget():
-    """belgium-2026.md 1.9: 4,000 / 1.25 = 3,200.00; employer 25 % = 800.00."""
+    """docs/domain/payroll-employees.md, the budget rule: 4,000 / 1.25 = 3,200.00; employer 25 % = 800.00."""
     result = BeSalaried().compute(PayRequest("2026-11", BUDGET, Money.of("4000.00"), {}))
     assert (str(result.gross), str(result.total_cost)) == ("3200.00", "4000.00")
     assert result.rules_version == "be_salaried/2026-09-01+withholding/2026-01-01"
@@ -93,3 +94,22 @@ def test_director_minimum_contribution_applies_to_low_pay():
     result = BeDirector().compute(PayRequest("2026-11", GROSS, Money.of("1500.00"), {}))
     contribution = next(line for line in result.lines if line.code == "self_employed_social_contributions")
     assert (str(contribution.amount), contribution.rate) == ("290.57", None)  # 871.71 / 3
+
+
+def test_director_fund_fee_comes_from_the_cooperative_in_a_run():
+    """In a run the cooperative's setting is the fee (CooperativeFacts), whatever the member's
+    parameters say; a simulation without it reads the parameter, else the lowest fee 3.05 %.
+    4.25 % of 497.60 = 21.148 → 21.15."""
+    facts = CooperativeFacts(social_fund_fee_rate=Decimal("0.0425"))
+    in_run = BeDirector().compute(
+        PayRequest(
+            "2026-11", GROSS, Money.of("3000.00"), {"social_fund_fee_rate": "0.0305"}, cooperative=facts
+        )
+    )
+    simulated = BeDirector().compute(
+        PayRequest("2026-11", GROSS, Money.of("3000.00"), {"social_fund_fee_rate": "0.0425"})
+    )
+    for result in (in_run, simulated):
+        fee = next(line for line in result.lines if line.code == "social_fund_fee")
+        assert (str(fee.amount), fee.rate) == ("21.15", Decimal("0.0425"))
+    assert in_run == simulated

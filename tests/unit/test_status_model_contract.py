@@ -15,6 +15,7 @@ from coop_shared.status_models import (
     COOPERATIVE,
     GROSS,
     MEMBER,
+    CooperativeFacts,
     NotEligible,
     PayRequest,
     load_status_models,
@@ -41,6 +42,14 @@ def parameters_for(schema: dict):
     return st.fixed_dictionaries({}, optional=fields)
 
 
+# What a run tells every model of the cooperative (its payroll settings); a simulation tells
+# nothing (None). Fund fees run from 3.05 % to 4.25 % (docs/domain/payroll-directors.md).
+cooperative_facts = st.builds(
+    CooperativeFacts,
+    social_fund_fee_rate=st.none() | st.sampled_from(["0.0305", "0.035", "0.0425"]).map(Decimal),
+)
+
+
 @pytest.mark.parametrize("key", sorted(MODELS))
 def test_schema_is_valid_json_schema_and_labels_are_trilingual(key):
     model = MODELS[key]
@@ -59,9 +68,10 @@ def test_contract(key):
         mode=st.sampled_from([BUDGET, GROSS]),
         cents=st.integers(50_000, 2_500_000),
         parameters=parameters_for(model.parameters_schema()),
+        cooperative=cooperative_facts,
     )
-    def check(period, mode, cents, parameters):
-        request = PayRequest(period, mode, Money(Decimal(cents) / 100), parameters)
+    def check(period, mode, cents, parameters, cooperative):
+        request = PayRequest(period, mode, Money(Decimal(cents) / 100), parameters, cooperative=cooperative)
         if not model.pays:
             with pytest.raises(NotEligible):
                 model.compute(request)

@@ -6,8 +6,10 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from coop_payroll.domain.runs import DEFAULT_SOCIAL_FUND_FEE_RATE, RunStatus
+from coop_shared.money import Money
 from coop_shared.storage.messaging_tables import inbox_table, outbox_table
-from coop_shared.storage.types import IdColumn, MoneyColumn, RateColumn, new_id, utcnow
+from coop_shared.storage.types import IdColumn, MoneyType, RateColumn, new_id, utcnow
 
 
 class Base(DeclarativeBase):
@@ -26,7 +28,7 @@ class PayrollSettings(Base):
     social_fund_name: Mapped[str | None] = mapped_column(sa.String(140))
     social_fund_iban: Mapped[str | None] = mapped_column(sa.String(34))
     social_fund_bic: Mapped[str | None] = mapped_column(sa.String(11))
-    social_fund_fee_rate: Mapped[Decimal] = mapped_column(RateColumn, default=Decimal("0.0305"))
+    social_fund_fee_rate: Mapped[Decimal] = mapped_column(RateColumn, default=DEFAULT_SOCIAL_FUND_FEE_RATE)
 
 
 class PayrollRun(Base):
@@ -35,7 +37,7 @@ class PayrollRun(Base):
     cooperative_id: Mapped[str] = mapped_column(IdColumn, index=True)
     cooperative_slug: Mapped[str] = mapped_column(sa.String(40))
     period: Mapped[str] = mapped_column(sa.String(7))
-    status: Mapped[str] = mapped_column(sa.String(20), default="draft")
+    status: Mapped[str] = mapped_column(sa.String(20), default=RunStatus.DRAFT)
     payer: Mapped[dict] = mapped_column(sa.JSON)  # the cooperative's name, IBAN, BIC when prepared
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
     closed_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
@@ -58,16 +60,16 @@ class Payslip(Base):
     status_model: Mapped[str] = mapped_column(sa.String(40))
     parameters: Mapped[dict] = mapped_column(sa.JSON)
     mode: Mapped[str] = mapped_column(sa.String(10))
-    amount: Mapped[Decimal] = mapped_column(MoneyColumn)
-    gross: Mapped[Decimal] = mapped_column(MoneyColumn)
-    net_to_pay: Mapped[Decimal] = mapped_column(MoneyColumn)
-    total_cost: Mapped[Decimal] = mapped_column(MoneyColumn)
+    amount: Mapped[Money] = mapped_column(MoneyType())
+    gross: Mapped[Money] = mapped_column(MoneyType())
+    net_to_pay: Mapped[Money] = mapped_column(MoneyType())
+    total_cost: Mapped[Money] = mapped_column(MoneyType())
     lines: Mapped[list] = mapped_column(sa.JSON)
     payments: Mapped[list] = mapped_column(sa.JSON)
     notes: Mapped[list] = mapped_column(sa.JSON)
     rules_version: Mapped[str] = mapped_column(sa.String(100))
-    balance_before: Mapped[Decimal] = mapped_column(MoneyColumn)
-    balance_after: Mapped[Decimal] = mapped_column(MoneyColumn)
+    balance_before: Mapped[Money] = mapped_column(MoneyType())
+    balance_after: Mapped[Money] = mapped_column(MoneyType())
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
 
 

@@ -1,31 +1,21 @@
 """payroll: nameko entrypoints only. Resolve the caller, validate, call one handler, return."""
 
-import base64
-
 from nameko.extensions import DependencyProvider
 
-from coop_payroll.directory import Directory
+from coop_payroll.clients import BillingClient, MembersClient
 from coop_payroll.handlers import models as model_handlers
-from coop_payroll.handlers import runs, sepa
+from coop_payroll.handlers import payslips, runs, sepa, settings
 from coop_payroll.orm import Base
-from coop_payroll.render import payslip_pdf
-from coop_payroll.schemas import (
-    ListPayslipsSchema,
-    PrepareRunSchema,
-    SettingsSchema,
-    SimulateSchema,
-    payslip_out,
-)
-from coop_shared.credentials import OPERATORS
+from coop_payroll.repository import PayrollRepository
+from coop_payroll.schemas import ListPayslipsSchema, PrepareRunSchema, SettingsSchema, SimulateSchema
 from coop_shared.dates import brussels_today
-from coop_shared.errors import CoopError
 from coop_shared.runtime.caller import Caller
 from coop_shared.runtime.common_rpc import CommonRpc
 from coop_shared.runtime.database import Database
 from coop_shared.runtime.entrypoints import CredentialRevocationListener, rpc
-from coop_shared.runtime.resilient_rpc import ServiceRpc, patient_rpc
+from coop_shared.runtime.resilient_rpc import ServiceRpc
 from coop_shared.status_models import load_status_models
-from coop_shared.wire_schemas import RefSchema, ref_payload
+from coop_shared.wire_schemas import RefSchema
 
 
 class StatusModels(DependencyProvider):
@@ -44,69 +34,63 @@ class PayrollService(CommonRpc, CredentialRevocationListener):
 
     name = "payroll"
 
-    uow = Database(Base.metadata)
+    uow = Database(Base.metadata, repository=PayrollRepository)
     caller = Caller()
     members = ServiceRpc("members")
     billing = ServiceRpc("billing")
     models = StatusModels()
 
-    def _directory(self, identity):
-        return Directory(self.members, self.billing, identity.cooperative)
+    def _members(self, identity) -> MembersClient:
+        return MembersClient(self.members, identity.cooperative)
 
-    @patient_rpc(expected_exceptions=CoopError)
-    def list_status_models(self, payload=None):
-        """Public: which status models this installation runs, with their parameters schema."""
+    @rpc(None, needs_caller=False)
+    def list_status_models(self):
+        """{"items": [installed status models: key, labels, rules version, parameters schema], "total"}."""
         return model_handlers.list_status_models(self.models)
 
-    @rpc
-    def simulate(self, payload):
-        self.caller.require(*OPERATORS, "auditor", "member")
-        return model_handlers.simulate(self.models, SimulateSchema().load(payload))
+    @rpc(SimulateSchema)
+    def simulate(self, identity, data):
+        """A status model's result (gross, net, total cost, lines) for an amount; nothing stored."""
+        return model_handlers.simulate(self.models, identity, data)
 
-    @rpc
-    def prepare_run(self, payload):
-        identity = self.caller.identity
-        data = PrepareRunSchema().load(payload)
-        return runs.prepare_run(self.uow, identity, self.models, self._directory(identity), data)
+    @rpc(PrepareRunSchema)
+    def prepare_run(self, identity, data):
+        """The draft run of a period: its payslips, and a problem for each item not payable."""
+        return runs.prepare_run(
+            self.uow, identity, self.models, self._members(identity), BillingClient(self.billing), data
+        )
 
-    @rpc
-    def close_run(self, run_id):
-        identity = self.caller.identity
-        return runs.close_run(self.uow, identity, RefSchema().load(ref_payload(run_id)))
+    @rpc(RefSchema, id_field="id")
+    def close_run(self, identity, data):
+        """The run, closed: payslips final and issued (once; a second call changes nothing)."""
+        return runs.close_run(self.uow, identity, data)
 
-    @rpc
-    def get_run(self, run_id):
-        identity = self.caller.identity
-        return runs.get_run(self.uow, identity, RefSchema().load(ref_payload(run_id)))
+    @rpc(RefSchema, id_field="id")
+    def get_run(self, identity, data):
+        """The run with its payslips, problems and totals."""
+        return runs.get_run(self.uow, identity, data)
 
-    @rpc
-    def get_payslip(self, payslip_id):
-        identity = self.caller.identity
-        return payslip_out(runs.get_payslip(self.uow, identity, RefSchema().load(ref_payload(payslip_id))))
+    @rpc(RefSchema, id_field="id")
+    def get_payslip(self, identity, data):
+        """One payslip with its lines and the activity balance before and after."""
+        return payslips.get_payslip(self.uow, identity, data)
 
-    @rpc
-    def list_payslips(self, payload=None):
-        identity = self.caller.identity
-        return runs.list_payslips(self.uow, identity, ListPayslipsSchema().load(payload or {}))
+    @rpc(ListPayslipsSchema)
+    def list_payslips(self, identity, data):
+        """{"items": [payslips, newest period first], "total"}, filtered by member, run, period."""
+        return payslips.list_payslips(self.uow, identity, data)
 
-    @rpc
-    def set_payroll_settings(self, payload):
-        identity = self.caller.identity
-        return runs.set_payroll_settings(self.uow, identity, SettingsSchema().load(payload))
+    @rpc(SettingsSchema)
+    def set_payroll_settings(self, identity, data):
+        """The cooperative's payroll settings as stored (its directors' social insurance fund)."""
+        return settings.set_payroll_settings(self.uow, identity, data)
 
-    @rpc
-    def export_sepa(self, run_id):
-        identity = self.caller.identity
-        return sepa.export_sepa(self.uow, identity, RefSchema().load(ref_payload(run_id)), brussels_today())
+    @rpc(RefSchema, id_field="id")
+    def export_sepa(self, identity, data):
+        """The closed run's SEPA credit transfer file (base64), its transfer count and control sum."""
+        return sepa.export_sepa(self.uow, identity, data, brussels_today())
 
-    @rpc
-    def render_payslip(self, payslip_id):
-        identity = self.caller.identity
-        payslip = runs.get_payslip(self.uow, identity, RefSchema().load(ref_payload(payslip_id)))
-        cooperative = self._directory(identity).cooperative()
-        content = payslip_pdf.render(payslip_out(payslip), payslip.member, cooperative["name"])
-        return {
-            "filename": f"payslip-{payslip.period}-{payslip.id[:8]}.pdf",
-            "content_type": "application/pdf",
-            "content": base64.b64encode(content).decode("ascii"),
-        }
+    @rpc(RefSchema, id_field="id")
+    def render_payslip(self, identity, data):
+        """The payslip as a PDF (base64) in the member's language, with its file name."""
+        return payslips.render_payslip(self.uow, identity, self._members(identity), data)

@@ -1,24 +1,18 @@
 """The installed status models: listing and simulating."""
 
-from coop_payroll.schemas import result_out
+from coop_payroll.domain.payslips import pay
+from coop_payroll.views import result_out, status_model_out
+from coop_shared.credentials import AUDITOR, MEMBER, OPERATORS, require_role
 from coop_shared.dates import brussels_today
-from coop_shared.errors import BusinessRuleViolation, ValidationError
+from coop_shared.errors import ValidationError
 from coop_shared.money import Money
-from coop_shared.status_models import NotEligible, PayRequest, validate_parameters
+from coop_shared.status_models import PayRequest, validate_parameters
 
 
 def list_status_models(models: dict) -> dict:
-    items = [
-        {
-            "key": m.key,
-            "label": m.label,
-            "country": m.country,
-            "pays": m.pays,
-            "rules_version": m.rules_version(brussels_today().strftime("%Y-%m")),
-            "parameters_schema": m.parameters_schema(),
-        }
-        for m in models.values()
-    ]
+    """Public (no credential): which models this installation runs, with this month's rules."""
+    period = brussels_today().strftime("%Y-%m")
+    items = [status_model_out(m, period) for m in models.values()]
     return {"items": sorted(items, key=lambda i: i["key"]), "total": len(items)}
 
 
@@ -28,17 +22,11 @@ def model_for(models: dict, key: str):
     return models[key]
 
 
-def compute(model, request: PayRequest):
-    try:
-        return model.compute(request)
-    except NotEligible as exc:
-        raise BusinessRuleViolation(str(exc), {"status_model": model.key}) from None
-    except LookupError as exc:  # no parameter rows for that period
-        raise ValidationError(fields={"period": [str(exc)]}) from None
-
-
-def simulate(models: dict, data: dict) -> dict:
+def simulate(models: dict, identity, data: dict) -> dict:
+    """A model's result for an amount and parameters, outside any run: nothing is stored, and
+    no cooperative fact is given (the model uses the parameters or its defaults)."""
+    require_role(identity, *OPERATORS, AUDITOR, MEMBER)
     model = model_for(models, data["status_model"])
     parameters = validate_parameters(model.parameters_schema(), data["parameters"])
     request = PayRequest(data["period"], data["mode"], Money(data["amount"]), parameters)
-    return dict(result_out(compute(model, request)), status_model=model.key)
+    return dict(result_out(pay(model, request)), status_model=model.key)

@@ -1,6 +1,7 @@
 """The bank file of a closed run: one SEPA credit transfer (pain.001.001.09) paying each net
 from the cooperative's IBAN, and, for directors, the social contributions to their fund
-(belgium-2026.md 5.2). Built with sepaxml, which validates against the official XSD."""
+(docs/domain/payments-and-bank-statements.md). Built with sepaxml, which validates against
+the official XSD."""
 
 from __future__ import annotations
 
@@ -10,17 +11,17 @@ from decimal import Decimal
 
 from sepaxml import SepaTransfer
 
-from coop_payroll.handlers.runs import _run, settings_of
-from coop_shared.credentials import OPERATORS, require_role
+from coop_payroll.domain.runs import RunStatus
+from coop_shared.credentials import OPERATORS, acting_cooperative, require_role
 from coop_shared.errors import BusinessRuleViolation
 from coop_shared.money import Money
 
 SCHEMA = "pain.001.001.09"
 
 
-def cents(amount) -> int:
+def cents(amount: Money) -> int:
     """sepaxml takes integer cents: no float anywhere on the way to the bank."""
-    return int(Money(Decimal(amount)).amount * 100)
+    return int(amount.amount * 100)
 
 
 def transfers(run, settings) -> list[dict]:
@@ -46,7 +47,7 @@ def transfers(run, settings) -> list[dict]:
                     {
                         "name": (settings.social_fund_name or "Social insurance fund")[:70],
                         "IBAN": settings.social_fund_iban,
-                        "amount": cents(payment["amount"]),
+                        "amount": cents(Money.of(payment["amount"])),
                         "description": f"Cotisations sociales {run.period} {p.member['name']}"[:140],
                     }
                 )
@@ -55,10 +56,10 @@ def transfers(run, settings) -> list[dict]:
 
 def export_sepa(uow, identity, data: dict, execution_date: date) -> dict:
     require_role(identity, *OPERATORS)
-    run = _run(uow, identity, data["id"])
-    if run.status != "closed":
+    run = uow.repo.run(acting_cooperative(identity), data["id"])
+    if run.status != RunStatus.CLOSED:
         raise BusinessRuleViolation("Close the run before paying it.")
-    items = transfers(run, settings_of(uow.session, run.cooperative_id))
+    items = transfers(run, uow.repo.settings_of(run.cooperative_id))
     config = {
         "name": run.payer["name"][:70],
         "IBAN": run.payer["iban"],
@@ -70,7 +71,7 @@ def export_sepa(uow, identity, data: dict, execution_date: date) -> dict:
     for item in items:
         sepa.add_payment(dict(item, execution_date=execution_date))
     document = sepa.export(validate=True)
-    total = sum((Money(Decimal(i["amount"]) / 100) for i in items), Money.zero())
+    total = Money(Decimal(sum(i["amount"] for i in items)) / 100)  # integer cents, summed exactly
     return {
         "filename": f"{run.cooperative_slug}-{run.period}-payroll.xml",
         "content_type": "application/xml",

@@ -85,6 +85,22 @@ def render(payslip: dict, member: dict, cooperative_name: str) -> bytes:
         Paragraph(f"{member['name']} · {w['period']} {payslip['period']}", styles["BodyText"]),
         Spacer(1, 4 * mm),
     ]
+    story += [_lines_table(payslip, w, language, styles), Spacer(1, 4 * mm)]
+    for text in (
+        f"{w['iban']}: {member.get('iban')}",
+        f"{w['balance_before']}: {amount_text(payslip['balance_before'], language)} · "
+        f"{w['balance_after']}: {amount_text(payslip['balance_after'], language)}",
+        f"{w['rules']}: {payslip['rules_version']}",
+        *payslip.get("notes", []),
+    ):
+        story.append(Paragraph(text, styles["BodyText"]))
+    buffer = io.BytesIO()
+    SimpleDocTemplate(buffer, pagesize=A4, title=f"{title} {payslip['period']}").build(story)
+    return buffer.getvalue()
+
+
+def _lines_table(payslip: dict, w: dict, language: str, styles) -> Table:
+    """Gross, every line with its base, rate and amount, then the net and the total cost."""
     rows = [
         [w["line"], w["base"], w["rate"], w["amount"], w["by"]],
         [w["gross"], "", "", amount_text(payslip["gross"], language), ""],
@@ -115,15 +131,4 @@ def render(payslip: dict, member: dict, cooperative_name: str) -> bytes:
             ]
         )
     )
-    story += [table, Spacer(1, 4 * mm)]
-    for text in (
-        f"{w['iban']}: {member.get('iban')}",
-        f"{w['balance_before']}: {amount_text(payslip['balance_before'], language)} · "
-        f"{w['balance_after']}: {amount_text(payslip['balance_after'], language)}",
-        f"{w['rules']}: {payslip['rules_version']}",
-        *payslip.get("notes", []),
-    ):
-        story.append(Paragraph(text, styles["BodyText"]))
-    buffer = io.BytesIO()
-    SimpleDocTemplate(buffer, pagesize=A4, title=f"{title} {payslip['period']}").build(story)
-    return buffer.getvalue()
+    return table

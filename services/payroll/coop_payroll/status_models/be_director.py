@@ -1,16 +1,19 @@
 """`be_director`: the entrepreneur is an independent company director (BRUCOOP).
 
 Director remuneration, no employer contribution. Self-employed social contributions
-(belgium-2026.md 2.1, 2.3): main-occupation rates on the yearly base B = 97 % × (12·R − C),
+(docs/domain/payroll-directors.md): main-occupation rates on the yearly base B = 97 % × (12·R − C),
 where C itself depends on B — solved in closed form bracket by bracket — never less than the
-minimum quarterly contribution, plus the social insurance fund's fee (a cooperative setting).
+minimum quarterly contribution, plus the social insurance fund's fee (a cooperative setting,
+read from the request's `CooperativeFacts`).
 When the cooperative pays them for the director (the default) they are withheld from the net
 and transferred to the fund. Withholding tax: key formula, director variant (3 % lump-sum
-expenses on the remuneration net of social contributions, 1.5 and 2.2); no work bonus.
+expenses on the remuneration net of social contributions: docs/domain/payroll-employees.md
+and docs/domain/payroll-directors.md); no work bonus.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 
 from coop_payroll.status_models import belgian_tax
@@ -19,7 +22,8 @@ from coop_shared.money import Money
 from coop_shared.status_models import MEMBER, PayLine, PayRequest, PayResult, StatusModel
 
 SOCIAL, TAX = "be_director_2026", "be_withholding_2026"
-DEFAULT_FUND_FEE = Decimal("0.0305")  # lowest fund fee (2.1: 3.05 % to 4.25 %)
+# The lowest fund fee (3.05 % to 4.25 %, docs/domain/payroll-directors.md).
+DEFAULT_FUND_FEE = Decimal("0.0305")
 
 
 def yearly_contribution(annual_remuneration: Money, row: ParameterRow) -> tuple[Money, Money]:
@@ -70,37 +74,12 @@ class BeDirector(StatusModel):
         social, tax = row_on(SOCIAL, request.first_day), row_on(TAX, request.first_day)
         household = request.parameters.get("household", belgian_tax.SINGLE)
         children = int(request.parameters.get("dependent_children", 0))
-        fee_rate = Decimal(str(request.parameters.get("social_fund_fee_rate", DEFAULT_FUND_FEE)))
         withheld_for_fund = request.parameters.get("cooperative_pays_social_contributions", True)
         gross = request.amount  # no employer contribution: budget and gross coincide
-        base, yearly = yearly_contribution(gross.times(12), social)
-        proportional = Money(yearly.amount / 12)
-        monthly = max(proportional, Money(social.decimal("minimum_quarterly") / 3))
-        # A rate is shown only where amount = base × rate (first bracket, above the minimum).
-        simple = monthly == proportional and base.amount <= social.decimal("threshold_1")
-        fee = monthly.times(fee_rate)
-        taxable = gross - monthly - fee  # contributions and fees are deductible
+        contributions = monthly_contributions(gross, fund_fee_rate(request), social)
+        taxable = gross - contributions.due  # contributions and fees are deductible
         held = belgian_tax.withholding(taxable, household, children, tax, expenses_key="director_expenses")
-        lines = []
-        if withheld_for_fund:
-            lines += [
-                PayLine(
-                    "self_employed_social_contributions",
-                    "Cotisations sociales d'indépendant / Sociale bijdragen zelfstandige",
-                    Money(base.amount / 12),
-                    social.decimal("rate_1") if simple else None,
-                    monthly,
-                    MEMBER,
-                ),
-                PayLine(
-                    "social_fund_fee",
-                    "Frais de gestion de la caisse / Beheerskosten sociaal fonds",
-                    monthly,
-                    fee_rate,
-                    fee,
-                    MEMBER,
-                ),
-            ]
+        lines = contributions.lines() if withheld_for_fund else []
         lines.append(
             PayLine(
                 "withholding_tax",
@@ -112,12 +91,12 @@ class BeDirector(StatusModel):
             )
         )
         member_part = sum((line.amount for line in lines), Money.zero())
-        payments = (("social_insurance_fund", monthly + fee),) if withheld_for_fund else ()
+        payments = (("social_insurance_fund", contributions.due),) if withheld_for_fund else ()
         notes = tuple(f"{row.valid_from}: {row.source}" for row in (social, tax) if not row.certain)
         if not withheld_for_fund:
             notes += (
                 "Social contributions are paid by the director; estimated at "
-                f"{monthly + fee} a month and deducted for the withholding tax only.",
+                f"{contributions.due} a month and deducted for the withholding tax only.",
             )
         return PayResult(
             gross=gross,
@@ -128,3 +107,60 @@ class BeDirector(StatusModel):
             payments=payments,
             notes=notes,
         )
+
+
+def fund_fee_rate(request: PayRequest) -> Decimal:
+    """The fee of the cooperative's social insurance fund: its payroll setting in a run
+    (`CooperativeFacts`); outside a run (a simulation), the parameter if given, else the lowest."""
+    if request.cooperative.social_fund_fee_rate is not None:
+        return Decimal(request.cooperative.social_fund_fee_rate)
+    return Decimal(str(request.parameters.get("social_fund_fee_rate", DEFAULT_FUND_FEE)))
+
+
+@dataclass(frozen=True)
+class MonthlyContributions:
+    """A month's social contributions and the fund's fee on them."""
+
+    base: Money  # the yearly base B
+    monthly: Money
+    simple: bool  # amount = base × rate holds (first bracket, above the minimum)
+    rate: Decimal
+    fee_rate: Decimal
+    fee: Money
+
+    @property
+    def due(self) -> Money:
+        """What the fund receives: contributions and fee."""
+        return self.monthly + self.fee
+
+    def lines(self) -> list[PayLine]:
+        return [
+            PayLine(
+                "self_employed_social_contributions",
+                "Cotisations sociales d'indépendant / Sociale bijdragen zelfstandige",
+                Money(self.base.amount / 12),
+                self.rate if self.simple else None,
+                self.monthly,
+                MEMBER,
+            ),
+            PayLine(
+                "social_fund_fee",
+                "Frais de gestion de la caisse / Beheerskosten sociaal fonds",
+                self.monthly,
+                self.fee_rate,
+                self.fee,
+                MEMBER,
+            ),
+        ]
+
+
+def monthly_contributions(gross: Money, fee_rate: Decimal, social: ParameterRow) -> MonthlyContributions:
+    """Contributions on 12 × the month's remuneration, never below the minimum quarterly / 3."""
+    base, yearly = yearly_contribution(gross.times(12), social)
+    proportional = Money(yearly.amount / 12)
+    monthly = max(proportional, Money(social.decimal("minimum_quarterly") / 3))
+    # A rate is shown only where amount = base × rate (first bracket, above the minimum).
+    simple = monthly == proportional and base.amount <= social.decimal("threshold_1")
+    return MonthlyContributions(
+        base, monthly, simple, social.decimal("rate_1"), fee_rate, monthly.times(fee_rate)
+    )

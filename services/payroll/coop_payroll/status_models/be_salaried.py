@@ -3,8 +3,9 @@
 Monthly payslip of a white-collar employee, private market sector: personal social security
 13.07 % less the social work bonus, withholding tax by the key formula less the fiscal work
 bonus, special social security contribution; employer contribution 25 % on top
-(belgium-2026.md, section 1). Budget mode: gross = budget / (1 + employer rate), rounded
-down to the cent, so that gross + employer contribution never exceeds the budget (1.8).
+(docs/domain/payroll-employees.md). Budget mode: gross = budget / (1 + employer rate), rounded
+down to the cent, so that gross + employer contribution never exceeds the budget (same
+document, the budget rule).
 """
 
 from __future__ import annotations
@@ -68,69 +69,9 @@ class BeSalaried(StatusModel):
             gross = Money((request.amount.amount / (1 + employer_rate)).quantize(Decimal("0.01"), ROUND_DOWN))
         else:
             gross = request.amount
-        employee_rate = social.decimal("employee_rate")
-        contribution = gross.times(employee_rate)
-        bonus_a, bonus_b = social_work_bonus(gross, contribution, social)
-        social_bonus = bonus_a + bonus_b
-        taxable = gross - (contribution - social_bonus)
-        held = belgian_tax.withholding(taxable, household, children, tax)
-        fiscal_theoretical = bonus_a.times(social.decimal("fiscal_work_bonus", "a")) + bonus_b.times(
-            social.decimal("fiscal_work_bonus", "b")
-        )
-        fiscal_bonus = min(fiscal_theoretical, held.monthly)
-        special = belgian_tax.special_contribution(gross, household, social)
-        employer = gross.times(employer_rate)
-        lines = (
-            PayLine(
-                "employee_social_security",
-                "Cotisation personnelle ONSS / RSZ-werknemersbijdrage",
-                gross,
-                employee_rate,
-                contribution,
-                MEMBER,
-            ),
-            PayLine(
-                "social_work_bonus",
-                "Bonus à l'emploi (volet social) / Werkbonus (sociaal)",
-                None,
-                None,
-                -social_bonus,
-                MEMBER,
-            ),
-            PayLine(
-                "withholding_tax",
-                "Précompte professionnel / Bedrijfsvoorheffing",
-                taxable,
-                None,
-                held.monthly,
-                MEMBER,
-            ),
-            PayLine(
-                "fiscal_work_bonus",
-                "Bonus à l'emploi (volet fiscal) / Fiscale werkbonus",
-                None,
-                None,
-                -fiscal_bonus,
-                MEMBER,
-            ),
-            PayLine(
-                "special_social_security",
-                "Cotisation spéciale de sécurité sociale / BBSZ",
-                gross,
-                None,
-                special,
-                MEMBER,
-            ),
-            PayLine(
-                "employer_social_security",
-                "Cotisation patronale ONSS / RSZ-werkgeversbijdrage",
-                gross,
-                employer_rate,
-                employer,
-                COOPERATIVE,
-            ),
-        )
+        lines = payslip_lines(gross, household, children, social, tax)
         member_part = sum((line.amount for line in lines if line.borne_by == MEMBER), Money.zero())
+        employer = sum((line.amount for line in lines if line.borne_by == COOPERATIVE), Money.zero())
         notes = tuple(f"{row.valid_from}: {row.source}" for row in (social, tax) if not row.certain)
         return PayResult(
             gross=gross,
@@ -140,3 +81,70 @@ class BeSalaried(StatusModel):
             rules_version=self.rules_version(request.period),
             notes=notes,
         )
+
+
+def payslip_lines(
+    gross: Money, household: str, children: int, social: ParameterRow, tax: ParameterRow
+) -> tuple[PayLine, ...]:
+    """Every line of the payslip, in the order it is printed."""
+    employee_rate, employer_rate = social.decimal("employee_rate"), social.decimal("employer_rate")
+    contribution = gross.times(employee_rate)
+    bonus_a, bonus_b = social_work_bonus(gross, contribution, social)
+    social_bonus = bonus_a + bonus_b
+    taxable = gross - (contribution - social_bonus)
+    held = belgian_tax.withholding(taxable, household, children, tax)
+    fiscal_theoretical = bonus_a.times(social.decimal("fiscal_work_bonus", "a")) + bonus_b.times(
+        social.decimal("fiscal_work_bonus", "b")
+    )
+    fiscal_bonus = min(fiscal_theoretical, held.monthly)
+    special = belgian_tax.special_contribution(gross, household, social)
+    return (
+        PayLine(
+            "employee_social_security",
+            "Cotisation personnelle ONSS / RSZ-werknemersbijdrage",
+            gross,
+            employee_rate,
+            contribution,
+            MEMBER,
+        ),
+        PayLine(
+            "social_work_bonus",
+            "Bonus à l'emploi (volet social) / Werkbonus (sociaal)",
+            None,
+            None,
+            -social_bonus,
+            MEMBER,
+        ),
+        PayLine(
+            "withholding_tax",
+            "Précompte professionnel / Bedrijfsvoorheffing",
+            taxable,
+            None,
+            held.monthly,
+            MEMBER,
+        ),
+        PayLine(
+            "fiscal_work_bonus",
+            "Bonus à l'emploi (volet fiscal) / Fiscale werkbonus",
+            None,
+            None,
+            -fiscal_bonus,
+            MEMBER,
+        ),
+        PayLine(
+            "special_social_security",
+            "Cotisation spéciale de sécurité sociale / BBSZ",
+            gross,
+            None,
+            special,
+            MEMBER,
+        ),
+        PayLine(
+            "employer_social_security",
+            "Cotisation patronale ONSS / RSZ-werkgeversbijdrage",
+            gross,
+            employer_rate,
+            gross.times(employer_rate),
+            COOPERATIVE,
+        ),
+    )

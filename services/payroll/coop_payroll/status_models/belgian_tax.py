@@ -1,6 +1,6 @@
-"""Withholding tax by the key formula (Annex III AR/CIR 92, 2026; belgium-2026.md 1.5) and the
-special social security contribution (1.6). Every step is rounded to the cent, half away
-from zero (FPS Finance key formula 2026, n° 3)."""
+"""Withholding tax by the key formula (Annex III AR/CIR 92, 2026) and the special social
+security contribution, as docs/domain/payroll-employees.md sets them out. Every step is
+rounded to the cent, half away from zero (FPS Finance key formula 2026, n° 3)."""
 
 from __future__ import annotations
 
@@ -55,7 +55,8 @@ def withholding(
     row: ParameterRow,
     expenses_key: str = "employee_expenses",
 ) -> Withholding:
-    """Monthly withholding before the fiscal work bonus (steps 2 to 8 of 1.5)."""
+    """Monthly withholding before the fiscal work bonus (steps 2 to 8 of the key formula,
+    docs/domain/payroll-employees.md)."""
     annual = taxable_month.times(12)
     expenses = min(annual.times(row.decimal(expenses_key, "rate")), _m(row.get(expenses_key, "max")))
     net_taxable = annual - expenses

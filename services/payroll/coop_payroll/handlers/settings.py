@@ -1,0 +1,16 @@
+"""A cooperative's payroll settings: its directors' social insurance fund."""
+
+from __future__ import annotations
+
+from coop_payroll.views import settings_out
+from coop_shared.credentials import ADMIN, acting_cooperative, require_role
+
+
+def set_payroll_settings(uow, identity, data: dict) -> dict:
+    """Only an admin names the fund the SEPA files pay and the fee directors are charged."""
+    require_role(identity, ADMIN)
+    settings = uow.repo.settings_of(acting_cooperative(identity))
+    for key, value in data.items():
+        setattr(settings, key, value)
+    uow.repo.save_settings(settings)
+    return settings_out(data)

@@ -1,0 +1,128 @@
+"""The dicts payroll returns: rows and status-model results turned into JSON-safe values
+(amounts as "1234.50" strings, rates as plain decimals)."""
+
+from __future__ import annotations
+
+import base64
+
+from coop_shared.money import Money
+from coop_shared.status_models import PayLine, PayResult, StatusModel
+
+
+def status_model_out(model: StatusModel, period: str) -> dict:
+    """An installed status model, with the rules it applies in `period`."""
+    return {
+        "key": model.key,
+        "label": model.label,
+        "country": model.country,
+        "pays": model.pays,
+        "rules_version": model.rules_version(period),
+        "parameters_schema": model.parameters_schema(),
+    }
+
+
+def result_out(result: PayResult) -> dict:
+    """A status model's result on the wire."""
+    return {
+        "gross": str(result.gross),
+        "net_to_pay": str(result.net_to_pay),
+        "total_cost": str(result.total_cost),
+        "lines": [line_out(line) for line in result.lines],
+        "rules_version": result.rules_version,
+        "payments": [{"to": to, "amount": str(amount)} for to, amount in result.payments],
+        "notes": list(result.notes),
+    }
+
+
+def line_out(line: PayLine) -> dict:
+    """One line of a payslip; also the form a payslip row stores its lines in."""
+    return {
+        "code": line.code,
+        "label": line.label,
+        "base": str(line.base) if line.base is not None else None,
+        "rate": format(line.rate.normalize(), "f") if line.rate is not None else None,
+        "amount": str(line.amount),
+        "borne_by": line.borne_by,
+    }
+
+
+def payslip_out(p) -> dict:
+    return {
+        "id": p.id,
+        "run_id": p.run_id,
+        "period": p.period,
+        "member_id": p.member_id,
+        "activity_id": p.activity_id,
+        "member_name": p.member.get("name"),
+        "status_model": p.status_model,
+        "mode": p.mode,
+        "amount": str(p.amount),
+        "gross": str(p.gross),
+        "net_to_pay": str(p.net_to_pay),
+        "total_cost": str(p.total_cost),
+        "lines": p.lines,
+        "payments": p.payments,
+        "notes": p.notes,
+        "rules_version": p.rules_version,
+        "balance_before": str(p.balance_before),
+        "balance_after": str(p.balance_after),
+    }
+
+
+def problem_out(x) -> dict:
+    return {"member_id": x.member_id, "activity_id": x.activity_id, "code": x.code, "message": x.message}
+
+
+def run_out(run) -> dict:
+    return {
+        "id": run.id,
+        "period": run.period,
+        "status": str(run.status),
+        "payslips": [payslip_out(p) for p in run.payslips],
+        "problems": [problem_out(x) for x in run.problems],
+        "total_cost": str(sum((p.total_cost for p in run.payslips), Money.zero())),
+        "total_net_to_pay": str(sum((p.net_to_pay for p in run.payslips), Money.zero())),
+    }
+
+
+def payslip_issued(run, p) -> dict:
+    """The payload of `payslip_issued`: what billing debits and notifications announces."""
+    return {
+        "payslip_id": p.id,
+        "run_id": run.id,
+        "period": run.period,
+        "member_id": p.member_id,
+        "activity_id": p.activity_id,
+        "status_model": p.status_model,
+        "gross": str(p.gross),
+        "net_to_pay": str(p.net_to_pay),
+        "total_cost": str(p.total_cost),
+        "member_email": p.member.get("email"),
+        "member_language": p.member.get("language"),
+        "rules_version": p.rules_version,
+    }
+
+
+def payroll_closed(run, out: dict) -> dict:
+    """The payload of `payroll_closed`, with the totals of the run as returned (`out`)."""
+    return {
+        "run_id": run.id,
+        "period": run.period,
+        "payslips": len(run.payslips),
+        "total_cost": out["total_cost"],
+        "total_net_to_pay": out["total_net_to_pay"],
+    }
+
+
+def settings_out(data: dict) -> dict:
+    """The settings just stored, as given: rates and amounts as strings."""
+    return {k: (str(v) if v is not None else None) for k, v in data.items()}
+
+
+def rendered_payslip_out(payslip, content: bytes) -> dict:
+    """The PDF of a payslip, base64 in the JSON reply."""
+    return {
+        "filename": f"payslip-{payslip.period}-{payslip.id[:8]}.pdf",
+        "content_type": "application/pdf",
+        "content": base64.b64encode(content).decode("ascii"),
+    }
