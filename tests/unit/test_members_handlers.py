@@ -2,28 +2,29 @@
 
 import pytest
 
-from coop_members import handlers
+from coop_members.handlers import activities, api_keys, cooperatives, members
 from coop_members.orm import Base
+from coop_members.repository import MembersRepository
 from coop_members.schemas import CreateCooperativeSchema, RegisterMemberSchema
-from coop_shared.credentials import Identity
+from coop_shared.credentials import ADMIN, PLATFORM, STAFF, Identity
 from coop_shared.errors import Conflict, Forbidden, NotFound
 from tests.fixtures_data import AMINA, BRUCOOP, DIES
 from tests.unit.fake_uow import FakeUnitOfWork
 
-PLATFORM = Identity(role="platform")
+PLATFORM_IDENTITY = Identity(role=PLATFORM)
 
 
 @pytest.fixture
 def uow():
-    return FakeUnitOfWork(Base.metadata)
+    return FakeUnitOfWork(Base.metadata, repository=MembersRepository)
 
 
 def admin_of(uow, payload):
-    handlers.create_cooperative(uow, PLATFORM, CreateCooperativeSchema().load(payload))
-    key = handlers.issue_api_key(
-        uow, PLATFORM, {"cooperative": payload["slug"], "role": "admin", "label": "admin"}
+    cooperatives.create_cooperative(uow, PLATFORM_IDENTITY, CreateCooperativeSchema().load(payload))
+    key = api_keys.issue_api_key(
+        uow, PLATFORM_IDENTITY, {"cooperative": payload["slug"], "role": ADMIN, "label": "admin"}
     )
-    return handlers.identity_for_secret(uow, key["secret"])
+    return api_keys.identity_for_secret(uow, key["secret"])
 
 
 def test_identity_comes_from_the_stored_hash(uow):
@@ -33,7 +34,7 @@ def test_identity_comes_from_the_stored_hash(uow):
 
 def test_register_member_emits_member_registered(uow):
     dies = admin_of(uow, DIES)
-    member = handlers.register_member(uow, dies, RegisterMemberSchema().load(AMINA))
+    member = members.register_member(uow, dies, RegisterMemberSchema().load(AMINA))
     assert uow.events[-1] == (
         "member_registered",
         "dies",
@@ -49,23 +50,23 @@ def test_register_member_emits_member_registered(uow):
 
 def test_activity_codes_count_per_cooperative(uow):
     dies, brucoop = admin_of(uow, DIES), admin_of(uow, BRUCOOP)
-    a = handlers.register_member(uow, dies, RegisterMemberSchema().load(AMINA))
-    b = handlers.register_member(uow, brucoop, RegisterMemberSchema().load(AMINA))
+    a = members.register_member(uow, dies, RegisterMemberSchema().load(AMINA))
+    b = members.register_member(uow, brucoop, RegisterMemberSchema().load(AMINA))
     codes = [
-        handlers.add_activity(uow, dies, {"member_id": a["id"], "name": "x"})["code"],
-        handlers.add_activity(uow, dies, {"member_id": a["id"], "name": "y"})["code"],
-        handlers.add_activity(uow, brucoop, {"member_id": b["id"], "name": "z"})["code"],
+        activities.add_activity(uow, dies, {"member_id": a["id"], "name": "x"})["code"],
+        activities.add_activity(uow, dies, {"member_id": a["id"], "name": "y"})["code"],
+        activities.add_activity(uow, brucoop, {"member_id": b["id"], "name": "z"})["code"],
     ]
     assert codes == ["A0001", "A0002", "A0001"]
 
 
 def test_revoked_key_no_longer_resolves_and_revocation_is_announced(uow):
     dies = admin_of(uow, DIES)
-    key = handlers.issue_api_key(uow, dies, {"cooperative": "dies", "role": "staff", "label": "s"})
-    handlers.revoke_api_key(uow, dies, key["key_id"])
-    handlers.revoke_api_key(uow, dies, key["key_id"])  # twice: announced once
+    key = api_keys.issue_api_key(uow, dies, {"cooperative": "dies", "role": STAFF, "label": "s"})
+    api_keys.revoke_api_key(uow, dies, {"id": key["key_id"]})
+    api_keys.revoke_api_key(uow, dies, {"id": key["key_id"]})  # twice: announced once
     with pytest.raises(Forbidden):
-        handlers.identity_for_secret(uow, key["secret"])
+        api_keys.identity_for_secret(uow, key["secret"])
     assert [e for e in uow.events if e[0] == "api_key_revoked"] == [
         ("api_key_revoked", "dies", {"key_id": key["key_id"]})
     ]
@@ -74,18 +75,18 @@ def test_revoked_key_no_longer_resolves_and_revocation_is_announced(uow):
 def test_admin_cannot_issue_or_revoke_keys_of_another_cooperative(uow):
     dies, brucoop = admin_of(uow, DIES), admin_of(uow, BRUCOOP)
     with pytest.raises(NotFound):
-        handlers.issue_api_key(uow, dies, {"cooperative": "brucoop", "role": "admin", "label": "x"})
+        api_keys.issue_api_key(uow, dies, {"cooperative": "brucoop", "role": ADMIN, "label": "x"})
     with pytest.raises(NotFound):
-        handlers.revoke_api_key(uow, dies, brucoop.key_id)
+        api_keys.revoke_api_key(uow, dies, {"id": brucoop.key_id})
 
 
 def test_platform_key_does_not_read_members(uow):
     admin_of(uow, DIES)
     with pytest.raises(Forbidden):
-        handlers.list_members(uow, PLATFORM, {"limit": 10, "offset": 0})
+        members.list_members(uow, PLATFORM_IDENTITY, {"limit": 10, "offset": 0})
 
 
 def test_slug_is_unique(uow):
     admin_of(uow, DIES)
     with pytest.raises(Conflict):
-        handlers.create_cooperative(uow, PLATFORM, CreateCooperativeSchema().load(DIES))
+        cooperatives.create_cooperative(uow, PLATFORM_IDENTITY, CreateCooperativeSchema().load(DIES))

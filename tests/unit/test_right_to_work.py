@@ -1,4 +1,4 @@
-"""Right to work, from documents and status model (belgium-2026.md, section 7)."""
+"""Right to work, from documents and status model (docs/domain/right-to-work.md)."""
 
 from datetime import date
 

@@ -6,6 +6,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from coop_members.domain.lifecycle import Lifecycle
 from coop_shared.storage.messaging_tables import inbox_table, outbox_table
 from coop_shared.storage.types import IdColumn, RateColumn, new_id, utcnow
 
@@ -64,7 +65,7 @@ class Member(Base):
     nationality: Mapped[str | None] = mapped_column(sa.String(2))
     iban: Mapped[str | None] = mapped_column(sa.String(34))
     address: Mapped[dict | None] = mapped_column(sa.JSON)
-    lifecycle: Mapped[str] = mapped_column(sa.String(20), default="candidate")
+    lifecycle: Mapped[str] = mapped_column(sa.String(20), default=Lifecycle.CANDIDATE)
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
 
 

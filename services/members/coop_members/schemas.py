@@ -1,12 +1,11 @@
-"""marshmallow schemas for every members payload, and the dicts the service returns."""
+"""marshmallow schemas of every members payload (what comes in; views.py shapes what goes out)."""
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from coop_members.domain.lifecycle import TARGETS, Lifecycle
 from coop_shared.credentials import COOPERATIVE_ROLES, MEMBER
 from coop_shared.schema_fields import BelgianVatNumber, Bic, EnterpriseNumber, Iban, NationalNumber, Rate
 from coop_shared.wire_schemas import COUNTRY, LANGUAGES, SLUG, AddressSchema, PageSchema
-
-LIFECYCLES = ("candidate", "active", "suspended", "exited")
 
 
 class CreateCooperativeSchema(Schema):
@@ -25,7 +24,7 @@ class CreateCooperativeSchema(Schema):
     )
     status_models = fields.List(fields.String(validate=validate.Length(1, 40)), load_default=list)
     contribution_rate = Rate(required=True)
-    # Belgian law caps B2B payment terms at 60 days (belgium-2026.md, section 3).
+    # Belgian law caps B2B payment terms at 60 days (law of 2 August 2002, docs/domain/late-payment.md).
     payment_terms_days = fields.Integer(load_default=30, validate=validate.Range(1, 60))
 
     @validates_schema
@@ -36,6 +35,12 @@ class CreateCooperativeSchema(Schema):
             and data["vat_number"][2:] != data["enterprise_number"]
         ):
             raise ValidationError("The VAT number is BE followed by the enterprise number.", "vat_number")
+
+
+class CooperativeSlugSchema(Schema):
+    """A cooperative named by its slug (the payload may be the bare slug string)."""
+
+    slug = fields.String(required=True)
 
 
 class IssueApiKeySchema(Schema):
@@ -65,7 +70,7 @@ class RegisterMemberSchema(Schema):
 
 class ListMembersSchema(PageSchema):
     cooperative = fields.String(validate=SLUG)
-    lifecycle = fields.String(validate=validate.OneOf(LIFECYCLES))
+    lifecycle = fields.String(validate=validate.OneOf(tuple(Lifecycle)))
     q = fields.String(validate=validate.Length(1, 100))
 
 
@@ -75,68 +80,6 @@ class AddActivitySchema(Schema):
     name = fields.String(required=True, validate=validate.Length(1, 200))
     sector = fields.String(load_default=None, validate=validate.Length(1, 100))
     trade_name = fields.String(load_default=None, validate=validate.Length(1, 200))
-
-
-def cooperative_out(c) -> dict:
-    return {
-        "id": c.id,
-        "slug": c.slug,
-        "name": c.name,
-        "legal_form": c.legal_form,
-        "register": c.register,
-        "enterprise_number": c.enterprise_number,
-        "vat_number": c.vat_number,
-        "iban": c.iban,
-        "bic": c.bic,
-        "address": c.address,
-        "email": c.email,
-        "languages": list(c.languages),
-        "status_models": list(c.status_models),
-        "contribution_rate": str(c.contribution_rate.normalize()),
-        "payment_terms_days": c.payment_terms_days,
-    }
-
-
-def member_out(m) -> dict:
-    return {
-        "id": m.id,
-        "cooperative_id": m.cooperative_id,
-        "first_name": m.first_name,
-        "last_name": m.last_name,
-        "email": m.email,
-        "language": m.language,
-        "birth_date": m.birth_date.isoformat() if m.birth_date else None,
-        "national_number": m.national_number,
-        "nationality": m.nationality,
-        "iban": m.iban,
-        "address": m.address,
-        "lifecycle": m.lifecycle,
-    }
-
-
-def activity_out(a) -> dict:
-    return {
-        "id": a.id,
-        "cooperative_id": a.cooperative_id,
-        "member_id": a.member_id,
-        "code": a.code,
-        "name": a.name,
-        "sector": a.sector,
-        "trade_name": a.trade_name,
-    }
-
-
-def api_key_out(k, cooperative_slug, secret=None) -> dict:
-    out = {
-        "key_id": k.id,
-        "role": k.role,
-        "label": k.label,
-        "member_id": k.member_id,
-        "cooperative": cooperative_slug,
-    }
-    if secret is not None:
-        out["secret"] = secret
-    return out
 
 
 DOCUMENT_KINDS = ("id_card", "residence_card", "work_authorisation", "professional_card")
@@ -151,7 +94,7 @@ class SetStatusModelSchema(Schema):
 
 class ChangeLifecycleSchema(Schema):
     member_id = fields.UUID(required=True)
-    to = fields.String(required=True, validate=validate.OneOf(("active", "suspended", "exited")))
+    to = fields.String(required=True, validate=validate.OneOf(TARGETS))
     effective_on = fields.Date(required=True)
     reason = fields.String(load_default=None, validate=validate.Length(1, 500))
 
@@ -175,24 +118,3 @@ class RecordDocumentSchema(Schema):
 class RightToWorkSchema(Schema):
     member_id = fields.UUID(required=True)
     on = fields.Date(required=True)
-
-
-def status_out(s) -> dict:
-    return {
-        "status_model": s.status_model,
-        "parameters": s.parameters,
-        "valid_from": s.valid_from.isoformat(),
-        "valid_until": s.valid_until.isoformat() if s.valid_until else None,
-    }
-
-
-def document_out(d) -> dict:
-    return {
-        "id": d.id,
-        "member_id": d.member_id,
-        "kind": d.kind,
-        "reference": d.reference,
-        "valid_from": d.valid_from.isoformat() if d.valid_from else None,
-        "valid_until": d.valid_until.isoformat() if d.valid_until else None,
-        "labour_market": d.labour_market,
-    }

@@ -1,12 +1,28 @@
-"""members: nameko entrypoints only. Validate, call one handler, return."""
+"""members: nameko entrypoints only. Resolve the caller, validate, call one handler, return.
+
+The `rpc` decorator resolves the credential before reading the payload, so a caller without a
+valid key learns nothing from validation messages, and commits before the reply leaves
+(docs/nameko-delivery.md). Roles and rules live in handlers/.
+"""
 
 from nameko.timer import timer
 
-from coop_members import handlers, status
+from coop_members.clients import PayrollClient
+from coop_members.handlers import (
+    activities,
+    api_keys,
+    cooperatives,
+    documents,
+    lifecycle,
+    members,
+    status_models,
+)
 from coop_members.orm import Base
+from coop_members.repository import MembersRepository
 from coop_members.schemas import (
     AddActivitySchema,
     ChangeLifecycleSchema,
+    CooperativeSlugSchema,
     CreateCooperativeSchema,
     IssueApiKeySchema,
     ListMembersSchema,
@@ -15,15 +31,14 @@ from coop_members.schemas import (
     RightToWorkSchema,
     SetStatusModelSchema,
 )
-from coop_shared.credentials import ADMIN, PLATFORM, Identity
+from coop_shared.credentials import Identity
 from coop_shared.dates import brussels_today
-from coop_shared.errors import ValidationError
 from coop_shared.runtime.caller import Caller
 from coop_shared.runtime.common_rpc import CommonRpc
 from coop_shared.runtime.database import Database
 from coop_shared.runtime.entrypoints import rpc
 from coop_shared.runtime.resilient_rpc import ServiceRpc
-from coop_shared.wire_schemas import RefSchema, ref_payload
+from coop_shared.wire_schemas import RefSchema
 
 
 class MembersCaller(Caller):
@@ -35,121 +50,94 @@ class MembersCaller(Caller):
         self.cache_seconds = 0
 
     def fetch_identity(self, worker_ctx, secret: str) -> Identity:
-        return handlers.identity_for_secret(worker_ctx.service.uow, secret)
-
-
-class StatusModelCatalogue:
-    """The parameters schema of a status model, as payroll (which runs the plugins) states it."""
-
-    def __init__(self, payroll_rpc):
-        self._payroll = payroll_rpc
-
-    def parameters_schema(self, key: str) -> dict:
-        for model in self._payroll.list_status_models()["items"]:
-            if model["key"] == key:
-                return model["parameters_schema"]
-        raise ValidationError(fields={"status_model": [f"No status model '{key}' is installed."]})
+        return api_keys.identity_for_secret(worker_ctx.service.uow, secret)
 
 
 DOCUMENT_CHECK_SECONDS = 3600  # hourly; each document and threshold is announced once
 
 
 class MembersService(CommonRpc):
-    """Every method resolves the credential before reading the payload, so a caller without
-    a valid key learns nothing from validation messages."""
+    """Cooperatives, their API keys, members, activities, status models and documents."""
 
     name = "members"
 
-    uow = Database(Base.metadata)
+    uow = Database(Base.metadata, repository=MembersRepository)
     caller = MembersCaller()
     payroll = ServiceRpc("payroll")
 
-    @rpc
-    def create_cooperative(self, payload):
-        identity = self.caller.identity
-        data = CreateCooperativeSchema().load(payload)
-        return handlers.create_cooperative(self.uow, identity, data)
+    @rpc(CreateCooperativeSchema)
+    def create_cooperative(self, identity, data):
+        """The new cooperative (platform key only); emits cooperative_created."""
+        return cooperatives.create_cooperative(self.uow, identity, data)
 
-    @rpc
-    def get_cooperative(self, slug):
-        identity = self.caller.identity
-        if not isinstance(slug, str):
-            raise ValidationError(fields={"slug": ["Pass the cooperative's slug."]})
-        return handlers.get_cooperative(self.uow, identity, slug)
+    @rpc(CooperativeSlugSchema, id_field="slug")
+    def get_cooperative(self, identity, data):
+        """The cooperative of that slug, if it is the caller's (the platform reads any)."""
+        return cooperatives.get_cooperative(self.uow, identity, data)
 
-    @rpc
-    def issue_api_key(self, payload):
-        identity = self.caller.identity
-        data = IssueApiKeySchema().load(payload)
-        return handlers.issue_api_key(self.uow, identity, data)
+    @rpc(IssueApiKeySchema)
+    def issue_api_key(self, identity, data):
+        """The new key with its secret, shown this once (platform or the cooperative's admin)."""
+        return api_keys.issue_api_key(self.uow, identity, data)
 
-    @rpc
-    def revoke_api_key(self, key_id):
-        identity = self.caller.identity
-        data = RefSchema().load(ref_payload(key_id))
-        return handlers.revoke_api_key(self.uow, identity, str(data["id"]))
+    @rpc(RefSchema, id_field="id")
+    def revoke_api_key(self, identity, data):
+        """The key with revoked=true; emits api_key_revoked the first time."""
+        return api_keys.revoke_api_key(self.uow, identity, data)
 
-    @rpc
-    def register_member(self, payload):
-        identity = self.caller.identity
-        data = RegisterMemberSchema().load(payload)
-        return handlers.register_member(self.uow, identity, data)
+    @rpc(RegisterMemberSchema)
+    def register_member(self, identity, data):
+        """The new member, a candidate with no activity yet; emits member_registered."""
+        return members.register_member(self.uow, identity, data)
 
-    @rpc
-    def get_member(self, member_id):
-        identity = self.caller.identity
-        data = RefSchema().load(ref_payload(member_id))
-        return handlers.get_member(self.uow, identity, data)
+    @rpc(RefSchema, id_field="id")
+    def get_member(self, identity, data):
+        """The member with today's status model, its status history and its activities."""
+        return members.get_member(self.uow, identity, data, brussels_today())
 
-    @rpc
-    def list_members(self, payload=None):
-        identity = self.caller.identity
-        data = ListMembersSchema().load(payload or {})
-        return handlers.list_members(self.uow, identity, data)
+    @rpc(ListMembersSchema)
+    def list_members(self, identity, data):
+        """{"items", "total"}: a page of the cooperative's members, by name."""
+        return members.list_members(self.uow, identity, data)
 
-    @rpc
-    def add_activity(self, payload):
-        identity = self.caller.identity
-        data = AddActivitySchema().load(payload)
-        return handlers.add_activity(self.uow, identity, data)
+    @rpc(AddActivitySchema)
+    def add_activity(self, identity, data):
+        """The new activity with its code (A0001, ...); emits activity_created."""
+        return activities.add_activity(self.uow, identity, data)
 
-    @rpc
-    def get_activity(self, activity_id):
-        identity = self.caller.identity
-        data = RefSchema().load(ref_payload(activity_id))
-        return handlers.get_activity(self.uow, identity, data)
+    @rpc(RefSchema, id_field="id")
+    def get_activity(self, identity, data):
+        """The activity."""
+        return activities.get_activity(self.uow, identity, data)
 
-    @rpc
-    def set_status_model(self, payload):
-        identity = self.caller.identity
-        data = SetStatusModelSchema().load(payload)
-        return status.set_status_model(
-            self.uow, identity, StatusModelCatalogue(self.payroll), data, brussels_today()
+    @rpc(SetStatusModelSchema)
+    def set_status_model(self, identity, data):
+        """The member with its new status history; emits member_status_model_changed."""
+        return status_models.set_status_model(
+            self.uow, identity, PayrollClient(self.payroll), data, brussels_today()
         )
 
-    @rpc
-    def change_lifecycle(self, payload):
-        identity = self.caller.identity
-        return status.change_lifecycle(
-            self.uow, identity, ChangeLifecycleSchema().load(payload), brussels_today()
-        )
+    @rpc(ChangeLifecycleSchema)
+    def change_lifecycle(self, identity, data):
+        """The member in its new lifecycle state; emits member_lifecycle_changed."""
+        return lifecycle.change_lifecycle(self.uow, identity, data, brussels_today())
 
-    @rpc
-    def record_document(self, payload):
-        identity = self.caller.identity
-        return status.record_document(self.uow, identity, RecordDocumentSchema().load(payload))
+    @rpc(RecordDocumentSchema)
+    def record_document(self, identity, data):
+        """The recorded document."""
+        return documents.record_document(self.uow, identity, data)
 
-    @rpc
-    def check_right_to_work(self, payload):
-        identity = self.caller.identity
-        return status.check_right_to_work(self.uow, identity, RightToWorkSchema().load(payload))
+    @rpc(RightToWorkSchema)
+    def check_right_to_work(self, identity, data):
+        """{"member_id", "on", "allowed", "reasons", "status_model"}: may the member work that day."""
+        return documents.check_right_to_work(self.uow, identity, data)
+
+    @rpc(None)
+    def run_document_check(self, identity):
+        """{"reminders": n}: today's expiry reminders, sent now instead of at the next timer tick."""
+        return documents.run_document_check(self.uow, identity, brussels_today())
 
     @timer(interval=DOCUMENT_CHECK_SECONDS)
     def announce_expiring_documents(self):
-        status.notify_expiring_documents(self.uow, brussels_today())
-
-    @rpc
-    def run_document_check(self, payload=None):
-        """Operators run today's expiry check at once instead of waiting for the timer."""
-        self.caller.require(PLATFORM, ADMIN)
-        return {"reminders": status.notify_expiring_documents(self.uow, brussels_today())}
+        """Hourly: today's expiry reminders, each document and threshold announced once."""
+        documents.notify_expiring_documents(self.uow, brussels_today())

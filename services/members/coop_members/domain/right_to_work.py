@@ -1,5 +1,5 @@
-"""Who may be paid for work, judged from documents and the status model (belgium-2026.md,
-section 7; employer checks of the law of 11 February 2013).
+"""Who may be paid for work, judged from documents and the status model
+(docs/domain/right-to-work.md; employer checks of the law of 11 February 2013).
 
 - Nationals of the EEA and Switzerland work freely.
 - Others, as employees (`be_salaried`, and `trial`, where the cooperative carries the

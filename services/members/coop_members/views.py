@@ -1,0 +1,114 @@
+"""The dicts members returns: rows turned into JSON-safe values (dates as ISO strings, rates as
+decimal strings), exactly as docs/rpc-contract.md shows them."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from coop_members.domain.status_history import status_on
+
+
+def cooperative_out(c) -> dict:
+    return {
+        "id": c.id,
+        "slug": c.slug,
+        "name": c.name,
+        "legal_form": c.legal_form,
+        "register": c.register,
+        "enterprise_number": c.enterprise_number,
+        "vat_number": c.vat_number,
+        "iban": c.iban,
+        "bic": c.bic,
+        "address": c.address,
+        "email": c.email,
+        "languages": list(c.languages),
+        "status_models": list(c.status_models),
+        "contribution_rate": str(c.contribution_rate.normalize()),
+        "payment_terms_days": c.payment_terms_days,
+    }
+
+
+def api_key_out(k, cooperative_slug: str, secret: str | None = None) -> dict:
+    """A key; its secret only when it was just issued (it is shown once, never stored)."""
+    out = {
+        "key_id": k.id,
+        "role": k.role,
+        "label": k.label,
+        "member_id": k.member_id,
+        "cooperative": cooperative_slug,
+    }
+    if secret is not None:
+        out["secret"] = secret
+    return out
+
+
+def member_out(m) -> dict:
+    return {
+        "id": m.id,
+        "cooperative_id": m.cooperative_id,
+        "first_name": m.first_name,
+        "last_name": m.last_name,
+        "email": m.email,
+        "language": m.language,
+        "birth_date": m.birth_date.isoformat() if m.birth_date else None,
+        "national_number": m.national_number,
+        "nationality": m.nationality,
+        "iban": m.iban,
+        "address": m.address,
+        "lifecycle": m.lifecycle,
+    }
+
+
+def status_out(s) -> dict:
+    return {
+        "status_model": s.status_model,
+        "parameters": s.parameters,
+        "valid_from": s.valid_from.isoformat(),
+        "valid_until": s.valid_until.isoformat() if s.valid_until else None,
+    }
+
+
+def member_view(member, history: list, today: date) -> dict:
+    """A member with the status model in force `today` and its whole status history."""
+    current = status_on(history, today)
+    return dict(
+        member_out(member),
+        status_model=current.status_model if current else None,
+        status_parameters=current.parameters if current else None,
+        status_history=[status_out(s) for s in history],
+    )
+
+
+def activity_out(a) -> dict:
+    return {
+        "id": a.id,
+        "cooperative_id": a.cooperative_id,
+        "member_id": a.member_id,
+        "code": a.code,
+        "name": a.name,
+        "sector": a.sector,
+        "trade_name": a.trade_name,
+    }
+
+
+def document_out(d) -> dict:
+    return {
+        "id": d.id,
+        "member_id": d.member_id,
+        "kind": d.kind,
+        "reference": d.reference,
+        "valid_from": d.valid_from.isoformat() if d.valid_from else None,
+        "valid_until": d.valid_until.isoformat() if d.valid_until else None,
+        "labour_market": d.labour_market,
+    }
+
+
+def right_to_work_out(member_id: str, on: date, allowed: bool, reasons: list[str], status) -> dict:
+    """The answer of a right-to-work check on `on`, with the status model it was judged under."""
+    return {
+        "member_id": member_id,
+        "on": on.isoformat(),
+        "allowed": allowed,
+        "reasons": reasons,
+        "status_model": status.status_model if status else None,
+    }
