@@ -1,4 +1,5 @@
-"""Bank statements imported through billing on the real broker and PostgreSQL (issue #6)."""
+"""Bank statements imported through billing on the real broker and PostgreSQL, and their
+payments matched to invoices."""
 
 from __future__ import annotations
 

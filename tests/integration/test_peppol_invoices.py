@@ -1,6 +1,6 @@
-"""Peppol BIS 3.0 UBL of issued invoices and credit notes, checked offline with the official
-artefacts: the UBL 2.1 XSD, the CEN EN 16931 rules and the Peppol rules (issue #6). A single
-fatal rule fails the test and is printed."""
+"""Peppol BIS 3.0 UBL of issued invoices and credit notes (e-invoicing), checked offline with the
+official artefacts: the UBL 2.1 XSD, the CEN EN 16931 rules and the Peppol rules. A single fatal
+rule fails the test and is printed."""
 
 from __future__ import annotations
 

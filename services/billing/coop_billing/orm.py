@@ -6,8 +6,10 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from coop_billing.domain.states import DocumentKind, InvoiceStatus
+from coop_shared.money import Money
 from coop_shared.storage.messaging_tables import inbox_table, outbox_table
-from coop_shared.storage.types import IdColumn, MoneyColumn, RateColumn, new_id, utcnow
+from coop_shared.storage.types import IdColumn, MoneyType, RateColumn, new_id, utcnow
 
 
 class Base(DeclarativeBase):
@@ -45,11 +47,11 @@ class Invoice(Base):
     id: Mapped[str] = mapped_column(IdColumn, primary_key=True, default=new_id)
     cooperative_id: Mapped[str] = mapped_column(IdColumn, index=True)
     cooperative_slug: Mapped[str] = mapped_column(sa.String(40))
-    kind: Mapped[str] = mapped_column(sa.String(20), default="invoice")
+    kind: Mapped[str] = mapped_column(sa.String(20), default=DocumentKind.INVOICE)
     activity_id: Mapped[str] = mapped_column(IdColumn, index=True)
     member_id: Mapped[str] = mapped_column(IdColumn, index=True)
     customer_id: Mapped[str] = mapped_column(sa.ForeignKey("customers.id"), index=True)
-    status: Mapped[str] = mapped_column(sa.String(20), default="draft")
+    status: Mapped[str] = mapped_column(sa.String(20), default=InvoiceStatus.DRAFT)
     vat_regime: Mapped[str] = mapped_column(sa.String(40))
     number: Mapped[str | None] = mapped_column(sa.String(40))
     sequence: Mapped[int | None] = mapped_column(sa.Integer)
@@ -59,9 +61,9 @@ class Invoice(Base):
     requested_due_date: Mapped[date | None] = mapped_column(sa.Date)
     buyer_reference: Mapped[str | None] = mapped_column(sa.String(100))
     structured_communication: Mapped[str | None] = mapped_column(sa.String(12))
-    total_excl_vat: Mapped[Decimal] = mapped_column(MoneyColumn)
-    total_vat: Mapped[Decimal] = mapped_column(MoneyColumn)
-    total_incl_vat: Mapped[Decimal] = mapped_column(MoneyColumn)
+    total_excl_vat: Mapped[Money] = mapped_column(MoneyType())
+    total_vat: Mapped[Money] = mapped_column(MoneyType())
+    total_incl_vat: Mapped[Money] = mapped_column(MoneyType())
     # Snapshots taken when issued: the legal identities as they were on the invoice's date.
     seller: Mapped[dict | None] = mapped_column(sa.JSON)
     buyer: Mapped[dict | None] = mapped_column(sa.JSON)
@@ -85,11 +87,11 @@ class InvoiceLine(Base):
     position: Mapped[int] = mapped_column(sa.Integer)
     description: Mapped[str] = mapped_column(sa.String(500))
     quantity: Mapped[Decimal] = mapped_column(sa.Numeric(14, 4))
-    unit_price: Mapped[Decimal] = mapped_column(MoneyColumn)
+    unit_price: Mapped[Money] = mapped_column(MoneyType())
     vat_rate: Mapped[Decimal] = mapped_column(RateColumn)
     vat_category: Mapped[str] = mapped_column(sa.String(2))
-    net_amount: Mapped[Decimal] = mapped_column(MoneyColumn)
-    vat_amount: Mapped[Decimal] = mapped_column(MoneyColumn)
+    net_amount: Mapped[Money] = mapped_column(MoneyType())
+    vat_amount: Mapped[Money] = mapped_column(MoneyType())
     credited_line_id: Mapped[str | None] = mapped_column(IdColumn)
 
 
@@ -109,7 +111,7 @@ class Payment(Base):
     __table_args__ = (sa.UniqueConstraint("cooperative_id", "bank_reference"),)
     id: Mapped[str] = mapped_column(IdColumn, primary_key=True, default=new_id)
     cooperative_id: Mapped[str] = mapped_column(IdColumn, index=True)
-    amount: Mapped[Decimal] = mapped_column(MoneyColumn)
+    amount: Mapped[Money] = mapped_column(MoneyType())
     value_date: Mapped[date] = mapped_column(sa.Date)
     bank_reference: Mapped[str] = mapped_column(sa.String(100))
     communication: Mapped[str | None] = mapped_column(sa.String(140))
@@ -128,9 +130,9 @@ class PaymentAllocation(Base):
     id: Mapped[str] = mapped_column(IdColumn, primary_key=True, default=new_id)
     payment_id: Mapped[str] = mapped_column(sa.ForeignKey("payments.id"), index=True)
     invoice_id: Mapped[str] = mapped_column(sa.ForeignKey("invoices.id"), index=True)
-    amount: Mapped[Decimal] = mapped_column(MoneyColumn)
-    revenue: Mapped[Decimal] = mapped_column(MoneyColumn)
-    contribution: Mapped[Decimal] = mapped_column(MoneyColumn)
+    amount: Mapped[Money] = mapped_column(MoneyType())
+    revenue: Mapped[Money] = mapped_column(MoneyType())
+    contribution: Mapped[Money] = mapped_column(MoneyType())
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
 
 
@@ -159,7 +161,7 @@ class LedgerPosting(Base):
     cooperative_id: Mapped[str] = mapped_column(IdColumn)
     account: Mapped[str] = mapped_column(sa.String(60), index=True)
     kind: Mapped[str] = mapped_column(sa.String(20))
-    amount: Mapped[Decimal] = mapped_column(MoneyColumn)
+    amount: Mapped[Money] = mapped_column(MoneyType())
 
 
 class Expense(Base):
@@ -172,8 +174,8 @@ class Expense(Base):
     date: Mapped[date] = mapped_column(sa.Date)
     supplier: Mapped[str] = mapped_column(sa.String(200))
     description: Mapped[str] = mapped_column(sa.String(500))
-    amount_excl_vat: Mapped[Decimal] = mapped_column(MoneyColumn)
-    vat_amount: Mapped[Decimal] = mapped_column(MoneyColumn)
+    amount_excl_vat: Mapped[Money] = mapped_column(MoneyType())
+    vat_amount: Mapped[Money] = mapped_column(MoneyType())
     idempotency_key: Mapped[str | None] = mapped_column(sa.String(100))
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
 
@@ -200,9 +202,9 @@ class BankStatement(Base):
     content_sha256: Mapped[str] = mapped_column(sa.String(64))
     account_iban: Mapped[str | None] = mapped_column(sa.String(34), index=True)
     number: Mapped[str] = mapped_column(sa.String(40))
-    opening_balance: Mapped[Decimal] = mapped_column(MoneyColumn)
+    opening_balance: Mapped[Money] = mapped_column(MoneyType())
     opening_date: Mapped[date | None] = mapped_column(sa.Date)
-    closing_balance: Mapped[Decimal] = mapped_column(MoneyColumn)
+    closing_balance: Mapped[Money] = mapped_column(MoneyType())
     closing_date: Mapped[date | None] = mapped_column(sa.Date)
     movements: Mapped[int] = mapped_column(sa.Integer)
     imported_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)

@@ -1,181 +1,343 @@
-"""Queries of the billing service; every one is scoped to one cooperative."""
+"""Every query of the billing service; each is scoped to one cooperative or to rows of one.
+
+Sums of money columns come back as `Money` (`_sum`), never as floats or bare numbers.
+"""
 
 from __future__ import annotations
 
+from collections import defaultdict
+from datetime import date
 from decimal import Decimal
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import aliased
 
+from coop_billing.domain.receivables import Receivable
+from coop_billing.domain.states import OPEN, DocumentKind
 from coop_billing.orm import (
+    BankStatement,
     Customer,
+    Expense,
     Invoice,
+    InvoiceLine,
     LedgerPosting,
     LedgerTransaction,
     NumberSeries,
+    OverdueNotice,
     Payment,
     PaymentAllocation,
 )
 from coop_shared.money import Money
-from coop_shared.storage.paging import page
-from coop_shared.storage.scoped import one_of_cooperative
+from coop_shared.storage.repository import Repository
+from coop_shared.storage.types import MoneyType
+
+CreditNote = aliased(Invoice, name="credit_note")
 
 
-def customer(session: Session, cooperative_id: str, customer_id) -> Customer:
-    return one_of_cooperative(session, Customer, cooperative_id, customer_id, "customer")
+def _sum(column) -> sa.ColumnElement:
+    """SUM(column), 0 when there is no row, read back as Money."""
+    return sa.func.coalesce(sa.func.sum(column), 0, type_=MoneyType())
 
 
-def invoice(session: Session, cooperative_id: str, invoice_id, for_update=False) -> Invoice:
-    return one_of_cooperative(session, Invoice, cooperative_id, invoice_id, "invoice", for_update)
+def _money(value) -> sa.ColumnElement:
+    """A money value of a subquery or a literal, read back as Money."""
+    return sa.func.coalesce(value, 0, type_=MoneyType())
 
 
-def invoice_by_idempotency_key(session: Session, cooperative_id: str, key: str):
-    return session.scalars(
-        sa.select(Invoice).where(Invoice.cooperative_id == cooperative_id, Invoice.idempotency_key == key)
-    ).first()
+class BillingRepository(Repository):
+    """Rows of billing: customers, invoices and credit notes, payments, the ledger."""
 
+    # Customers
 
-def invoice_by_communication(session: Session, cooperative_id: str, digits: str):
-    """The invoice carrying that communication, locked for the payment being applied."""
-    return session.scalars(
-        sa.select(Invoice)
-        .where(
-            Invoice.cooperative_id == cooperative_id,
-            Invoice.structured_communication == digits,
-            Invoice.kind == "invoice",
-        )
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    ).first()
+    def customer(self, cooperative_id: str, customer_id) -> Customer:
+        return self.one_of_cooperative(Customer, cooperative_id, customer_id, "customer")
 
+    def customers_page(self, cooperative_id: str, filters: dict, limit: int, offset: int):
+        """(customers of this page by name, total); `filters`: kind, q (part of the name)."""
+        query = sa.select(Customer).where(Customer.cooperative_id == cooperative_id)
+        if filters.get("kind"):
+            query = query.where(Customer.kind == filters["kind"])
+        if filters.get("q"):
+            query = query.where(sa.func.lower(Customer.name).like(f"%{filters['q'].lower()}%"))
+        return self.page(query, (Customer.name, Customer.id), limit, offset)
 
-def lock_series(session: Session, cooperative_id: str, kind: str, year: int) -> NumberSeries:
-    """The series row, created if missing, locked until the transaction ends (gapless)."""
-    dialect = session.get_bind().dialect.name
-    insert = (postgresql if dialect == "postgresql" else sqlite).insert
-    session.execute(
-        insert(NumberSeries)
-        .values(cooperative_id=cooperative_id, kind=kind, year=year, next_sequence=1)
-        .on_conflict_do_nothing()
-    )
-    return session.scalars(
-        sa.select(NumberSeries)
-        .where(
-            NumberSeries.cooperative_id == cooperative_id,
-            NumberSeries.kind == kind,
-            NumberSeries.year == year,
-        )
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    ).one()
+    # Invoices and credit notes
 
+    def invoice(self, cooperative_id: str, invoice_id, for_update=False) -> Invoice:
+        return self.one_of_cooperative(Invoice, cooperative_id, invoice_id, "invoice", for_update)
 
-def paid_on(session: Session, invoice_id: str) -> tuple[Money, Money, Money]:
-    """(amount paid, revenue booked, contribution booked) on one invoice so far."""
-    row = session.execute(
-        sa.select(
-            sa.func.coalesce(sa.func.sum(PaymentAllocation.amount), 0),
-            sa.func.coalesce(sa.func.sum(PaymentAllocation.revenue), 0),
-            sa.func.coalesce(sa.func.sum(PaymentAllocation.contribution), 0),
-        ).where(PaymentAllocation.invoice_id == invoice_id)
-    ).one()
-    return tuple(Money(Decimal(value)) for value in row)
+    def invoice_locked(self, invoice_id: str) -> Invoice:
+        """An invoice by id alone (the overdue timer works for every cooperative), locked and
+        read afresh so its status is the committed one."""
+        return self.session.get(Invoice, invoice_id, with_for_update=True, populate_existing=True)
 
+    def invoice_by_idempotency_key(self, cooperative_id: str, key: str) -> Invoice | None:
+        return self.session.scalars(
+            sa.select(Invoice).where(Invoice.cooperative_id == cooperative_id, Invoice.idempotency_key == key)
+        ).first()
 
-def credit_notes_of(session: Session, invoice_id: str) -> list[Invoice]:
-    return session.scalars(
-        sa.select(Invoice)
-        .where(Invoice.credited_invoice_id == invoice_id, Invoice.kind == "credit_note")
-        .order_by(Invoice.sequence)
-    ).all()
-
-
-def credited_on(session: Session, invoice_id: str) -> Money:
-    total = session.scalar(
-        sa.select(sa.func.coalesce(sa.func.sum(Invoice.total_incl_vat), 0)).where(
-            Invoice.credited_invoice_id == invoice_id, Invoice.kind == "credit_note"
-        )
-    )
-    return Money(Decimal(total))
-
-
-def payment_by_reference(session: Session, cooperative_id: str, bank_reference: str):
-    return session.scalars(
-        sa.select(Payment).where(
-            Payment.cooperative_id == cooperative_id, Payment.bank_reference == bank_reference
-        )
-    ).first()
-
-
-def payment(session: Session, cooperative_id: str, payment_id, for_update=False) -> Payment:
-    return one_of_cooperative(session, Payment, cooperative_id, payment_id, "payment", for_update)
-
-
-def applied_of(session: Session, payment_id: str) -> Money:
-    total = session.scalar(
-        sa.select(sa.func.coalesce(sa.func.sum(PaymentAllocation.amount), 0)).where(
-            PaymentAllocation.payment_id == payment_id
-        )
-    )
-    return Money(Decimal(total))
-
-
-def unmatched_payments(session: Session, cooperative_id: str, limit: int, offset: int):
-    applied = (
-        sa.select(PaymentAllocation.payment_id, sa.func.sum(PaymentAllocation.amount).label("applied"))
-        .group_by(PaymentAllocation.payment_id)
-        .subquery()
-    )
-    remaining = Payment.amount - sa.func.coalesce(applied.c.applied, 0)
-    query = (
-        sa.select(Payment, sa.func.coalesce(applied.c.applied, 0))
-        .outerjoin(applied, applied.c.payment_id == Payment.id)
-        .where(Payment.cooperative_id == cooperative_id, remaining > 0)
-    )
-    rows, total = page(session, query, (Payment.value_date, Payment.created_at), limit, offset, scalars=False)
-    return [(p, Money(Decimal(a))) for p, a in rows], total
-
-
-def ledger_transaction_exists(session: Session, cooperative_id: str, source: str, source_id: str) -> bool:
-    return (
-        session.scalar(
-            sa.select(sa.func.count())
-            .select_from(LedgerTransaction)
+    def invoice_by_communication(self, cooperative_id: str, digits: str) -> Invoice | None:
+        """The invoice carrying that communication, locked for the payment being applied."""
+        return self.session.scalars(
+            sa.select(Invoice)
             .where(
-                LedgerTransaction.cooperative_id == cooperative_id,
-                LedgerTransaction.source == source,
-                LedgerTransaction.source_id == source_id,
+                Invoice.cooperative_id == cooperative_id,
+                Invoice.structured_communication == digits,
+                Invoice.kind == DocumentKind.INVOICE,
+            )
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        ).first()
+
+    def invoices_page(
+        self, cooperative_id: str, filters: dict, limit: int, offset: int, member_id: str | None = None
+    ):
+        """(invoices or credit notes of this page, newest first; total). `member_id` narrows to
+        one member's documents; `filters`: kind, activity_id, customer_id, status, issued_from,
+        issued_to."""
+        query = sa.select(Invoice).where(
+            Invoice.cooperative_id == cooperative_id,
+            Invoice.kind == filters.get("kind", DocumentKind.INVOICE),
+        )
+        if member_id is not None:
+            query = query.where(Invoice.member_id == member_id)
+        for field in ("activity_id", "customer_id"):
+            if filters.get(field):
+                query = query.where(getattr(Invoice, field) == str(filters[field]))
+        if filters.get("status"):
+            query = query.where(Invoice.status == filters["status"])
+        if filters.get("issued_from"):
+            query = query.where(Invoice.issue_date >= filters["issued_from"])
+        if filters.get("issued_to"):
+            query = query.where(Invoice.issue_date <= filters["issued_to"])
+        newest_first = (
+            Invoice.issue_date.desc().nullsfirst(),
+            Invoice.sequence.desc(),
+            Invoice.created_at.desc(),
+        )
+        return self.page(query, newest_first, limit, offset)
+
+    def lock_series(self, cooperative_id: str, kind: str, year: int) -> NumberSeries:
+        """The series row, created if missing, locked until the transaction ends (gapless)."""
+        dialect = self.session.get_bind().dialect.name
+        insert = (postgresql if dialect == "postgresql" else sqlite).insert
+        self.session.execute(
+            insert(NumberSeries)
+            .values(cooperative_id=cooperative_id, kind=kind, year=year, next_sequence=1)
+            .on_conflict_do_nothing()
+        )
+        return self.session.scalars(
+            sa.select(NumberSeries)
+            .where(
+                NumberSeries.cooperative_id == cooperative_id,
+                NumberSeries.kind == kind,
+                NumberSeries.year == year,
+            )
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        ).one()
+
+    def receivables(self, invoice_ids) -> dict[str, Receivable]:
+        """{invoice id: (total incl. VAT, paid, credited)} of these invoices, in one query: the
+        figures the receivable rule (domain/receivables.py) reads, for one invoice or a page."""
+        ids = list(dict.fromkeys(invoice_ids))
+        if not ids:
+            return {}
+        paid = (
+            sa.select(PaymentAllocation.invoice_id, sa.func.sum(PaymentAllocation.amount).label("paid"))
+            .where(PaymentAllocation.invoice_id.in_(ids))
+            .group_by(PaymentAllocation.invoice_id)
+            .subquery()
+        )
+        credited = (
+            sa.select(
+                CreditNote.credited_invoice_id.label("invoice_id"),
+                sa.func.sum(CreditNote.total_incl_vat).label("credited"),
+            )
+            .where(CreditNote.credited_invoice_id.in_(ids), CreditNote.kind == DocumentKind.CREDIT_NOTE)
+            .group_by(CreditNote.credited_invoice_id)
+            .subquery()
+        )
+        rows = self.session.execute(
+            sa.select(Invoice.id, Invoice.total_incl_vat, _money(paid.c.paid), _money(credited.c.credited))
+            .outerjoin(paid, paid.c.invoice_id == Invoice.id)
+            .outerjoin(credited, credited.c.invoice_id == Invoice.id)
+            .where(Invoice.id.in_(ids))
+        ).all()
+        return {row[0]: Receivable(row[1], row[2], row[3]) for row in rows}
+
+    def receivable(self, invoice: Invoice) -> Receivable:
+        """(total incl. VAT, paid, credited) of one invoice (`receivables`)."""
+        return self.receivables([invoice.id])[invoice.id]
+
+    def revenue_booked(self, invoice_id: str) -> Money:
+        """Revenue (excl. VAT) booked so far on the payments of one invoice."""
+        return self.session.scalar(
+            sa.select(_sum(PaymentAllocation.revenue)).where(PaymentAllocation.invoice_id == invoice_id)
+        )
+
+    def credit_notes_of(self, invoice_ids) -> dict[str, list[Invoice]]:
+        """{invoice id: its credit notes in number order} of these invoices, in one query."""
+        ids = list(dict.fromkeys(invoice_ids))
+        found = defaultdict(list)
+        if ids:
+            notes = self.session.scalars(
+                sa.select(Invoice)
+                .where(Invoice.credited_invoice_id.in_(ids), Invoice.kind == DocumentKind.CREDIT_NOTE)
+                .order_by(Invoice.sequence)
+            ).all()
+            for note in notes:
+                found[note.credited_invoice_id].append(note)
+        return found
+
+    def credited_quantities(self, invoice_id: str) -> dict[str, Decimal]:
+        """{line id of the invoice: quantity its credit notes took back so far}."""
+        rows = self.session.execute(
+            sa.select(InvoiceLine.credited_line_id, sa.func.sum(InvoiceLine.quantity))
+            .join(Invoice, Invoice.id == InvoiceLine.invoice_id)
+            .where(Invoice.credited_invoice_id == invoice_id, Invoice.kind == DocumentKind.CREDIT_NOTE)
+            .group_by(InvoiceLine.credited_line_id)
+        ).all()
+        return {line_id: Decimal(quantity) for line_id, quantity in rows}
+
+    def open_invoices_of_customers(self, cooperative_id: str, customer_ids) -> list[Invoice]:
+        """Issued invoices of these customers still waiting for money."""
+        return self.session.scalars(
+            sa.select(Invoice).where(
+                Invoice.cooperative_id == cooperative_id,
+                Invoice.kind == DocumentKind.INVOICE,
+                Invoice.status.in_(OPEN),
+                Invoice.customer_id.in_(customer_ids),
+            )
+        ).all()
+
+    # Overdue reminders
+
+    def overdue_candidates(self, on: date, cooperative_id: str | None = None) -> list[str]:
+        """Ids of open invoices due before `on`, earliest due first (all cooperatives if None)."""
+        query = sa.select(Invoice.id).where(
+            Invoice.kind == DocumentKind.INVOICE, Invoice.status.in_(OPEN), Invoice.due_date < on
+        )
+        if cooperative_id:
+            query = query.where(Invoice.cooperative_id == cooperative_id)
+        return list(self.session.scalars(query.order_by(Invoice.due_date)).all())
+
+    def reminder_levels_sent(self, invoice_id: str) -> set[int]:
+        return set(
+            self.session.scalars(sa.select(OverdueNotice.level).where(OverdueNotice.invoice_id == invoice_id))
+        )
+
+    # Payments
+
+    def payment(self, cooperative_id: str, payment_id, for_update=False) -> Payment:
+        return self.one_of_cooperative(Payment, cooperative_id, payment_id, "payment", for_update)
+
+    def payment_by_reference(self, cooperative_id: str, bank_reference: str) -> Payment | None:
+        return self.session.scalars(
+            sa.select(Payment).where(
+                Payment.cooperative_id == cooperative_id, Payment.bank_reference == bank_reference
+            )
+        ).first()
+
+    def applied_of(self, payment_id: str) -> Money:
+        """What of one payment was applied to invoices so far."""
+        return self.session.scalar(
+            sa.select(_sum(PaymentAllocation.amount)).where(PaymentAllocation.payment_id == payment_id)
+        )
+
+    def unmatched_payments(self, cooperative_id: str, limit: int, offset: int):
+        """([(payment, applied so far)] of payments with something left to apply; total)."""
+        applied = (
+            sa.select(PaymentAllocation.payment_id, sa.func.sum(PaymentAllocation.amount).label("applied"))
+            .group_by(PaymentAllocation.payment_id)
+            .subquery()
+        )
+        remaining = Payment.amount - sa.func.coalesce(applied.c.applied, 0)
+        query = (
+            sa.select(Payment, _money(applied.c.applied))
+            .outerjoin(applied, applied.c.payment_id == Payment.id)
+            .where(Payment.cooperative_id == cooperative_id, remaining > 0)
+        )
+        rows, total = self.page(query, (Payment.value_date, Payment.created_at), limit, offset, scalars=False)
+        return [(payment, amount) for payment, amount in rows], total
+
+    def customers_paying_from(self, cooperative_id: str, iban: str) -> list[str]:
+        """Ids of the customers whose invoices received a payment from `iban`."""
+        return self.session.scalars(
+            sa.select(Invoice.customer_id)
+            .distinct()
+            .join(PaymentAllocation, PaymentAllocation.invoice_id == Invoice.id)
+            .join(Payment, Payment.id == PaymentAllocation.payment_id)
+            .where(Payment.cooperative_id == cooperative_id, Payment.counterparty_iban == iban)
+        ).all()
+
+    # Bank statements
+
+    def statement_by_digest(self, cooperative_id: str, digest: str) -> BankStatement | None:
+        return self.session.scalars(
+            sa.select(BankStatement).where(
+                BankStatement.cooperative_id == cooperative_id, BankStatement.content_sha256 == digest
+            )
+        ).first()
+
+    def latest_statement(self, cooperative_id: str, account_iban: str | None) -> BankStatement | None:
+        """The statement of that account imported last, by closing date."""
+        return self.session.scalars(
+            sa.select(BankStatement)
+            .where(
+                BankStatement.cooperative_id == cooperative_id,
+                BankStatement.account_iban == account_iban,
+            )
+            .order_by(BankStatement.closing_date.desc(), BankStatement.imported_at.desc())
+            .limit(1)
+        ).first()
+
+    # Ledger and expenses
+
+    def expense_by_idempotency_key(self, cooperative_id: str, key: str) -> Expense | None:
+        return self.session.scalars(
+            sa.select(Expense).where(Expense.cooperative_id == cooperative_id, Expense.idempotency_key == key)
+        ).first()
+
+    def ledger_transaction_exists(self, cooperative_id: str, source: str, source_id: str) -> bool:
+        return (
+            self.session.scalar(
+                sa.select(sa.func.count())
+                .select_from(LedgerTransaction)
+                .where(
+                    LedgerTransaction.cooperative_id == cooperative_id,
+                    LedgerTransaction.source == source,
+                    LedgerTransaction.source_id == source_id,
+                )
+            )
+            > 0
+        )
+
+    def account_entries(self, cooperative_id: str, account: str, date_from=None, date_to=None):
+        """(entries before `date_from`, entries from `date_from` to `date_to`) of one account,
+        by date: (entry_date, kind, amount, reference, id) rows."""
+        query = (
+            sa.select(
+                LedgerTransaction.entry_date,
+                LedgerPosting.kind,
+                LedgerPosting.amount,
+                LedgerTransaction.reference,
+                LedgerTransaction.id,
+            )
+            .join(LedgerTransaction, LedgerTransaction.id == LedgerPosting.transaction_id)
+            .where(LedgerPosting.cooperative_id == cooperative_id, LedgerPosting.account == account)
+        )
+        if date_to:
+            query = query.where(LedgerTransaction.entry_date <= date_to)
+        rows = self.session.execute(query.order_by(LedgerTransaction.entry_date, LedgerPosting.id)).all()
+        before = [r for r in rows if date_from and r.entry_date < date_from]
+        within = [r for r in rows if not (date_from and r.entry_date < date_from)]
+        return before, within
+
+    def account_balance(self, cooperative_id: str, account: str) -> Money:
+        return self.session.scalar(
+            sa.select(_sum(LedgerPosting.amount)).where(
+                LedgerPosting.cooperative_id == cooperative_id, LedgerPosting.account == account
             )
         )
-        > 0
-    )
-
-
-def account_entries(session: Session, cooperative_id: str, account: str, date_from=None, date_to=None):
-    query = (
-        sa.select(
-            LedgerTransaction.entry_date,
-            LedgerPosting.kind,
-            LedgerPosting.amount,
-            LedgerTransaction.reference,
-            LedgerTransaction.id,
-        )
-        .join(LedgerTransaction, LedgerTransaction.id == LedgerPosting.transaction_id)
-        .where(LedgerPosting.cooperative_id == cooperative_id, LedgerPosting.account == account)
-    )
-    if date_to:
-        query = query.where(LedgerTransaction.entry_date <= date_to)
-    rows = session.execute(query.order_by(LedgerTransaction.entry_date, LedgerPosting.id)).all()
-    before = [r for r in rows if date_from and r.entry_date < date_from]
-    within = [r for r in rows if not (date_from and r.entry_date < date_from)]
-    return before, within
-
-
-def account_balance(session: Session, cooperative_id: str, account: str) -> Money:
-    total = session.scalar(
-        sa.select(sa.func.coalesce(sa.func.sum(LedgerPosting.amount), 0)).where(
-            LedgerPosting.cooperative_id == cooperative_id, LedgerPosting.account == account
-        )
-    )
-    return Money(Decimal(total))

@@ -1,16 +1,16 @@
-"""marshmallow schemas for every billing payload, and the dicts the service returns."""
+"""marshmallow schemas of every billing payload (input only; what billing returns is views.py)."""
 
 import base64
 import binascii
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
 
+from coop_billing.domain.states import DocumentKind, InvoiceStatus
 from coop_billing.domain.vat import REGIMES
 from coop_shared.schema_fields import Amount, EnterpriseNumber, Iban, Quantity, Rate, VatNumber
 from coop_shared.wire_schemas import LANGUAGES, SLUG, AddressSchema, PageSchema
 
 CUSTOMER_KINDS = ("company", "person", "public_body")
-INVOICE_STATUSES = ("draft", "issued", "partially_paid", "paid", "credited")
 PEPPOL_ID = validate.Regexp(r"^\d{4}:[A-Za-z0-9.\-]{1,50}$", error="scheme:identifier, e.g. 0208:0403170701")
 
 
@@ -75,8 +75,8 @@ class ListInvoicesSchema(PageSchema):
     cooperative = fields.String(validate=SLUG)
     activity_id = fields.UUID()
     customer_id = fields.UUID()
-    status = fields.String(validate=validate.OneOf(INVOICE_STATUSES))
-    kind = fields.String(validate=validate.OneOf(("invoice", "credit_note")))
+    status = fields.String(validate=validate.OneOf(list(InvoiceStatus)))
+    kind = fields.String(validate=validate.OneOf(list(DocumentKind)))
     issued_from = fields.Date()
     issued_to = fields.Date()
 

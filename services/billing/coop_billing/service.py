@@ -2,7 +2,7 @@
 
 from nameko.timer import timer
 
-from coop_billing.directory import MembersDirectory
+from coop_billing.clients import MembersClient
 from coop_billing.handlers import (
     customers,
     invoices,
@@ -14,6 +14,7 @@ from coop_billing.handlers import (
     statements,
 )
 from coop_billing.orm import Base
+from coop_billing.repository import BillingRepository
 from coop_billing.schemas import (
     ActivityAccountSchema,
     CreateCreditNoteSchema,
@@ -31,128 +32,117 @@ from coop_billing.schemas import (
     UpdateInvoiceSchema,
 )
 from coop_shared.dates import brussels_today
-from coop_shared.errors import ValidationError
 from coop_shared.runtime.caller import Caller
 from coop_shared.runtime.common_rpc import CommonRpc
 from coop_shared.runtime.database import Database
 from coop_shared.runtime.entrypoints import CredentialRevocationListener, event_handler, rpc
 from coop_shared.runtime.resilient_rpc import ServiceRpc
-from coop_shared.wire_schemas import PageSchema, RefSchema, ref_payload
+from coop_shared.wire_schemas import PageSchema, RefSchema
 
 OVERDUE_CHECK_SECONDS = 3600  # hourly; each invoice and level is reminded once (overdue_notices)
 
 
 class BillingService(CommonRpc, CredentialRevocationListener):
-    """Every method resolves the credential before reading the payload."""
+    """Every method resolves the credential before reading the payload (`rpc`)."""
 
     name = "billing"
 
-    uow = Database(Base.metadata)
+    uow = Database(Base.metadata, repository=BillingRepository)
     caller = Caller()
     members = ServiceRpc("members")
 
-    def _directory(self, identity):
-        return MembersDirectory(self.members, identity.cooperative)
+    def _members(self, identity) -> MembersClient:
+        return MembersClient(self.members, identity.cooperative)
 
-    @rpc
-    def create_customer(self, payload):
-        identity = self.caller.identity
-        return customers.create_customer(self.uow, identity, CreateCustomerSchema().load(payload))
+    @rpc(CreateCustomerSchema)
+    def create_customer(self, identity, data):
+        """The new customer."""
+        return customers.create_customer(self.uow, identity, data)
 
-    @rpc
-    def get_customer(self, customer_id):
-        identity = self.caller.identity
-        return customers.get_customer(self.uow, identity, RefSchema().load(ref_payload(customer_id)))
+    @rpc(RefSchema, id_field="id")
+    def get_customer(self, identity, data):
+        """One customer of the caller's cooperative."""
+        return customers.get_customer(self.uow, identity, data)
 
-    @rpc
-    def list_customers(self, payload=None):
-        identity = self.caller.identity
-        return customers.list_customers(self.uow, identity, ListCustomersSchema().load(payload or {}))
+    @rpc(ListCustomersSchema)
+    def list_customers(self, identity, data):
+        """{"items": customers by name, "total"}."""
+        return customers.list_customers(self.uow, identity, data)
 
-    @rpc
-    def create_invoice(self, payload):
-        identity = self.caller.identity
-        data = CreateInvoiceSchema().load(payload)
-        return invoices.create_invoice(self.uow, identity, self._directory(identity), data)
+    @rpc(CreateInvoiceSchema)
+    def create_invoice(self, identity, data):
+        """The new draft invoice with its totals and VAT breakdown."""
+        return invoices.create_invoice(self.uow, identity, self._members(identity), data)
 
-    @rpc
-    def update_invoice(self, payload):
-        identity = self.caller.identity
-        data = UpdateInvoiceSchema().load(payload)
-        return invoices.update_invoice(self.uow, identity, self._directory(identity), data)
+    @rpc(UpdateInvoiceSchema)
+    def update_invoice(self, identity, data):
+        """The draft invoice as changed."""
+        return invoices.update_invoice(self.uow, identity, self._members(identity), data)
 
-    @rpc
-    def delete_invoice(self, invoice_id):
-        identity = self.caller.identity
-        return invoices.delete_invoice(self.uow, identity, RefSchema().load(ref_payload(invoice_id)))
+    @rpc(RefSchema, id_field="id")
+    def delete_invoice(self, identity, data):
+        """{"id", "deleted": true} once the draft is gone."""
+        return invoices.delete_invoice(self.uow, identity, data)
 
-    @rpc
-    def issue_invoice(self, invoice_id):
-        identity = self.caller.identity
-        data = RefSchema().load(ref_payload(invoice_id))
-        return issuing.issue_invoice(self.uow, identity, self._directory(identity), data)
+    @rpc(RefSchema, id_field="id")
+    def issue_invoice(self, identity, data):
+        """The issued invoice: number, dates, structured communication, amount due."""
+        return issuing.issue_invoice(self.uow, identity, self._members(identity), data, brussels_today())
 
-    @rpc
-    def get_invoice(self, invoice_id):
-        identity = self.caller.identity
-        return invoices.get_invoice(self.uow, identity, RefSchema().load(ref_payload(invoice_id)))
+    @rpc(RefSchema, id_field="id")
+    def get_invoice(self, identity, data):
+        """One invoice or credit note with what was paid, credited and is still due."""
+        return invoices.get_invoice(self.uow, identity, data)
 
-    @rpc
-    def list_invoices(self, payload=None):
-        identity = self.caller.identity
-        return invoices.list_invoices(self.uow, identity, ListInvoicesSchema().load(payload or {}))
+    @rpc(ListInvoicesSchema)
+    def list_invoices(self, identity, data):
+        """{"items": invoices or credit notes, newest first, "total"}."""
+        return invoices.list_invoices(self.uow, identity, data)
 
-    @rpc
-    def create_credit_note(self, payload):
-        identity = self.caller.identity
-        data = CreateCreditNoteSchema().load(payload)
-        return issuing.create_credit_note(self.uow, identity, self._directory(identity), data)
+    @rpc(CreateCreditNoteSchema)
+    def create_credit_note(self, identity, data):
+        """The issued credit note."""
+        return issuing.create_credit_note(self.uow, identity, data, brussels_today())
 
-    @rpc
-    def record_payment(self, payload):
-        identity = self.caller.identity
-        return payments.record_payment(self.uow, identity, RecordPaymentSchema().load(payload))
+    @rpc(RecordPaymentSchema)
+    def record_payment(self, identity, data):
+        """The payment with its status (matched, unmatched, duplicate) and what was applied."""
+        return payments.record_payment(self.uow, identity, data)
 
-    @rpc
-    def match_payment(self, payload):
-        identity = self.caller.identity
-        return payments.match_payment(self.uow, identity, MatchPaymentSchema().load(payload))
+    @rpc(MatchPaymentSchema)
+    def match_payment(self, identity, data):
+        """The payment once what was left of it is applied to the chosen invoice."""
+        return payments.match_payment(self.uow, identity, data)
 
-    @rpc
-    def list_unmatched_payments(self, payload=None):
-        identity = self.caller.identity
-        return payments.list_unmatched_payments(self.uow, identity, PageSchema().load(payload or {}))
+    @rpc(PageSchema)
+    def list_unmatched_payments(self, identity, data):
+        """{"items": payments with something left to apply, oldest first, "total"}."""
+        return payments.list_unmatched_payments(self.uow, identity, data)
 
-    @rpc
-    def record_expense(self, payload):
-        identity = self.caller.identity
-        data = RecordExpenseSchema().load(payload)
-        return ledger.record_expense(self.uow, identity, self._directory(identity), data)
+    @rpc(RecordExpenseSchema)
+    def record_expense(self, identity, data):
+        """The expense, booked on its activity's account."""
+        return ledger.record_expense(self.uow, identity, self._members(identity), data)
 
-    @rpc
-    def get_activity_account(self, payload):
-        identity = self.caller.identity
-        data = ActivityAccountSchema().load(ref_payload(payload, "activity_id"))
-        return ledger.get_activity_account(self.uow, identity, self._directory(identity), data)
+    @rpc(ActivityAccountSchema, id_field="activity_id")
+    def get_activity_account(self, identity, data):
+        """An activity's opening balance, balance and entries over the period."""
+        return ledger.get_activity_account(self.uow, identity, self._members(identity), data)
 
-    @rpc
-    def import_bank_statement(self, payload):
-        identity = self.caller.identity
-        return statements.import_bank_statement(self.uow, identity, ImportBankStatementSchema().load(payload))
+    @rpc(ImportBankStatementSchema)
+    def import_bank_statement(self, identity, data):
+        """The statement's balances and counts, and what became of each credit."""
+        return statements.import_bank_statement(self.uow, identity, data)
 
-    @rpc
-    def render_invoice(self, payload):
-        identity = self.caller.identity
-        return rendering.render_invoice(self.uow, identity, RenderInvoiceSchema().load(payload))
+    @rpc(RenderInvoiceSchema)
+    def render_invoice(self, identity, data):
+        """{"filename", "content_type", "content" (base64)}, and the EPC QR payload of a PDF."""
+        return rendering.render_invoice(self.uow, identity, data)
 
-    @rpc
-    def run_overdue_check(self, payload=None):
-        identity = self.caller.identity
-        data = OverdueCheckSchema().load(payload or {})
-        today = brussels_today()
-        if data["on"] and data["on"] > today:
-            raise ValidationError(fields={"on": ["Reminders are not sent ahead of time."]})
-        return overdue.run_overdue_check(self.uow, identity, data["on"] or today)
+    @rpc(OverdueCheckSchema)
+    def run_overdue_check(self, identity, data):
+        """{"on", "reminders": how many overdue reminders were sent}."""
+        return overdue.run_overdue_check(self.uow, identity, data, brussels_today())
 
     @timer(interval=OVERDUE_CHECK_SECONDS)
     def check_overdue_invoices(self):

@@ -1,13 +1,16 @@
-"""The dicts billing returns and puts in events: amounts as strings with two decimals."""
+"""The dicts billing returns and puts in events: amounts as strings with two decimals, dates as
+ISO strings, every state as its wire string."""
 
 from decimal import Decimal
 
+from coop_billing.domain.receivables import Receivable
+from coop_billing.domain.states import DocumentKind, InvoiceStatus
 from coop_billing.domain.structured_communication import display
 from coop_shared.money import Money
 
 
-def money(value) -> str:
-    return str(Money(Decimal(value)))
+def money(value: Money) -> str:
+    return str(value)
 
 
 def rate(value) -> str:
@@ -16,6 +19,18 @@ def rate(value) -> str:
 
 def day(value):
     return value.isoformat() if value else None
+
+
+def display_communication(digits):
+    return display(digits) if digits else None
+
+
+def page_out(items: list, total: int) -> dict:
+    """One page of a `list_*` method."""
+    return {"items": items, "total": total}
+
+
+# Customers
 
 
 def customer_out(c) -> dict:
@@ -30,6 +45,9 @@ def customer_out(c) -> dict:
         "language": c.language,
         "peppol_id": c.peppol_id,
     }
+
+
+# Invoices and credit notes
 
 
 def line_out(line) -> dict:
@@ -52,8 +70,9 @@ def breakdown_out(totals) -> list[dict]:
     ]
 
 
-def invoice_out(invoice, totals, paid: Money, credited: Money, credit_notes=()) -> dict:
-    """An invoice or credit note with its derived figures (amount due, breakdown)."""
+def invoice_out(invoice, totals, receivable: Receivable | None = None, credit_notes=()) -> dict:
+    """An invoice or credit note with its derived figures: the breakdown, and for an invoice
+    what was paid, credited and is still due (`receivable`; no amount due on a draft)."""
     out = {
         "id": invoice.id,
         "kind": invoice.kind,
@@ -73,12 +92,12 @@ def invoice_out(invoice, totals, paid: Money, credited: Money, credit_notes=()) 
         "total_incl_vat": money(invoice.total_incl_vat),
         "vat_breakdown": breakdown_out(totals),
     }
-    if invoice.kind == "invoice":
-        due = Money(Decimal(invoice.total_incl_vat)) - paid - credited
+    if invoice.kind == DocumentKind.INVOICE:
+        draft = invoice.status == InvoiceStatus.DRAFT
         out.update(
-            amount_paid=str(paid),
-            amount_credited=str(credited),
-            amount_due=str(max(due, Money.zero())) if invoice.status != "draft" else None,
+            amount_paid=str(receivable.paid),
+            amount_credited=str(receivable.credited),
+            amount_due=None if draft else str(receivable.amount_due),
             credit_notes=[{"id": c.id, "number": c.number} for c in credit_notes],
         )
     else:
@@ -86,13 +105,80 @@ def invoice_out(invoice, totals, paid: Money, credited: Money, credit_notes=()) 
     return out
 
 
-def display_communication(digits):
-    return display(digits) if digits else None
+def deleted_out(invoice) -> dict:
+    return {"id": invoice.id, "deleted": True}
+
+
+def rendered_out(filename: str, content_type: str, content: str, **extra) -> dict:
+    """A rendered document: its file name, media type and base64 content."""
+    return {"filename": filename, "content_type": content_type, "content": content, **extra}
+
+
+def invoice_issued_event(invoice, out: dict) -> dict:
+    """`invoice_issued`: the issued invoice as its reader sees it (`out`) and who it is for."""
+    return {
+        "invoice_id": invoice.id,
+        "number": invoice.number,
+        "activity_id": invoice.activity_id,
+        "member_id": invoice.member_id,
+        "customer_id": invoice.customer_id,
+        "customer_email": invoice.buyer.get("email"),
+        "customer_language": invoice.buyer.get("language"),
+        "issue_date": out["issue_date"],
+        "due_date": out["due_date"],
+        "total_excl_vat": out["total_excl_vat"],
+        "total_vat": out["total_vat"],
+        "total_incl_vat": out["total_incl_vat"],
+        "structured_communication": out["structured_communication"],
+    }
+
+
+def credit_note_issued_event(note, invoice, out: dict) -> dict:
+    return {
+        "credit_note_id": note.id,
+        "number": note.number,
+        "invoice_id": invoice.id,
+        "invoice_number": invoice.number,
+        "activity_id": note.activity_id,
+        "member_id": note.member_id,
+        "customer_id": note.customer_id,
+        "total_incl_vat": out["total_incl_vat"],
+        "reason": note.reason,
+    }
+
+
+def invoice_overdue_event(invoice, level: int, amount_due: Money, terms) -> dict:
+    """`invoice_overdue` of one reminder level, with the late-payment terms owed by then."""
+    return {
+        "invoice_id": invoice.id,
+        "number": invoice.number,
+        "level": level,
+        "customer_id": invoice.customer_id,
+        "customer_email": invoice.buyer.get("email"),
+        "customer_language": invoice.buyer.get("language"),
+        "member_id": invoice.member_id,
+        "activity_id": invoice.activity_id,
+        "due_date": invoice.due_date.isoformat(),
+        "amount_due": str(amount_due),
+        "days_late": terms.days_late,
+        "annual_interest_rate": format(terms.annual_rate.normalize(), "f"),
+        "interest_to_date": str(terms.interest),
+        "recovery_indemnity": str(terms.indemnity),
+        "interest_rate_source": terms.rate_source,
+        "interest_rate_certain": terms.rate_certain,
+        "structured_communication": invoice.structured_communication,
+    }
+
+
+def overdue_check_out(on, reminders: int) -> dict:
+    return {"on": on.isoformat(), "reminders": reminders}
+
+
+# Payments and bank statements
 
 
 def payment_out(payment, applied: Money, status: str) -> dict:
     allocations = payment.allocations
-    unallocated = Money(Decimal(payment.amount)) - applied
     return {
         "payment_id": payment.id,
         "status": status,
@@ -101,11 +187,72 @@ def payment_out(payment, applied: Money, status: str) -> dict:
         "bank_reference": payment.bank_reference,
         "invoice_id": allocations[0].invoice_id if allocations else None,
         "applied": str(applied),
-        "unallocated": str(unallocated),
+        "unallocated": str(payment.amount - applied),
         "structured_communication": display_communication(payment.structured_communication),
         "counterparty_name": payment.counterparty_name,
         "counterparty_iban": payment.counterparty_iban,
     }
+
+
+def payment_received_event(payment, invoice, applied: Money, revenue: Money, contribution: Money) -> dict:
+    return {
+        "payment_id": payment.id,
+        "invoice_id": invoice.id,
+        "invoice_number": invoice.number,
+        "activity_id": invoice.activity_id,
+        "member_id": invoice.member_id,
+        "amount": str(applied),
+        "revenue": str(revenue),
+        "contribution": str(contribution),
+        "value_date": payment.value_date.isoformat(),
+        "invoice_status": invoice.status,
+    }
+
+
+def payment_unmatched_event(payment, remainder: Money) -> dict:
+    return {
+        "payment_id": payment.id,
+        "amount": money(payment.amount),
+        "unallocated": str(remainder),
+        "bank_reference": payment.bank_reference,
+        "counterparty_name": payment.counterparty_name,
+        "communication": payment.communication,
+    }
+
+
+def statement_line_out(movement, amount: Money, outcome: dict) -> dict:
+    """One credit of an imported statement and what became of it (`outcome`: payment_out)."""
+    return {
+        "line": movement.line,
+        "reference": movement.reference,
+        "amount": str(amount),
+        "status": outcome["status"],
+        "payment_id": outcome["payment_id"],
+        "invoice_id": outcome["invoice_id"],
+        "counterparty_name": movement.counterparty_name,
+        "communication": outcome["structured_communication"] or movement.communication,
+    }
+
+
+def statement_out(row, statement, counts: dict, warnings: list[str], lines: list[dict]) -> dict:
+    """An imported statement: its balances, how many movements, what became of each credit."""
+    return {
+        "statement_id": row.id,
+        "format": statement.format,
+        "account_iban": statement.account_iban,
+        "number": statement.number,
+        "opening_balance": str(Money(statement.opening_balance)),
+        "closing_balance": str(Money(statement.closing_balance)),
+        "movements": len(statement.movements),
+        "credits": len(statement.credits),
+        "debits": len(statement.movements) - len(statement.credits),
+        **counts,
+        "warnings": warnings,
+        "lines": lines,
+    }
+
+
+# Ledger and expenses
 
 
 def expense_out(e) -> dict:
@@ -117,4 +264,38 @@ def expense_out(e) -> dict:
         "description": e.description,
         "amount_excl_vat": money(e.amount_excl_vat),
         "vat_amount": money(e.vat_amount),
+    }
+
+
+def entry_out(entry) -> dict:
+    """One posting on an activity's account."""
+    return {
+        "date": entry.entry_date.isoformat(),
+        "kind": entry.kind,
+        "amount": money(entry.amount),
+        "reference": entry.reference,
+        "transaction_id": entry.id,
+    }
+
+
+def activity_account_out(activity: dict, opening: Money, balance: Money, entries) -> dict:
+    return {
+        "activity_id": activity["id"],
+        "activity_code": activity.get("code"),
+        "opening_balance": str(opening),
+        "balance": str(balance),
+        "entries": [entry_out(entry) for entry in entries],
+    }
+
+
+def activity_account_changed_event(activity_id: str, change: Money, balance: Money, row) -> dict:
+    """`activity_account_changed` after booking the ledger transaction `row`."""
+    return {
+        "activity_id": activity_id,
+        "change": str(change),
+        "balance": str(balance),
+        "source": row.source,
+        "source_id": row.source_id,
+        "reference": row.reference,
+        "date": row.entry_date.isoformat(),
     }

@@ -1,5 +1,5 @@
 """ISO 20022 camt.053 (001.02 and 001.08), the XML statement Belgian banks also deliver
-(Febelfin "XML message for statement", belgium-2026.md 5.5).
+(Febelfin "XML message for statement", docs/domain/payments-and-bank-statements.md).
 
 Elements are read by local name, so one reader serves both versions (001.08 moved the
 party name under `Pty` and the status under `Cd`). The Belgian structured communication is
@@ -111,6 +111,7 @@ def parse(content: bytes | str) -> Statement:
 
 
 def _movements(entry) -> list[Movement]:
+    """The movements of one entry: the entry itself, or one per transaction it details."""
     amount = _signed(entry, _decimal(_text(entry, "Amt"), "entry amount"))
     reference = _text(entry, "AcctSvcrRef") or _text(entry, "NtryRef") or ""
     details = [tx for block in _all(entry, "NtryDtls") for tx in _all(block, "TxDtls")]
@@ -131,34 +132,43 @@ def _movements(entry) -> list[Movement]:
             if len(details) == 1 or own is None
             else (_decimal(own, "transaction amount") * (1 if amount > 0 else -1))
         )
-        credit = amount > 0
-        party = "Dbtr" if credit else "Cdtr"
-        remittance = _find(tx, "RmtInf")
-        unstructured = _all(remittance, "Ustrd") if remittance is not None else []
-        structured, communication = None, " ".join(u.text.strip() for u in unstructured if u.text)
-        ref = _text(tx, "RmtInf/Strd/CdtrRefInf/Ref")
-        if ref:
-            digits = "".join(ch for ch in ref if ch.isdigit())
-            if len(digits) == 12 and ogm_vcs.is_valid(digits):
-                structured = digits
-            else:
-                communication = (communication + " " + ref).strip()
         tx_reference = _text(tx, "Refs/AcctSvcrRef") or (
             f"{reference}/{index + 1}" if len(details) > 1 else reference
         )
-        movements.append(
-            Movement(
-                reference=tx_reference,
-                amount=tx_amount,
-                value_date=_date(entry, "ValDt"),
-                entry_date=_date(entry, "BookgDt"),
-                structured_communication=structured,
-                communication=communication,
-                counterparty_name=_text(tx, f"RltdPties/{party}/Nm")
-                or _text(tx, f"RltdPties/{party}/Pty/Nm"),
-                counterparty_iban=_text(tx, f"RltdPties/{party}Acct/Id/IBAN"),
-                counterparty_bic=_text(tx, f"RltdAgts/{party}Agt/FinInstnId/BIC")
-                or _text(tx, f"RltdAgts/{party}Agt/FinInstnId/BICFI"),
-            )
-        )
+        movements.append(_transaction(entry, tx, tx_amount, tx_reference, credit=amount > 0))
     return movements
+
+
+def _remittance(tx) -> tuple[str | None, str]:
+    """(the 12 digits of a valid OGM or None, the free text); a reference that is not a valid
+    OGM joins the free text."""
+    remittance = _find(tx, "RmtInf")
+    unstructured = _all(remittance, "Ustrd") if remittance is not None else []
+    structured, communication = None, " ".join(u.text.strip() for u in unstructured if u.text)
+    ref = _text(tx, "RmtInf/Strd/CdtrRefInf/Ref")
+    if ref:
+        digits = "".join(ch for ch in ref if ch.isdigit())
+        if len(digits) == 12 and ogm_vcs.is_valid(digits):
+            structured = digits
+        else:
+            communication = (communication + " " + ref).strip()
+    return structured, communication
+
+
+def _transaction(entry, tx, amount: Decimal, reference: str, credit: bool) -> Movement:
+    """One detailed transaction; the counterparty is the debtor of a credit, the creditor of a
+    debit."""
+    party = "Dbtr" if credit else "Cdtr"
+    structured, communication = _remittance(tx)
+    return Movement(
+        reference=reference,
+        amount=amount,
+        value_date=_date(entry, "ValDt"),
+        entry_date=_date(entry, "BookgDt"),
+        structured_communication=structured,
+        communication=communication,
+        counterparty_name=_text(tx, f"RltdPties/{party}/Nm") or _text(tx, f"RltdPties/{party}/Pty/Nm"),
+        counterparty_iban=_text(tx, f"RltdPties/{party}Acct/Id/IBAN"),
+        counterparty_bic=_text(tx, f"RltdAgts/{party}Agt/FinInstnId/BIC")
+        or _text(tx, f"RltdAgts/{party}Agt/FinInstnId/BICFI"),
+    )

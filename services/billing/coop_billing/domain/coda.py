@@ -1,15 +1,15 @@
 """CODA 2.x, the Febelfin "coded statement of account": 128-character records.
 
-Positions below are 1-based as in the Febelfin standard (belgium-2026.md 5.4); `_field(line,
-a, b)` reads positions a..b inclusive. Only records 0, 1, 2.1/2.2/2.3, 3.x, 4, 8 and 9 exist;
-any other, a line that is not 128 characters, or a trailer whose counts or totals disagree with
-the movements refuses the whole file with the line number: a statement is booked entirely or
-not at all.
+Positions below are 1-based as in the Febelfin standard
+(docs/domain/payments-and-bank-statements.md); `_field(line, a, b)` reads positions a..b
+inclusive. Only records 0, 1, 2.1/2.2/2.3, 3.x, 4, 8 and 9 exist; any other, a line that is not
+128 characters, or a trailer whose counts or totals disagree with the movements refuses the
+whole file with the line number: a statement is booked entirely or not at all.
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -61,94 +61,141 @@ def _account(line: str, line_number: int) -> tuple[str | None, str]:
     raise StatementError(f"account structure '{structure}' unknown", line_number)
 
 
+@dataclass
+class _Reading:
+    """What the records read so far said: balances, movements, the counts the trailer checks."""
+
+    header: dict | None = None
+    old: dict | None = None  # record 1, the old balance
+    new: dict | None = None  # record 8, the new balance
+    trailer: dict | None = None  # record 9
+    movements: list[dict] = field(default_factory=list)
+    counted: int = 0  # records 1, 2, 3 and 8, as the trailer counts them
+    debit_total: Decimal = Decimal(0)
+    credit_total: Decimal = Decimal(0)
+
+
 def parse(content: bytes | str) -> Statement:
     """The statement of a CODA file, or StatementError naming the line."""
     text = content.decode("latin-1") if isinstance(content, bytes) else content
     lines = text.splitlines()
     if not lines:
         raise StatementError("the file is empty")
-    header = old = new = trailer = None
-    movements: list[dict] = []
-    counted = 0
-    debit_total = credit_total = Decimal(0)
+    reading = _Reading()
     for number, line in enumerate(lines, start=1):
-        if len(line) != RECORD_LENGTH:
-            raise StatementError(
-                f"a CODA record has {RECORD_LENGTH} characters, this one {len(line)}", number
-            )
-        kind = line[0]
-        if trailer is not None:
-            raise StatementError("a record after the trailer (record 9)", number)
-        if kind == "0":
-            if header is not None:
-                raise StatementError("a second header (record 0)", number)
-            if _field(line, 128, 128) != "2":
-                raise StatementError("only CODA version 2 is read (position 128 must be 2)", number)
-            header = {"created": _date(_field(line, 6, 11), number)}
-        elif header is None:
-            raise StatementError("the file does not start with a header (record 0)", number)
-        elif kind == "1":
-            counted += 1
-            iban, currency = _account(line, number)
-            old = {
-                "iban": iban,
-                "currency": currency,
-                "number": _field(line, 3, 5),
-                "balance": _signed(_field(line, 43, 43), _amount(_field(line, 44, 58), number), number),
-                "date": _date(_field(line, 59, 64), number),
-                "holder": _field(line, 65, 90).strip() or None,
-            }
-        elif kind == "2":
-            counted += 1
-            if old is None:
-                raise StatementError("a movement before the old balance (record 1)", number)
-            article = line[1]
-            if article == "1":
-                amount = _signed(_field(line, 32, 32), _amount(_field(line, 33, 47), number), number)
-                detail = _field(line, 7, 10)
-                if detail == "0000":
-                    if amount < 0:
-                        debit_total += -amount
-                    else:
-                        credit_total += amount
-                movements.append(_movement_21(line, number, amount))
-            elif article in "23":
-                if not movements or _field(line, 3, 10) != movements[-1]["key"]:
-                    raise StatementError(
-                        f"record 2.{article} does not continue the movement before it", number
-                    )
-                movements[-1].update(_continuation(line, article))
+        _read_record(reading, line, number)
+    return _statement(reading, len(lines))
+
+
+def _read_record(reading: _Reading, line: str, number: int) -> None:
+    if len(line) != RECORD_LENGTH:
+        raise StatementError(f"a CODA record has {RECORD_LENGTH} characters, this one {len(line)}", number)
+    kind = line[0]
+    if reading.trailer is not None:
+        raise StatementError("a record after the trailer (record 9)", number)
+    if kind == "0":
+        _header(reading, line, number)
+        return
+    if reading.header is None:
+        raise StatementError("the file does not start with a header (record 0)", number)
+    read = RECORDS.get(kind)
+    if read is None:
+        raise StatementError(f"record type '{kind}' does not exist in CODA", number)
+    read(reading, line, number)
+
+
+def _header(reading: _Reading, line: str, number: int) -> None:
+    if reading.header is not None:
+        raise StatementError("a second header (record 0)", number)
+    if _field(line, 128, 128) != "2":
+        raise StatementError("only CODA version 2 is read (position 128 must be 2)", number)
+    reading.header = {"created": _date(_field(line, 6, 11), number)}
+
+
+def _old_balance(reading: _Reading, line: str, number: int) -> None:
+    reading.counted += 1
+    iban, currency = _account(line, number)
+    reading.old = {
+        "iban": iban,
+        "currency": currency,
+        "number": _field(line, 3, 5),
+        "balance": _signed(_field(line, 43, 43), _amount(_field(line, 44, 58), number), number),
+        "date": _date(_field(line, 59, 64), number),
+        "holder": _field(line, 65, 90).strip() or None,
+    }
+
+
+def _movement(reading: _Reading, line: str, number: int) -> None:
+    """Record 2.1 opens a movement (detail 0000 counts in the totals); 2.2 and 2.3 continue it."""
+    reading.counted += 1
+    if reading.old is None:
+        raise StatementError("a movement before the old balance (record 1)", number)
+    article = line[1]
+    if article == "1":
+        amount = _signed(_field(line, 32, 32), _amount(_field(line, 33, 47), number), number)
+        if _field(line, 7, 10) == "0000":
+            if amount < 0:
+                reading.debit_total += -amount
             else:
-                raise StatementError(f"record 2.{article} does not exist", number)
-        elif kind == "3":
-            counted += 1
-            if line[1] not in "123":
-                raise StatementError(f"record 3.{line[1]} does not exist", number)
-        elif kind == "4":
-            pass  # free communication of the bank: not counted in the trailer
-        elif kind == "8":
-            counted += 1
-            new = {
-                "balance": _signed(_field(line, 42, 42), _amount(_field(line, 43, 57), number), number),
-                "date": _date(_field(line, 58, 63), number),
-            }
-        elif kind == "9":
-            trailer = {
-                "line": number,
-                "count": _field(line, 17, 22),
-                "debit": _field(line, 23, 37),
-                "credit": _field(line, 38, 52),
-            }
-        else:
-            raise StatementError(f"record type '{kind}' does not exist in CODA", number)
+                reading.credit_total += amount
+        reading.movements.append(_movement_21(line, number, amount))
+    elif article in "23":
+        if not reading.movements or _field(line, 3, 10) != reading.movements[-1]["key"]:
+            raise StatementError(f"record 2.{article} does not continue the movement before it", number)
+        reading.movements[-1].update(_continuation(line, article))
+    else:
+        raise StatementError(f"record 2.{article} does not exist", number)
+
+
+def _information(reading: _Reading, line: str, number: int) -> None:
+    reading.counted += 1
+    if line[1] not in "123":
+        raise StatementError(f"record 3.{line[1]} does not exist", number)
+
+
+def _free_communication(reading: _Reading, line: str, number: int) -> None:
+    """Record 4, free communication of the bank: not counted in the trailer."""
+
+
+def _new_balance(reading: _Reading, line: str, number: int) -> None:
+    reading.counted += 1
+    reading.new = {
+        "balance": _signed(_field(line, 42, 42), _amount(_field(line, 43, 57), number), number),
+        "date": _date(_field(line, 58, 63), number),
+    }
+
+
+def _trailer(reading: _Reading, line: str, number: int) -> None:
+    reading.trailer = {
+        "line": number,
+        "count": _field(line, 17, 22),
+        "debit": _field(line, 23, 37),
+        "credit": _field(line, 38, 52),
+    }
+
+
+RECORDS = {
+    "1": _old_balance,
+    "2": _movement,
+    "3": _information,
+    "4": _free_communication,
+    "8": _new_balance,
+    "9": _trailer,
+}
+
+
+def _statement(reading: _Reading, line_count: int) -> Statement:
+    """The statement once every record was read: complete, counted and balanced, or refused."""
+    trailer, old, new = reading.trailer, reading.old, reading.new
     if trailer is None:
-        raise StatementError("the file has no trailer (record 9): it may be truncated", len(lines))
+        raise StatementError("the file has no trailer (record 9): it may be truncated", line_count)
     if old is None or new is None:
         raise StatementError("the file has no old or no new balance (records 1 and 8)", trailer["line"])
-    _check_trailer(trailer, counted, debit_total, credit_total)
-    if old["balance"] + credit_total - debit_total != new["balance"]:
+    _check_trailer(trailer, reading.counted, reading.debit_total, reading.credit_total)
+    moved = reading.credit_total - reading.debit_total
+    if old["balance"] + moved != new["balance"]:
         raise StatementError(
-            f"old balance {old['balance']:.2f} + movements {credit_total - debit_total:.2f} is not "
+            f"old balance {old['balance']:.2f} + movements {moved:.2f} is not "
             f"the new balance {new['balance']:.2f}",
             trailer["line"],
         )
@@ -162,7 +209,7 @@ def parse(content: bytes | str) -> Statement:
         closing_balance=new["balance"],
         closing_date=new["date"],
         holder_name=old["holder"],
-        movements=_booked(movements),
+        movements=_booked(reading.movements),
     )
 
 

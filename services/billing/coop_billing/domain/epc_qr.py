@@ -1,5 +1,5 @@
-"""The EPC QR payload of an invoice (EPC069-12 v2; belgium-2026.md, section 5.3): a banking app
-scans it and fills in the transfer, structured communication included."""
+"""The EPC QR payload of an invoice (EPC069-12 v2; docs/domain/payments-and-bank-statements.md):
+a banking app scans it and fills in the transfer, structured communication included."""
 
 from decimal import Decimal
 

@@ -1,4 +1,4 @@
-"""Late-payment interest and indemnity (law of 2 August 2002; belgium-2026.md, section 3.6).
+"""Late-payment interest and indemnity (law of 2 August 2002; docs/domain/late-payment.md).
 
 Rates are dated data: each row applies from `valid_from` until the next row. B2B: ECB rate
 + 8 points, rounded up to the next half point, published each half-year; B2C and public

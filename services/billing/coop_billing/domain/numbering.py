@@ -1,11 +1,12 @@
 """Invoice and credit-note numbers: one gapless series per cooperative, kind and year
-(belgium-2026.md, section 3.4: continuous, never reused, dates chronological in a series)."""
+(docs/domain/vat-and-invoices.md: continuous, never reused, dates chronological in a series)."""
 
 from datetime import date
 
+from coop_billing.domain.states import DocumentKind
 from coop_shared.errors import BusinessRuleViolation
 
-INVOICE, CREDIT_NOTE = "invoice", "credit_note"
+INVOICE, CREDIT_NOTE = DocumentKind.INVOICE, DocumentKind.CREDIT_NOTE  # one series per kind
 PREFIX = {INVOICE: "", CREDIT_NOTE: "CN-"}
 
 

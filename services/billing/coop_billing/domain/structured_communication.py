@@ -1,4 +1,5 @@
-"""Belgian structured communication (OGM/VCS), section 5.1: 10 digits + mod-97 check digits.
+"""Belgian structured communication (OGM/VCS): 10 digits + mod-97 check digits
+(docs/domain/payments-and-bank-statements.md).
 
 The 10 digits are the invoice's year (2 digits) and its sequence number (8 digits), so the
 communication is unique within the cooperative's invoices and staff can read the invoice

@@ -1,4 +1,4 @@
-"""VAT of an invoice: rates, regimes and their legal mentions (belgium-2026.md, section 3).
+"""VAT of an invoice: rates, regimes and their legal mentions (docs/domain/vat-and-invoices.md).
 
 Each line is computed once and rounded half-up to the cent (net, then VAT on that net); totals
 and the breakdown per rate are sums of rounded lines, never re-rounded.
@@ -23,8 +23,8 @@ REGIMES = (STANDARD, REVERSE_CHARGE_CONSTRUCTION, INTRA_EU_SERVICES, EXEMPT)
 # EN 16931 VAT category codes (UNCL5305) per regime; used again by the Peppol UBL.
 CATEGORY = {REVERSE_CHARGE_CONSTRUCTION: "AE", INTRA_EU_SERVICES: "K", EXEMPT: "E"}
 
-# Legal mentions printed on the invoice, by regime and language (section 3.2; exemption:
-# art. 44 of the VAT Code).
+# Legal mentions printed on the invoice, by regime and language (docs/domain/vat-and-invoices.md;
+# exemption: art. 44 of the VAT Code).
 MENTIONS = {
     REVERSE_CHARGE_CONSTRUCTION: {
         "fr": "Autoliquidation : En l'absence de contestation par écrit, dans un délai d'un mois à "

@@ -1,2 +1,2 @@
 """Peppol BIS Billing 3.0 (UBL 2.1): writing the cooperative's e-invoices, and checking any
-e-invoice against the official rules (belgium-2026.md, section 4)."""
+e-invoice against the official rules (docs/domain/e-invoicing.md)."""

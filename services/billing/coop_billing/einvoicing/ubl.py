@@ -1,7 +1,7 @@
 """The Peppol BIS Billing 3.0 UBL 2.1 Invoice or CreditNote of an issued document.
 
 Element order follows the UBL 2.1 schema (the XSD rejects any other); what goes where follows
-EN 16931 and the Peppol rules (belgium-2026.md 4.3): the cooperative is the seller with its
+EN 16931 and the Peppol rules (docs/domain/e-invoicing.md): the cooperative is the seller with its
 enterprise number as endpoint (scheme 0208), the structured communication is the payment id of
 credit transfer 30 to the cooperative's IBAN, each VAT regime maps to its category (S/Z, AE, K,
 E) with its exemption reason, and the PDF travels inside as an additional document.
@@ -14,13 +14,14 @@ import xml.etree.ElementTree as ET
 from decimal import Decimal
 
 from coop_billing.domain import vat
+from coop_billing.domain.states import DocumentKind
 from coop_shared.errors import BusinessRuleViolation
 
 CBC = "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2"
 CAC = "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2"
 ROOTS = {
-    "invoice": ("urn:oasis:names:specification:ubl:schema:xsd:Invoice-2", "Invoice"),
-    "credit_note": ("urn:oasis:names:specification:ubl:schema:xsd:CreditNote-2", "CreditNote"),
+    DocumentKind.INVOICE: ("urn:oasis:names:specification:ubl:schema:xsd:Invoice-2", "Invoice"),
+    DocumentKind.CREDIT_NOTE: ("urn:oasis:names:specification:ubl:schema:xsd:CreditNote-2", "CreditNote"),
 }
 CUSTOMIZATION = "urn:cen.eu:en16931:2017#compliant#urn:fdc:peppol.eu:2017:poacc:billing:3.0"
 PROFILE = "urn:fdc:peppol.eu:2017:poacc:billing:01:1.0"
@@ -141,16 +142,29 @@ def _tax_category(parent, name: str, category: str, rate, reason: str | None = N
 
 def render(document: dict, pdf: bytes, credited: dict | None = None) -> bytes:
     """UBL bytes (UTF-8) of an issued invoice or credit note; `credited` names the invoice a
-    credit note corrects ({"number", "issue_date"})."""
-    kind = document["kind"]
-    namespace, root_name = ROOTS[kind]
-    seller, buyer = document["seller"], document["buyer"]
+    credit note corrects ({"number", "issue_date"}). Parts in the order the UBL 2.1 XSD wants."""
+    namespace, root_name = ROOTS[document["kind"]]
     root = ET.Element(f"{{{namespace}}}{root_name}")
+    _header(root, document, credited)
+    _attachment(root, document, pdf)
+    _seller(root, document["seller"])
+    _buyer(root, document["buyer"])
+    _delivery(root, document)
+    if document["kind"] == DocumentKind.INVOICE:
+        _payment_means(root, document)
+    _tax_total(root, document)
+    _monetary_total(root, document)
+    _lines(root, document)
+    return ET.tostring(root, encoding="utf-8", xml_declaration=True)
+
+
+def _header(root, document: dict, credited: dict | None) -> None:
+    """Profile, number, dates, type, currency, references."""
     _add(root, CBC, "CustomizationID", CUSTOMIZATION)
     _add(root, CBC, "ProfileID", PROFILE)
     _add(root, CBC, "ID", document["number"])
     _add(root, CBC, "IssueDate", document["issue_date"])
-    if kind == "invoice":
+    if document["kind"] == DocumentKind.INVOICE:
         _add(root, CBC, "DueDate", document["due_date"])
         _add(root, CBC, "InvoiceTypeCode", "380")
     else:
@@ -165,6 +179,10 @@ def render(document: dict, pdf: bytes, credited: dict | None = None) -> bytes:
         reference = _add(_add(root, CAC, "BillingReference"), CAC, "InvoiceDocumentReference")
         _add(reference, CBC, "ID", credited["number"])
         _add(reference, CBC, "IssueDate", credited["issue_date"])
+
+
+def _attachment(root, document: dict, pdf: bytes) -> None:
+    """The PDF, travelling inside as an additional document."""
     attached = _add(root, CAC, "AdditionalDocumentReference")
     _add(attached, CBC, "ID", document["number"])
     _add(attached, CBC, "DocumentDescription", "PDF")
@@ -176,25 +194,36 @@ def render(document: dict, pdf: bytes, credited: dict | None = None) -> bytes:
         mimeCode="application/pdf",
         filename=f"{document['number']}.pdf",
     )
-    _seller(root, seller)
-    _buyer(root, buyer)
-    categories = {item["category"] for item in document["vat_breakdown"]}
-    if "K" in categories:  # BR-IC-11/12: an intra-community supply names when and where it was delivered
-        delivery = _add(root, CAC, "Delivery")
-        _add(delivery, CBC, "ActualDeliveryDate", document["issue_date"])
-        address = _add(_add(delivery, CAC, "DeliveryLocation"), CAC, "Address")
-        _add(_add(address, CAC, "Country"), CBC, "IdentificationCode", buyer["address"]["country"])
-    if kind == "invoice":
-        means = _add(root, CAC, "PaymentMeans")
-        _add(means, CBC, "PaymentMeansCode", "30", name="Credit transfer")
-        if document.get("structured_communication"):
-            _add(means, CBC, "PaymentID", document["structured_communication"])
-        account = _add(means, CAC, "PayeeFinancialAccount")
-        _add(account, CBC, "ID", seller["iban"].replace(" ", ""))
-        _add(account, CBC, "Name", seller["name"])
-        if seller.get("bic"):
-            _add(_add(account, CAC, "FinancialInstitutionBranch"), CBC, "ID", seller["bic"])
-    mention = vat.MENTIONS.get(document["vat_regime"], {}).get(buyer.get("language") or "fr")
+
+
+def _delivery(root, document: dict) -> None:
+    """BR-IC-11/12: an intra-community supply names when and where it was delivered."""
+    if "K" not in {item["category"] for item in document["vat_breakdown"]}:
+        return
+    delivery = _add(root, CAC, "Delivery")
+    _add(delivery, CBC, "ActualDeliveryDate", document["issue_date"])
+    address = _add(_add(delivery, CAC, "DeliveryLocation"), CAC, "Address")
+    _add(_add(address, CAC, "Country"), CBC, "IdentificationCode", document["buyer"]["address"]["country"])
+
+
+def _payment_means(root, document: dict) -> None:
+    """Credit transfer (30) to the cooperative's IBAN, the structured communication as payment id."""
+    seller = document["seller"]
+    means = _add(root, CAC, "PaymentMeans")
+    _add(means, CBC, "PaymentMeansCode", "30", name="Credit transfer")
+    if document.get("structured_communication"):
+        _add(means, CBC, "PaymentID", document["structured_communication"])
+    account = _add(means, CAC, "PayeeFinancialAccount")
+    _add(account, CBC, "ID", seller["iban"].replace(" ", ""))
+    _add(account, CBC, "Name", seller["name"])
+    if seller.get("bic"):
+        _add(_add(account, CAC, "FinancialInstitutionBranch"), CBC, "ID", seller["bic"])
+
+
+def _tax_total(root, document: dict) -> None:
+    """The VAT, per category and rate, with the regime's legal mention as exemption reason."""
+    language = document["buyer"].get("language") or "fr"
+    mention = vat.MENTIONS.get(document["vat_regime"], {}).get(language)
     tax_total = _add(root, CAC, "TaxTotal")
     _amount(tax_total, "TaxAmount", document["total_vat"])
     for item in document["vat_breakdown"]:
@@ -202,13 +231,21 @@ def render(document: dict, pdf: bytes, credited: dict | None = None) -> bytes:
         _amount(subtotal, "TaxableAmount", item["taxable_amount"])
         _amount(subtotal, "TaxAmount", item["vat_amount"])
         _tax_category(subtotal, "TaxCategory", item["category"], item["rate"], reason=mention)
+
+
+def _monetary_total(root, document: dict) -> None:
     totals = _add(root, CAC, "LegalMonetaryTotal")
     _amount(totals, "LineExtensionAmount", document["total_excl_vat"])
     _amount(totals, "TaxExclusiveAmount", document["total_excl_vat"])
     _amount(totals, "TaxInclusiveAmount", document["total_incl_vat"])
     _amount(totals, "PayableAmount", document["total_incl_vat"])
+
+
+def _lines(root, document: dict) -> None:
     line_name, quantity_name = (
-        ("InvoiceLine", "InvoicedQuantity") if kind == "invoice" else ("CreditNoteLine", "CreditedQuantity")
+        ("InvoiceLine", "InvoicedQuantity")
+        if document["kind"] == DocumentKind.INVOICE
+        else ("CreditNoteLine", "CreditedQuantity")
     )
     for number, line in enumerate(document["lines"], start=1):
         element = _add(root, CAC, line_name)
@@ -219,4 +256,3 @@ def render(document: dict, pdf: bytes, credited: dict | None = None) -> bytes:
         _add(item, CBC, "Name", line["description"][:200])
         _tax_category(item, "ClassifiedTaxCategory", line["vat_category"], line["vat_rate"])
         _amount(_add(element, CAC, "Price"), "PriceAmount", line["unit_price"])
-    return ET.tostring(root, encoding="utf-8", xml_declaration=True)

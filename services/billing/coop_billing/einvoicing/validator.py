@@ -102,8 +102,6 @@ class Validator:
         return svrl.transform_to_string(xdm_node=expanded.head)
 
     def validate(self, content: bytes) -> Report:
-        from saxonche import PySaxonApiError
-
         etree = self._etree
         try:
             root = etree.fromstring(content, etree.XMLParser(resolve_entities=False, no_network=True))
@@ -124,25 +122,27 @@ class Validator:
             return report  # the rules assume a schema-valid document (their XPath would abort)
         node = self._saxon.parse_xml(xml_text=content.decode("utf-8"))
         for name, stylesheet in self._rules.items():
-            try:
-                svrl = etree.fromstring(stylesheet.transform_to_string(xdm_node=node).encode("utf-8"))
-            except PySaxonApiError as exc:
-                report.findings.append(
-                    Finding("XPATH", "fatal", "/", f"the rules could not run: {exc}", name)
-                )
-                continue
-            for failed in svrl.iter(f"{{{SVRL}}}failed-assert"):
-                text = " ".join("".join(failed.itertext()).split())
-                report.findings.append(
-                    Finding(
-                        failed.get("id") or "?",
-                        failed.get("flag") or "fatal",
-                        failed.get("location") or "",
-                        text,
-                        name,
-                    )
-                )
+            report.findings += self._rule_findings(name, stylesheet, node)
         return report
+
+    def _rule_findings(self, name: str, stylesheet, node) -> list[Finding]:
+        """The failed assertions of one rule set (`cen`, `peppol`) on a schema-valid document."""
+        from saxonche import PySaxonApiError
+
+        try:
+            svrl = self._etree.fromstring(stylesheet.transform_to_string(xdm_node=node).encode("utf-8"))
+        except PySaxonApiError as exc:
+            return [Finding("XPATH", "fatal", "/", f"the rules could not run: {exc}", name)]
+        return [
+            Finding(
+                failed.get("id") or "?",
+                failed.get("flag") or "fatal",
+                failed.get("location") or "",
+                " ".join("".join(failed.itertext()).split()),
+                name,
+            )
+            for failed in svrl.iter(f"{{{SVRL}}}failed-assert")
+        ]
 
 
 _local = threading.local()

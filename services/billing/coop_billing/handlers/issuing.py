@@ -3,20 +3,17 @@
 from datetime import date, timedelta
 from decimal import Decimal
 
-import sqlalchemy as sa
-
-from coop_billing import repository as repo
-from coop_billing.domain import numbering, payments, structured_communication, vat
-from coop_billing.handlers.invoices import _fill, present
+from coop_billing.domain import numbering, structured_communication, vat
+from coop_billing.domain.states import DocumentKind, InvoiceStatus
+from coop_billing.handlers.invoices import fill, present
 from coop_billing.orm import Invoice, InvoiceLine
-from coop_billing.views import customer_out
+from coop_billing.views import credit_note_issued_event, customer_out, invoice_issued_event
 from coop_shared.credentials import OPERATORS, acting_cooperative, require_role
-from coop_shared.dates import brussels_today
 from coop_shared.errors import BusinessRuleViolation, ValidationError
-from coop_shared.money import Money
 from coop_shared.storage.types import utcnow
 
-MAX_PAYMENT_TERM_DAYS = 60  # law of 2 August 2002 as amended on 14 August 2021 (section 3.6)
+# Law of 2 August 2002 as amended on 14 August 2021 (docs/domain/late-payment.md).
+MAX_PAYMENT_TERM_DAYS = 60
 SELLER_FIELDS = (
     "slug",
     "name",
@@ -49,7 +46,7 @@ def issue_dates(invoice: Invoice, terms_days: int, on: date) -> tuple[date, date
 
 def _number(uow, document: Invoice, kind: str, issue_date: date, slug: str) -> None:
     """Take the next number of the series under its row lock: gapless, unique, chronological."""
-    series = repo.lock_series(uow.session, document.cooperative_id, kind, issue_date.year)
+    series = uow.repo.lock_series(document.cooperative_id, kind, issue_date.year)
     numbering.check_chronology(issue_date, series.last_issue_date)
     document.sequence = series.next_sequence
     document.number = numbering.format_number(slug, kind, issue_date.year, series.next_sequence)
@@ -58,76 +55,41 @@ def _number(uow, document: Invoice, kind: str, issue_date: date, slug: str) -> N
 
 
 def _snapshots(uow, document: Invoice, cooperative: dict, activity: dict) -> None:
-    customer = repo.customer(uow.session, document.cooperative_id, document.customer_id)
+    customer = uow.repo.customer(document.cooperative_id, document.customer_id)
     document.seller = {field: cooperative.get(field) for field in SELLER_FIELDS}
     document.buyer = customer_out(customer)
     document.activity = {k: activity.get(k) for k in ("id", "code", "name", "trade_name", "member_id")}
     document.contribution_rate = Decimal(cooperative["contribution_rate"])
 
 
-def issue_invoice(uow, identity, directory, data: dict) -> dict:
+def issue_invoice(uow, identity, members, data: dict, today: date) -> dict:
+    """Number, date and freeze a draft; issuing an issued invoice again changes nothing."""
     require_role(identity, *OPERATORS)
-    invoice = repo.invoice(
-        uow.session, acting_cooperative(identity, data.get("cooperative")), data["id"], for_update=True
+    invoice = uow.repo.invoice(
+        acting_cooperative(identity, data.get("cooperative")), data["id"], for_update=True
     )
-    if invoice.kind != "invoice":
+    if invoice.kind != DocumentKind.INVOICE:
         raise BusinessRuleViolation("Credit notes are issued when created.")
-    if invoice.status != "draft":
-        return present(uow, invoice)  # issuing twice returns the issued invoice, changes nothing
-    cooperative = directory.cooperative()
-    issue_date, due_date = issue_dates(invoice, int(cooperative["payment_terms_days"]), brussels_today())
-    _snapshots(uow, invoice, cooperative, directory.activity(invoice.activity_id))
+    if invoice.status != InvoiceStatus.DRAFT:
+        return present(uow, invoice)
+    cooperative = members.cooperative()
+    issue_date, due_date = issue_dates(invoice, int(cooperative["payment_terms_days"]), today)
+    _snapshots(uow, invoice, cooperative, members.activity(invoice.activity_id))
     _number(uow, invoice, numbering.INVOICE, issue_date, identity.cooperative)
     invoice.structured_communication = structured_communication.for_invoice(issue_date.year, invoice.sequence)
     invoice.issue_date, invoice.due_date = issue_date, due_date
-    invoice.status, invoice.issued_at = payments.ISSUED, utcnow()
-    uow.session.flush()
+    invoice.status, invoice.issued_at = InvoiceStatus.ISSUED, utcnow()
+    uow.repo.flush()
     out = present(uow, invoice)
     uow.emit(
-        "invoice_issued",
-        invoice.cooperative_id,
-        identity.cooperative,
-        {
-            "invoice_id": invoice.id,
-            "number": invoice.number,
-            "activity_id": invoice.activity_id,
-            "member_id": invoice.member_id,
-            "customer_id": invoice.customer_id,
-            "customer_email": invoice.buyer.get("email"),
-            "customer_language": invoice.buyer.get("language"),
-            "issue_date": out["issue_date"],
-            "due_date": out["due_date"],
-            "total_excl_vat": out["total_excl_vat"],
-            "total_vat": out["total_vat"],
-            "total_incl_vat": out["total_incl_vat"],
-            "structured_communication": out["structured_communication"],
-        },
+        "invoice_issued", invoice.cooperative_id, identity.cooperative, invoice_issued_event(invoice, out)
     )
     return out
 
 
-def _credited_quantities(uow, invoice_id: str) -> dict[str, Decimal]:
-    rows = uow.session.execute(
-        sa.select(InvoiceLine.credited_line_id, sa.func.sum(InvoiceLine.quantity))
-        .join(Invoice, Invoice.id == InvoiceLine.invoice_id)
-        .where(Invoice.credited_invoice_id == invoice_id, Invoice.kind == "credit_note")
-        .group_by(InvoiceLine.credited_line_id)
-    ).all()
-    return {line_id: Decimal(quantity) for line_id, quantity in rows}
-
-
-def _credit_lines(uow, invoice: Invoice, requested) -> list[tuple[InvoiceLine, Decimal]]:
-    """(original line, quantity to credit); never more than what is left uncredited."""
-    credited = _credited_quantities(uow, invoice.id)
-    remaining = {
-        line.id: Decimal(line.quantity) - credited.get(line.id, Decimal(0)) for line in invoice.lines
-    }
+def _requested_credit(invoice: Invoice, requested, remaining: dict) -> list[tuple[InvoiceLine, Decimal]]:
+    """The lines and quantities asked for, each within what is left to credit on its line."""
     by_id = {line.id: line for line in invoice.lines}
-    if requested is None:
-        chosen = [(line, remaining[line.id]) for line in invoice.lines if remaining[line.id] > 0]
-        if not chosen:
-            raise BusinessRuleViolation("This invoice is already fully credited.")
-        return chosen
     chosen, errors = [], {}
     for index, item in enumerate(requested):
         line = by_id.get(str(item["line_id"]))
@@ -144,71 +106,75 @@ def _credit_lines(uow, invoice: Invoice, requested) -> list[tuple[InvoiceLine, D
     return chosen
 
 
-def create_credit_note(uow, identity, directory, data: dict) -> dict:
-    require_role(identity, *OPERATORS)
-    cooperative_id = acting_cooperative(identity)
-    key = data.get("idempotency_key")
-    if key:
-        existing = repo.invoice_by_idempotency_key(uow.session, cooperative_id, key)
-        if existing is not None:
-            return present(uow, existing)
-    invoice = repo.invoice(uow.session, cooperative_id, data["invoice_id"], for_update=True)
-    if invoice.kind != "invoice" or invoice.status == "draft":
-        raise BusinessRuleViolation(
-            "Only an issued invoice can be credited; a draft can be edited or deleted."
-        )
-    chosen = _credit_lines(uow, invoice, data.get("lines"))
+def _credit_lines(uow, invoice: Invoice, requested) -> list[tuple[InvoiceLine, Decimal]]:
+    """(original line, quantity to credit); never more than what is left uncredited. Without
+    `requested`, everything still uncredited."""
+    credited = uow.repo.credited_quantities(invoice.id)
+    remaining = {line.id: line.quantity - credited.get(line.id, Decimal(0)) for line in invoice.lines}
+    if requested is not None:
+        return _requested_credit(invoice, requested, remaining)
+    chosen = [(line, remaining[line.id]) for line in invoice.lines if remaining[line.id] > 0]
+    if not chosen:
+        raise BusinessRuleViolation("This invoice is already fully credited.")
+    return chosen
+
+
+def _credit_note_of(invoice: Invoice, identity, data: dict, chosen) -> Invoice:
+    """A credit note of `invoice` for the `chosen` lines, with the invoice's frozen identities."""
     note = Invoice(
-        cooperative_id=cooperative_id,
+        cooperative_id=invoice.cooperative_id,
         cooperative_slug=identity.cooperative,
-        kind="credit_note",
+        kind=DocumentKind.CREDIT_NOTE,
         activity_id=invoice.activity_id,
         member_id=invoice.member_id,
         customer_id=invoice.customer_id,
         credited_invoice_id=invoice.id,
         reason=data["reason"],
-        idempotency_key=key,
+        idempotency_key=data.get("idempotency_key"),
         buyer_reference=invoice.buyer_reference,
     )
-    _fill(
+    fill(
         note,
         invoice.vat_regime,
-        [
-            vat.Line(line.description, quantity, Money(Decimal(line.unit_price)), Decimal(line.vat_rate))
-            for line, quantity in chosen
-        ],
+        [vat.Line(line.description, quantity, line.unit_price, line.vat_rate) for line, quantity in chosen],
     )
     for note_line, (line, _) in zip(note.lines, chosen, strict=False):
         note_line.credited_line_id = line.id
-    issue_date = brussels_today()
     note.seller, note.buyer, note.activity = invoice.seller, invoice.buyer, invoice.activity
-    _number(uow, note, numbering.CREDIT_NOTE, issue_date, identity.cooperative)
-    note.issue_date, note.status, note.issued_at = issue_date, payments.ISSUED, utcnow()
-    uow.session.add(note)
-    uow.session.flush()
+    return note
+
+
+def create_credit_note(uow, identity, data: dict, today: date) -> dict:
+    """A credit note, issued at once, of an issued invoice (all of it, or some lines); the same
+    `idempotency_key` again returns the first credit note."""
+    require_role(identity, *OPERATORS)
+    cooperative_id = acting_cooperative(identity)
+    key = data.get("idempotency_key")
+    if key:
+        existing = uow.repo.invoice_by_idempotency_key(cooperative_id, key)
+        if existing is not None:
+            return present(uow, existing)
+    invoice = uow.repo.invoice(cooperative_id, data["invoice_id"], for_update=True)
+    if invoice.kind != DocumentKind.INVOICE or invoice.status == InvoiceStatus.DRAFT:
+        raise BusinessRuleViolation(
+            "Only an issued invoice can be credited; a draft can be edited or deleted."
+        )
+    note = _credit_note_of(invoice, identity, data, _credit_lines(uow, invoice, data.get("lines")))
+    _number(uow, note, numbering.CREDIT_NOTE, today, identity.cooperative)
+    note.issue_date, note.status, note.issued_at = today, InvoiceStatus.ISSUED, utcnow()
+    uow.repo.add(note)
+    uow.repo.flush()
     refresh_status(uow, invoice)
     out = present(uow, note)
     uow.emit(
         "credit_note_issued",
         cooperative_id,
         identity.cooperative,
-        {
-            "credit_note_id": note.id,
-            "number": note.number,
-            "invoice_id": invoice.id,
-            "invoice_number": invoice.number,
-            "activity_id": note.activity_id,
-            "member_id": note.member_id,
-            "customer_id": note.customer_id,
-            "total_incl_vat": out["total_incl_vat"],
-            "reason": note.reason,
-        },
+        credit_note_issued_event(note, invoice, out),
     )
     return out
 
 
 def refresh_status(uow, invoice: Invoice) -> None:
-    paid, _, _ = repo.paid_on(uow.session, invoice.id)
-    invoice.status = payments.invoice_status(
-        Money(Decimal(invoice.total_incl_vat)), paid, repo.credited_on(uow.session, invoice.id)
-    )
+    """The invoice's status after a payment or a credit note (domain/receivables.py)."""
+    invoice.status = uow.repo.receivable(invoice).status

@@ -1,12 +1,10 @@
 """The activity ledger: booking balanced transactions, reading an activity's account."""
 
 from datetime import date
-from decimal import Decimal
 
-from coop_billing import repository as repo
 from coop_billing.domain import ledger
 from coop_billing.orm import Expense, LedgerPosting, LedgerTransaction
-from coop_billing.views import expense_out, money
+from coop_billing.views import activity_account_changed_event, activity_account_out, expense_out
 from coop_shared.credentials import OPERATORS, READERS, acting_cooperative, require_role
 from coop_shared.money import Money
 
@@ -27,7 +25,7 @@ def book(
     Returns False, booking nothing, when that source was booked before (a redelivered event,
     a repeated command).
     """
-    if repo.ledger_transaction_exists(uow.session, cooperative_id, source, source_id):
+    if uow.repo.ledger_transaction_exists(cooperative_id, source, source_id):
         return False
     row = LedgerTransaction(
         cooperative_id=cooperative_id,
@@ -37,40 +35,33 @@ def book(
         reference=reference,
     )
     row.postings = [
-        LedgerPosting(cooperative_id=cooperative_id, account=p.account, kind=p.kind, amount=p.amount.amount)
+        LedgerPosting(cooperative_id=cooperative_id, account=p.account, kind=p.kind, amount=p.amount)
         for p in transaction.postings
     ]
-    uow.session.add(row)
-    uow.session.flush()
+    uow.repo.add(row)
+    uow.repo.flush()
     account = ledger.activity_account(activity_id)
+    balance = uow.repo.account_balance(cooperative_id, account)
     uow.emit(
         "activity_account_changed",
         cooperative_id,
         cooperative,
-        {
-            "activity_id": activity_id,
-            "change": str(transaction.moved_on(account)),
-            "balance": str(repo.account_balance(uow.session, cooperative_id, account)),
-            "source": source,
-            "source_id": source_id,
-            "reference": reference,
-            "date": entry_date.isoformat(),
-        },
+        activity_account_changed_event(activity_id, transaction.moved_on(account), balance, row),
     )
     return True
 
 
-def record_expense(uow, identity, directory, data: dict) -> dict:
+def record_expense(uow, identity, members, data: dict) -> dict:
+    """An expense paid for an activity, booked on its account; the same `idempotency_key`
+    again returns the first expense."""
     require_role(identity, *OPERATORS)
     cooperative_id = acting_cooperative(identity)
     key = data.get("idempotency_key")
     if key:
-        existing = (
-            uow.session.query(Expense).filter_by(cooperative_id=cooperative_id, idempotency_key=key).first()
-        )
+        existing = uow.repo.expense_by_idempotency_key(cooperative_id, key)
         if existing is not None:
             return expense_out(existing)
-    activity = directory.activity(str(data["activity_id"]))
+    activity = members.activity(str(data["activity_id"]))
     expense = Expense(
         cooperative_id=cooperative_id,
         activity_id=activity["id"],
@@ -78,15 +69,12 @@ def record_expense(uow, identity, directory, data: dict) -> dict:
         date=data["date"],
         supplier=data["supplier"],
         description=data["description"],
-        amount_excl_vat=data["amount_excl_vat"],
-        vat_amount=data["vat_amount"],
+        amount_excl_vat=Money(data["amount_excl_vat"]),
+        vat_amount=Money(data["vat_amount"]),
         idempotency_key=key,
     )
-    uow.session.add(expense)
-    uow.session.flush()
-    transaction = ledger.expense_paid(
-        activity["id"], Money(Decimal(expense.amount_excl_vat)), Money(Decimal(expense.vat_amount))
-    )
+    uow.repo.add(expense)
+    uow.repo.flush()
     book(
         uow,
         cooperative_id,
@@ -95,7 +83,7 @@ def record_expense(uow, identity, directory, data: dict) -> dict:
         "expense",
         expense.id,
         f"{expense.supplier}: {expense.description}"[:200],
-        transaction,
+        ledger.expense_paid(activity["id"], expense.amount_excl_vat, expense.vat_amount),
         activity["id"],
     )
     return expense_out(expense)
@@ -103,7 +91,7 @@ def record_expense(uow, identity, directory, data: dict) -> dict:
 
 def charge_payslip(uow, event: dict, data: dict) -> bool:
     """payroll's `payslip_issued`: the activity pays the payslip's total cost, once per payslip."""
-    transaction = ledger.payroll_charged(str(data["activity_id"]), Money(Decimal(data["total_cost"])))
+    transaction = ledger.payroll_charged(str(data["activity_id"]), Money(data["total_cost"]))
     return book(
         uow,
         event["cooperative_id"],
@@ -117,29 +105,14 @@ def charge_payslip(uow, event: dict, data: dict) -> bool:
     )
 
 
-def get_activity_account(uow, identity, directory, data: dict) -> dict:
+def get_activity_account(uow, identity, members, data: dict) -> dict:
+    """An activity's balance and its entries between `from` and `to`, with the opening balance
+    of what came before."""
     require_role(identity, *READERS)
     cooperative_id = acting_cooperative(identity)
-    activity = directory.activity(str(data["activity_id"]))  # NotFound for others' activities
+    activity = members.activity(str(data["activity_id"]))  # NotFound for others' activities
     account = ledger.activity_account(activity["id"])
-    before, within = repo.account_entries(
-        uow.session, cooperative_id, account, data.get("from_"), data.get("to")
-    )
-    opening = sum((Money(Decimal(r.amount)) for r in before), Money.zero())
-    balance = opening + sum((Money(Decimal(r.amount)) for r in within), Money.zero())
-    return {
-        "activity_id": activity["id"],
-        "activity_code": activity.get("code"),
-        "opening_balance": str(opening),
-        "balance": str(balance),
-        "entries": [
-            {
-                "date": r.entry_date.isoformat(),
-                "kind": r.kind,
-                "amount": money(r.amount),
-                "reference": r.reference,
-                "transaction_id": r.id,
-            }
-            for r in within
-        ],
-    }
+    before, within = uow.repo.account_entries(cooperative_id, account, data.get("from_"), data.get("to"))
+    opening = sum((r.amount for r in before), Money.zero())
+    balance = opening + sum((r.amount for r in within), Money.zero())
+    return activity_account_out(activity, opening, balance, within)

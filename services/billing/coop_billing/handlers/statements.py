@@ -1,5 +1,6 @@
 """Bank statements (CODA, camt.053) imported in one call: every credit becomes a payment,
-matched to an invoice when the suite can tell which (issue #6):
+matched to an invoice when the suite can tell which (automatic payment matching,
+docs/domain/payments-and-bank-statements.md):
 
 1. the structured communication of an issued invoice;
 2. else the exact amount due on one open invoice of a customer who paid before from the same
@@ -16,21 +17,22 @@ from __future__ import annotations
 import hashlib
 from decimal import Decimal
 
-import sqlalchemy as sa
-
-from coop_billing import repository as repo
 from coop_billing.domain import camt053, coda
 from coop_billing.domain.bank_statements import StatementError
+from coop_billing.domain.states import MatchOutcome
 from coop_billing.handlers.payments import record_payment
-from coop_billing.orm import BankStatement, Invoice, Payment, PaymentAllocation
+from coop_billing.orm import BankStatement
+from coop_billing.views import statement_line_out, statement_out
 from coop_shared.credentials import OPERATORS, acting_cooperative, require_role
 from coop_shared.money import Money
 
 PARSERS = {"coda": coda.parse, "camt053": camt053.parse}
-OPEN = ("issued", "partially_paid")
+# The counter of the answer each payment outcome adds to.
+COUNTERS = {MatchOutcome.MATCHED: "matched", MatchOutcome.DUPLICATE: "duplicates"}
 
 
 def import_bank_statement(uow, identity, data: dict) -> dict:
+    """What became of every credit of the statement, with its balances and warnings."""
     require_role(identity, *OPERATORS)
     cooperative_id = acting_cooperative(identity)
     try:
@@ -45,84 +47,54 @@ def _import(uow, identity, cooperative_id: str, data: dict) -> dict:
     if statement.currency != "EUR":
         raise StatementError(f"only EUR accounts are booked, this statement is in {statement.currency}")
     row, warnings = _statement_row(uow, cooperative_id, data, statement)
-    account = statement.account_iban or "account"
     lines, counts = [], {"matched": 0, "unmatched": 0, "duplicates": 0}
     for movement in statement.credits:
-        amount = movement.amount.quantize(Decimal("0.01"))
-        if amount != movement.amount:
-            raise StatementError(f"amount {movement.amount} has fractions of a cent", movement.line)
-        payload = {
-            "amount": amount,
-            "value_date": movement.value_date or movement.entry_date or statement.closing_date,
-            "bank_reference": f"{account}/{movement.reference}"[:100],
-            "structured_communication": movement.structured_communication,
-            "communication": (movement.communication or None) and movement.communication[:140],
-            "counterparty_name": movement.counterparty_name and movement.counterparty_name[:200],
-            "counterparty_iban": _compact(movement.counterparty_iban),
-            "invoice_id": None,
-        }
-        invoice = (
-            repo.invoice_by_communication(uow.session, cooperative_id, movement.structured_communication)
-            if movement.structured_communication
-            else None
-        )
-        if invoice is None:
-            invoice = _known_payer_invoice(uow, cooperative_id, payload["counterparty_iban"], amount)
+        payload = _payment_of(movement, statement)
+        invoice = _matching_invoice(uow, cooperative_id, movement, payload)
         outcome = record_payment(uow, identity, payload, invoice=invoice)
-        status = {"matched": "matched", "duplicate": "duplicates"}.get(outcome["status"], "unmatched")
-        counts[status] += 1
-        lines.append(
-            {
-                "line": movement.line,
-                "reference": movement.reference,
-                "amount": str(Money(amount)),
-                "status": outcome["status"],
-                "payment_id": outcome["payment_id"],
-                "invoice_id": outcome["invoice_id"],
-                "counterparty_name": movement.counterparty_name,
-                "communication": outcome["structured_communication"] or movement.communication,
-            }
-        )
+        counts[COUNTERS.get(outcome["status"], "unmatched")] += 1
+        lines.append(statement_line_out(movement, Money(payload["amount"]), outcome))
+    return statement_out(row, statement, counts, warnings, lines)
+
+
+def _payment_of(movement, statement) -> dict:
+    """The `record_payment` payload of one credit; its bank reference is unique per account."""
+    amount = movement.amount.quantize(Decimal("0.01"))
+    if amount != movement.amount:
+        raise StatementError(f"amount {movement.amount} has fractions of a cent", movement.line)
+    account = statement.account_iban or "account"
     return {
-        "statement_id": row.id,
-        "format": statement.format,
-        "account_iban": statement.account_iban,
-        "number": statement.number,
-        "opening_balance": str(Money(statement.opening_balance)),
-        "closing_balance": str(Money(statement.closing_balance)),
-        "movements": len(statement.movements),
-        "credits": len(statement.credits),
-        "debits": len(statement.movements) - len(statement.credits),
-        **counts,
-        "warnings": warnings,
-        "lines": lines,
+        "amount": amount,
+        "value_date": movement.value_date or movement.entry_date or statement.closing_date,
+        "bank_reference": f"{account}/{movement.reference}"[:100],
+        "structured_communication": movement.structured_communication,
+        "communication": (movement.communication or None) and movement.communication[:140],
+        "counterparty_name": movement.counterparty_name and movement.counterparty_name[:200],
+        "counterparty_iban": _compact(movement.counterparty_iban),
+        "invoice_id": None,
     }
+
+
+def _matching_invoice(uow, cooperative_id: str, movement, payload: dict):
+    """Rule 1, else rule 2 of the module's docstring; None leaves the payment to staff."""
+    if movement.structured_communication:
+        invoice = uow.repo.invoice_by_communication(cooperative_id, movement.structured_communication)
+        if invoice is not None:
+            return invoice
+    return _known_payer_invoice(uow, cooperative_id, payload["counterparty_iban"], payload["amount"])
 
 
 def _statement_row(uow, cooperative_id: str, data: dict, statement) -> tuple[BankStatement, list[str]]:
     digest = hashlib.sha256(data["content"]).hexdigest()
-    row = uow.session.scalars(
-        sa.select(BankStatement).where(
-            BankStatement.cooperative_id == cooperative_id, BankStatement.content_sha256 == digest
-        )
-    ).first()
-    warnings = []
+    row = uow.repo.statement_by_digest(cooperative_id, digest)
     if row is not None:
-        warnings.append("This file was imported before: its movements are duplicates.")
-        return row, warnings
-    previous = uow.session.scalars(
-        sa.select(BankStatement)
-        .where(
-            BankStatement.cooperative_id == cooperative_id,
-            BankStatement.account_iban == statement.account_iban,
-        )
-        .order_by(BankStatement.closing_date.desc(), BankStatement.imported_at.desc())
-        .limit(1)
-    ).first()
-    if previous is not None and Money(Decimal(previous.closing_balance)) != Money(statement.opening_balance):
+        return row, ["This file was imported before: its movements are duplicates."]
+    warnings = []
+    previous = uow.repo.latest_statement(cooperative_id, statement.account_iban)
+    if previous is not None and previous.closing_balance != Money(statement.opening_balance):
         warnings.append(
             f"The opening balance {Money(statement.opening_balance)} is not the closing balance "
-            f"{Money(Decimal(previous.closing_balance))} of the previous statement {previous.number}: "
+            f"{previous.closing_balance} of the previous statement {previous.number}: "
             f"a statement may be missing."
         )
     row = BankStatement(
@@ -131,14 +103,14 @@ def _statement_row(uow, cooperative_id: str, data: dict, statement) -> tuple[Ban
         content_sha256=digest,
         account_iban=statement.account_iban,
         number=statement.number,
-        opening_balance=statement.opening_balance,
+        opening_balance=Money(statement.opening_balance),
         opening_date=statement.opening_date,
-        closing_balance=statement.closing_balance,
+        closing_balance=Money(statement.closing_balance),
         closing_date=statement.closing_date,
         movements=len(statement.movements),
     )
-    uow.session.add(row)
-    uow.session.flush()
+    uow.repo.add(row)
+    uow.repo.flush()
     return row, warnings
 
 
@@ -151,29 +123,10 @@ def _known_payer_invoice(uow, cooperative_id: str, iban: str | None, amount: Dec
     exactly `amount`; None when there is none or more than one (staff decide then)."""
     if not iban:
         return None
-    customers = uow.session.scalars(
-        sa.select(Invoice.customer_id)
-        .distinct()
-        .join(PaymentAllocation, PaymentAllocation.invoice_id == Invoice.id)
-        .join(Payment, Payment.id == PaymentAllocation.payment_id)
-        .where(Payment.cooperative_id == cooperative_id, Payment.counterparty_iban == iban)
-    ).all()
+    customers = uow.repo.customers_paying_from(cooperative_id, iban)
     if not customers:
         return None
-    candidates = uow.session.scalars(
-        sa.select(Invoice).where(
-            Invoice.cooperative_id == cooperative_id,
-            Invoice.kind == "invoice",
-            Invoice.status.in_(OPEN),
-            Invoice.customer_id.in_(customers),
-        )
-    ).all()
-    exact = []
-    for invoice in candidates:
-        paid, _, _ = repo.paid_on(uow.session, invoice.id)
-        due = Money(Decimal(invoice.total_incl_vat)) - paid - repo.credited_on(uow.session, invoice.id)
-        if due == Money(amount):
-            exact.append(invoice)
-    return (
-        repo.invoice(uow.session, cooperative_id, exact[0].id, for_update=True) if len(exact) == 1 else None
-    )
+    candidates = uow.repo.open_invoices_of_customers(cooperative_id, customers)
+    receivables = uow.repo.receivables(invoice.id for invoice in candidates)
+    exact = [invoice for invoice in candidates if receivables[invoice.id].amount_due == Money(amount)]
+    return uow.repo.invoice(cooperative_id, exact[0].id, for_update=True) if len(exact) == 1 else None

@@ -1,5 +1,5 @@
 """The invoice (or credit note) as a PDF in the customer's language, with every mention of
-art. 5 §1 of Royal Decree no. 1 and CSA art. 2:20 (belgium-2026.md, section 3.3), the
+art. 5 §1 of Royal Decree no. 1 and CSA art. 2:20 (docs/domain/vat-and-invoices.md), the
 structured communication and an EPC QR code."""
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from reportlab.platypus import (
 
 from coop_billing.domain import vat
 from coop_billing.domain.epc_qr import epc_payload
+from coop_billing.domain.states import DocumentKind
 from coop_billing.domain.structured_communication import display
 from coop_billing.render.labels import LABELS
 from coop_shared.formatting import amount_text
@@ -86,8 +87,30 @@ def render(invoice: dict, credited: dict | None = None) -> tuple[bytes, str | No
     styles = getSampleStyleSheet()
     small = styles["BodyText"].clone("small", fontSize=8, leading=10)
     body = styles["BodyText"].clone("body", fontSize=9, leading=11)
-    story = []
+    title = t["credit_note"] if invoice["kind"] == DocumentKind.CREDIT_NOTE else t["invoice"]
+    story = [_parties(seller, buyer, t, body), Spacer(1, 6 * mm)]
+    story.append(Paragraph(f"<b>{title} {escape(invoice['number'])}</b>", styles["Heading2"]))
+    story += [_facts(invoice, activity, credited, t, body), Spacer(1, 4 * mm)]
+    story += [_lines(invoice, t, body, language), Spacer(1, 4 * mm)]
+    story += [_totals(invoice, t, language), Spacer(1, 4 * mm)]
+    mentions = (
+        [vat.MENTIONS[invoice["vat_regime"]][language]] if invoice["vat_regime"] in vat.MENTIONS else []
+    )
+    payload = None
+    if invoice["kind"] == DocumentKind.CREDIT_NOTE:
+        mentions.append(t["credit_mention"])
+    else:
+        payload, transfer = _transfer(invoice, t, body, language)
+        story.append(transfer)
+        mentions.append(t["late"] if buyer.get("kind") != "person" else t["late_consumer"])
+    mentions.append(f"{t['issued_by']} {activity.get('code', '')}.")
+    story.append(Spacer(1, 4 * mm))
+    story += [Paragraph(escape(mention), small) for mention in mentions]
+    return _build(story, f"{title} {invoice['number']}", seller, payload), payload
 
+
+def _parties(seller: dict, buyer: dict, t: dict, body) -> Table:
+    """The cooperative with its legal identity (left) and the customer (right)."""
     seller_lines = [" ".join(x for x in (seller.get("name"), seller.get("legal_form")) if x)]
     seller_lines += _address(seller.get("address"))
     seller_lines += [
@@ -100,15 +123,13 @@ def render(invoice: dict, credited: dict | None = None) -> tuple[bytes, str | No
     buyer_lines = [f"{t['customer']}:", buyer.get("name")] + _address(buyer.get("address"))
     if buyer.get("vat_number"):
         buyer_lines.append(f"{t['vat']} {buyer['vat_number']}")
-    story.append(
-        Table([[_party(seller_lines, body), _party(buyer_lines, body)]], colWidths=[95 * mm, 80 * mm])
-    )
-    story.append(Spacer(1, 6 * mm))
+    return Table([[_party(seller_lines, body), _party(buyer_lines, body)]], colWidths=[95 * mm, 80 * mm])
 
-    title = t["credit_note"] if invoice["kind"] == "credit_note" else t["invoice"]
-    story.append(Paragraph(f"<b>{title} {escape(invoice['number'])}</b>", styles["Heading2"]))
+
+def _facts(invoice: dict, activity: dict, credited: dict | None, t: dict, body) -> Paragraph:
+    """Dates, activity, the buyer's reference; for a credit note, the invoice it corrects."""
     facts = [f"{t['issue_date']}: {invoice['issue_date']}"]
-    if invoice["kind"] == "invoice":
+    if invoice["kind"] == DocumentKind.INVOICE:
         facts.append(f"{t['due_date']}: {invoice['due_date']}")
     if activity:
         facts.append(
@@ -119,9 +140,10 @@ def render(invoice: dict, credited: dict | None = None) -> tuple[bytes, str | No
     if credited:
         facts.append(f"{t['credits']} {credited['number']} ({credited['issue_date']})")
         facts.append(f"{t['reason']}: {invoice.get('reason')}")
-    story.append(_party(facts, body))
-    story.append(Spacer(1, 4 * mm))
+    return _party(facts, body)
 
+
+def _lines(invoice: dict, t: dict, body, language: str) -> Table:
     rows = [[t["description"], t["quantity"], t["unit_price"], t["rate"], t["net"]]]
     for line in invoice["lines"]:
         rows.append(
@@ -133,9 +155,11 @@ def render(invoice: dict, credited: dict | None = None) -> tuple[bytes, str | No
                 amount_text(line["net_amount"], language),
             ]
         )
-    story.append(_grid(rows, [80 * mm, 18 * mm, 28 * mm, 18 * mm, 31 * mm]))
-    story.append(Spacer(1, 4 * mm))
+    return _grid(rows, [80 * mm, 18 * mm, 28 * mm, 18 * mm, 31 * mm])
 
+
+def _totals(invoice: dict, t: dict, language: str) -> Table:
+    """The VAT breakdown per category and rate, then the three totals."""
     breakdown = [[t["breakdown"], t["rate"], t["taxable"], t["vat"]]]
     for item in invoice["vat_breakdown"]:
         breakdown.append(
@@ -151,36 +175,29 @@ def render(invoice: dict, credited: dict | None = None) -> tuple[bytes, str | No
         [t["total_vat"], "", "", amount_text(invoice["total_vat"], language)],
         [t["total_incl"], "", "", amount_text(invoice["total_incl_vat"], language)],
     ]
-    story.append(_grid(breakdown, [60 * mm, 25 * mm, 45 * mm, 45 * mm]))
-    story.append(Spacer(1, 4 * mm))
+    return _grid(breakdown, [60 * mm, 25 * mm, 45 * mm, 45 * mm])
 
-    mentions = (
-        [vat.MENTIONS[invoice["vat_regime"]][language]] if invoice["vat_regime"] in vat.MENTIONS else []
+
+def _transfer(invoice: dict, t: dict, body, language: str) -> tuple[str, Table]:
+    """The EPC QR payload, and the block telling how to pay with the QR code beside it."""
+    seller = invoice["seller"]
+    digits = "".join(ch for ch in invoice["structured_communication"] if ch.isdigit())
+    payload = epc_payload(
+        seller["name"], seller["iban"], Money.of(invoice["total_incl_vat"]), digits, bic=seller.get("bic")
     )
-    payload = None
-    if invoice["kind"] == "credit_note":
-        mentions.append(t["credit_mention"])
-    else:
-        digits = "".join(ch for ch in invoice["structured_communication"] if ch.isdigit())
-        payload = epc_payload(
-            seller["name"], seller["iban"], Money.of(invoice["total_incl_vat"]), digits, bic=seller.get("bic")
-        )
-        pay = _party(
-            [
-                f"{t['pay_to']} {seller['iban']}" + (f" (BIC {seller['bic']})" if seller.get("bic") else ""),
-                f"{t['communication']}: {display(digits)}",
-                f"{t['due_date']}: {invoice['due_date']} · {amount_text(invoice['total_incl_vat'], language)}",
-                t["scan"],
-            ],
-            body,
-        )
-        story.append(Table([[pay, QrCode(payload)]], colWidths=[135 * mm, 40 * mm]))
-        mentions.append(t["late"] if buyer.get("kind") != "person" else t["late_consumer"])
-    mentions.append(f"{t['issued_by']} {activity.get('code', '')}.")
-    story.append(Spacer(1, 4 * mm))
-    for mention in mentions:
-        story.append(Paragraph(escape(mention), small))
+    pay = _party(
+        [
+            f"{t['pay_to']} {seller['iban']}" + (f" (BIC {seller['bic']})" if seller.get("bic") else ""),
+            f"{t['communication']}: {display(digits)}",
+            f"{t['due_date']}: {invoice['due_date']} · {amount_text(invoice['total_incl_vat'], language)}",
+            t["scan"],
+        ],
+        body,
+    )
+    return payload, Table([[pay, QrCode(payload)]], colWidths=[135 * mm, 40 * mm])
 
+
+def _build(story: list, title: str, seller: dict, payload: str | None) -> bytes:
     buffer = io.BytesIO()
     document = SimpleDocTemplate(
         buffer,
@@ -189,12 +206,12 @@ def render(invoice: dict, credited: dict | None = None) -> tuple[bytes, str | No
         rightMargin=17 * mm,
         topMargin=15 * mm,
         bottomMargin=15 * mm,
-        title=f"{title} {invoice['number']}",
+        title=title,
         author=seller.get("name"),
         subject=payload or "",
     )
     document.build(story)
-    return buffer.getvalue(), payload
+    return buffer.getvalue()
 
 
 def _grid(rows, widths) -> Table:

@@ -1,10 +1,15 @@
-"""What billing asks members, with the caller's own credential (forwarded context data), so
-members' tenancy rules apply: another cooperative's activity is NotFound here too."""
+"""Calls billing makes to other services: one class per service called.
+
+Billing asks members with the caller's own credential (forwarded context data), so members'
+tenancy rules apply: another cooperative's activity is NotFound here too.
+"""
 
 from coop_shared.errors import NotFound
 
 
-class MembersDirectory:
+class MembersClient:
+    """The caller's cooperative and activities, read from members once per worker."""
+
     def __init__(self, members_rpc, cooperative_slug: str | None):
         self._rpc = members_rpc
         self._slug = cooperative_slug
@@ -18,6 +23,7 @@ class MembersDirectory:
         return self._cooperative
 
     def activity(self, activity_id: str) -> dict:
+        """One activity the caller may see, else NotFound naming it."""
         if activity_id not in self._activities:
             try:
                 self._activities[activity_id] = self._rpc.get_activity(activity_id)
