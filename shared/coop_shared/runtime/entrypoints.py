@@ -69,8 +69,8 @@ def rpc(schema=None, *, id_field: str | None = None, needs_caller: bool = True):
         @rpc(CreateInvoiceSchema)
         def create_invoice(self, identity, data): ...
     """
-    if callable(schema) and not (isinstance(schema, type) and issubclass(schema, marshmallow.Schema)):
-        return _legacy_rpc(schema)  # TRANSITIONAL: bare @rpc, removed once every service declares schemas
+    if schema is not None and not (isinstance(schema, type) and issubclass(schema, marshmallow.Schema)):
+        raise TypeError("Declare the payload: @rpc(SomeSchema), or @rpc(None) for a method without one.")
     spec = RpcSpec(schema, id_field, needs_caller)
 
     def decorate(fn):
@@ -90,17 +90,6 @@ def rpc(schema=None, *, id_field: str | None = None, needs_caller: bool = True):
         return patient_rpc(expected_exceptions=CoopError)(wrapper)
 
     return decorate
-
-
-def _legacy_rpc(fn):
-    @functools.wraps(fn)
-    @translate_errors
-    def wrapper(self, *args, **kwargs):
-        result = fn(self, *args, **kwargs)
-        self.uow.commit()
-        return result
-
-    return patient_rpc(expected_exceptions=CoopError)(wrapper)
 
 
 class ReliableEventHandler(EventHandler):

@@ -32,10 +32,6 @@ class MoneyType(sa.types.TypeDecorator):
         return None if value is None else Money(Decimal(value))
 
 
-# Transitional: plain NUMERIC(14,2) read as Decimal, until every table uses MoneyType.
-MoneyColumn = sa.Numeric(14, 2, asdecimal=True)
-
-
 def new_id() -> str:
     return str(uuid.uuid4())
 
