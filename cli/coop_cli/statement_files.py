@@ -50,117 +50,14 @@ def coda(
     on: date,
     bic: str = "GKCCBEBB",
 ) -> str:
-    records = [
-        _record(
-            ("0", 1),
-            ("0000", 4),
-            (_day(on), 6),
-            ("300", 3),
-            ("05", 2),
-            (" ", 1),
-            ("", 7),
-            ("", 10),
-            (holder, 26),
-            (bic, 11),
-            ("", 11),
-            ("", 1),
-            ("00000", 5),
-            ("", 16),
-            ("", 16),
-            ("", 7),
-            ("2", 1),
-        ),
-        _record(
-            ("1", 1),
-            ("2", 1),
-            (f"{number:03d}", 3),
-            (account_iban, 16),
-            ("", 18),
-            ("EUR", 3),
-            (_sign(opening), 1),
-            (_amount(opening), 15),
-            (_day(on), 6),
-            (holder, 26),
-            ("Compte courant", 35),
-            (f"{number:03d}", 3),
-        ),
-    ]
-    debit = credit = Decimal(0)
+    """A CODA 2 statement: header (0), old balance (1), three records per movement (2.1, 2.2,
+    2.3), new balance (8) and trailer (9)."""
+    records = [_header(holder, bic, on), _old_balance(account_iban, holder, number, opening, on)]
     for index, line in enumerate(lines, start=1):
-        sequence = f"{index % 10000:04d}"  # four digits: the sequence wraps in large statements
-        if line.amount < 0:
-            debit += -line.amount
-        else:
-            credit += line.amount
-        communication = ("1", f"101{line.ogm}") if line.ogm else ("0", line.text)
-        reference = line.reference or f"{on:%y%m%d}{number:03d}{index:06d}ABCDEFG"
-        records.append(
-            _record(
-                ("21", 2),
-                (sequence, 4),
-                ("0000", 4),
-                (reference, 21),
-                (_sign(line.amount), 1),
-                (_amount(line.amount), 15),
-                (_day(on), 6),
-                ("00150000", 8),
-                (communication[0], 1),
-                (communication[1], 53),
-                (_day(on), 6),
-                (f"{number:03d}", 3),
-                ("0", 1),
-                ("1", 1),
-                ("", 1),
-                ("0", 1),
-            )
-        )
-        records.append(
-            _record(
-                ("22", 2),
-                (sequence, 4),
-                ("0000", 4),
-                ("", 53),
-                ("", 35),
-                ("GEBABEBB", 11),
-                ("", 3),
-                ("", 1),
-                ("", 4),
-                ("", 4),
-                ("", 4),
-                ("1", 1),
-                ("", 1),
-                ("0", 1),
-            )
-        )
-        records.append(
-            _record(
-                ("23", 2),
-                (sequence, 4),
-                ("0000", 4),
-                (line.iban, 34),
-                ("EUR", 3),
-                (line.name, 35),
-                ("", 43),
-                ("0", 1),
-                ("", 1),
-                ("0", 1),
-            )
-        )
-    closing = opening + credit - debit
-    records.append(
-        _record(
-            ("8", 1),
-            (f"{number:03d}", 3),
-            (account_iban, 16),
-            ("", 18),
-            ("EUR", 3),
-            (_sign(closing), 1),
-            (_amount(closing), 15),
-            (_day(on), 6),
-            ("", 64),
-            ("0", 1),
-        )
-    )
+        records += _movement(line, index, number, on)
+    debit = sum((-line.amount for line in lines if line.amount < 0), Decimal(0))
+    credit = sum((line.amount for line in lines if line.amount >= 0), Decimal(0))
+    records.append(_new_balance(account_iban, number, opening + credit - debit, on))
     counted = len(records) - 1  # records 1, 2.x and 8 (not the header)
     records.append(
         _record(
@@ -174,6 +71,115 @@ def coda(
         )
     )
     return "\r\n".join(records) + "\r\n"
+
+
+def _header(holder: str, bic: str, on: date) -> str:
+    return _record(
+        ("0", 1),
+        ("0000", 4),
+        (_day(on), 6),
+        ("300", 3),
+        ("05", 2),
+        (" ", 1),
+        ("", 7),
+        ("", 10),
+        (holder, 26),
+        (bic, 11),
+        ("", 11),
+        ("", 1),
+        ("00000", 5),
+        ("", 16),
+        ("", 16),
+        ("", 7),
+        ("2", 1),
+    )
+
+
+def _old_balance(account_iban: str, holder: str, number: int, opening: Decimal, on: date) -> str:
+    return _record(
+        ("1", 1),
+        ("2", 1),
+        (f"{number:03d}", 3),
+        (account_iban, 16),
+        ("", 18),
+        ("EUR", 3),
+        (_sign(opening), 1),
+        (_amount(opening), 15),
+        (_day(on), 6),
+        (holder, 26),
+        ("Compte courant", 35),
+        (f"{number:03d}", 3),
+    )
+
+
+def _movement(line: Line, index: int, number: int, on: date) -> list[str]:
+    """Records 2.1 (amount, communication), 2.2 (counterparty BIC), 2.3 (counterparty)."""
+    sequence = f"{index % 10000:04d}"  # four digits: the sequence wraps in large statements
+    kind, communication = ("1", f"101{line.ogm}") if line.ogm else ("0", line.text)
+    reference = line.reference or f"{on:%y%m%d}{number:03d}{index:06d}ABCDEFG"
+    return [
+        _record(
+            ("21", 2),
+            (sequence, 4),
+            ("0000", 4),
+            (reference, 21),
+            (_sign(line.amount), 1),
+            (_amount(line.amount), 15),
+            (_day(on), 6),
+            ("00150000", 8),
+            (kind, 1),
+            (communication, 53),
+            (_day(on), 6),
+            (f"{number:03d}", 3),
+            ("0", 1),
+            ("1", 1),
+            ("", 1),
+            ("0", 1),
+        ),
+        _record(
+            ("22", 2),
+            (sequence, 4),
+            ("0000", 4),
+            ("", 53),
+            ("", 35),
+            ("GEBABEBB", 11),
+            ("", 3),
+            ("", 1),
+            ("", 4),
+            ("", 4),
+            ("", 4),
+            ("1", 1),
+            ("", 1),
+            ("0", 1),
+        ),
+        _record(
+            ("23", 2),
+            (sequence, 4),
+            ("0000", 4),
+            (line.iban, 34),
+            ("EUR", 3),
+            (line.name, 35),
+            ("", 43),
+            ("0", 1),
+            ("", 1),
+            ("0", 1),
+        ),
+    ]
+
+
+def _new_balance(account_iban: str, number: int, closing: Decimal, on: date) -> str:
+    return _record(
+        ("8", 1),
+        (f"{number:03d}", 3),
+        (account_iban, 16),
+        ("", 18),
+        ("EUR", 3),
+        (_sign(closing), 1),
+        (_amount(closing), 15),
+        (_day(on), 6),
+        ("", 64),
+        ("0", 1),
+    )
 
 
 def camt053(

@@ -31,3 +31,28 @@ def test_the_service_key_is_explicit_or_derived_from_the_platform_key(monkeypatc
         derived == Settings.load("billing", {"COOP_PLATFORM_KEY": "p"}).service_key
     )  # same in every service
     assert Settings.load("billing", {"COOP_PLATFORM_KEY": "p", "COOP_SERVICE_KEY": "s"}).service_key == "s"
+
+
+def test_one_timeout_for_every_call_between_services_and_the_outbox_backoff_are_settings(monkeypatch):
+    for name in ("COOP_SERVICE_CALL_TIMEOUT_SECONDS", "COOP_OUTBOX_RETRY_DELAYS"):
+        monkeypatch.delenv(name, raising=False)
+    defaults = Settings.load("billing")
+    assert defaults.service_call_timeout_seconds == 60.0
+    assert defaults.outbox_retry_delays == (1.0, 5.0, 30.0, 120.0, 600.0)
+    chosen = Settings.load(
+        "billing", {"COOP_SERVICE_CALL_TIMEOUT_SECONDS": "12.5", "COOP_OUTBOX_RETRY_DELAYS": "2, 4"}
+    )
+    assert (chosen.service_call_timeout_seconds, chosen.outbox_retry_delays) == (12.5, (2.0, 4.0))
+
+
+def test_settings_are_read_once_per_service_container(monkeypatch):
+    class Container:  # what nameko's ServiceContainer offers: a name and a config
+        def __init__(self, cache_seconds: str):
+            self.service_name = "payroll"
+            self.config = {"COOP_CREDENTIAL_CACHE_SECONDS": cache_seconds}
+
+    container = Container("7")
+    first = Settings.of(container)
+    container.config = {"COOP_CREDENTIAL_CACHE_SECONDS": "99"}  # a later change is not re-read
+    assert Settings.of(container) is first and first.credential_cache_seconds == 7
+    assert Settings.of(Container("3")).credential_cache_seconds == 3  # another container reads its own
