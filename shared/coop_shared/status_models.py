@@ -23,6 +23,16 @@ from coop_shared.plugins import discover
 ENTRY_POINT_GROUP = "coop.status_models"
 BUDGET, GROSS = "budget", "gross"
 MEMBER, COOPERATIVE = "member", "cooperative"
+# Kinds of payslip: the monthly pay, and the payments made from the provisions built each month
+# (docs/domain/payroll-employees.md, "Provisions and the year").
+MONTHLY = "monthly"
+DOUBLE_HOLIDAY_PAY, YEAR_END_PREMIUM, EXIT_HOLIDAY_PAY = (
+    "double_holiday_pay",
+    "year_end_premium",
+    "exit_holiday_pay",
+)
+PAYSLIP_KINDS = (MONTHLY, DOUBLE_HOLIDAY_PAY, YEAR_END_PREMIUM, EXIT_HOLIDAY_PAY)
+PAYSLIP, DIRECTOR_STATEMENT = "payslip", "director_statement"
 
 
 @dataclass(frozen=True)
@@ -39,6 +49,15 @@ class CooperativeFacts:
     unknown (a simulation outside a run): the model then falls back on its own default."""
 
     social_fund_fee_rate: Decimal | None = None  # fee of the directors' social insurance fund
+    workers: int | None = None  # workers the cooperative declares to the ONSS (its headcount)
+
+
+@dataclass(frozen=True)
+class PayHistory:
+    """What payroll's own payslips say of the member's year (for payments made from provisions):
+    the gross of the monthly payslips of the calendar year before the period."""
+
+    year_gross: Money | None = None
 
 
 @dataclass(frozen=True)
@@ -49,6 +68,8 @@ class PayRequest:
     parameters: dict
     member: MemberFacts = field(default_factory=MemberFacts)
     cooperative: CooperativeFacts = field(default_factory=CooperativeFacts)
+    kind: str = MONTHLY  # PAYSLIP_KINDS; a model that only pays monthly refuses the others
+    history: PayHistory = field(default_factory=PayHistory)
 
     @property
     def first_day(self) -> date:
@@ -78,6 +99,11 @@ class PayResult:
     rules_version: str
     payments: tuple[tuple[str, Money], ...] = ()  # other transfers to make, e.g. ("social_insurance_fund", x)
     notes: tuple[str, ...] = ()
+    # The part of total_cost set aside on the activity's provisions, by kind (its lines are
+    # COOPERATIVE lines too); a payment from a provision names the provision it draws on.
+    provisions: tuple[tuple[str, Money], ...] = ()
+    kind: str = MONTHLY
+    draws_on: str | None = None
 
     def borne_by(self, who: str) -> Money:
         return sum((line.amount for line in self.lines if line.borne_by == who), Money.zero())
@@ -94,6 +120,16 @@ class StatusModel:
     label: dict = {}  # {"fr": ..., "nl": ..., "en": ...}
     country: str = "BE"
     pays: bool = True
+    # What the monthly document is: PAYSLIP, or DIRECTOR_STATEMENT for a company director, who
+    # is never presented as an employee (docs/domain/payroll-directors.md). Notifications picks
+    # its e-mail by it; the file name is made of it.
+    document_kind: str = PAYSLIP
+    # The words of the model's documents per language ({"fr": {"title": ..., "member": ...}}),
+    # over the renderer's defaults: the renderer never tests a model's key to choose them.
+    vocabulary: dict = {}
+    # The yearly tax form its pay is reported on: 281.10 (employees' pay, the general case) or
+    # 281.20 (company directors' remuneration), docs/domain/tax-forms.md.
+    tax_form: str = "281.10"
 
     def rules_version(self, period: str) -> str:
         raise NotImplementedError

@@ -18,6 +18,14 @@ from tests.integration.payroll_setup import NEXT_YEAR, PERIOD, fund_activity, sa
 from tests.support import wait_for
 
 
+def quarter_end(day: date) -> str:
+    """'YYYY-MM' of the last month of the quarter holding `day` (March, June, September, December)."""
+    return f"{day.year}-{(day.month - 1) // 3 * 3 + 3:02d}"
+
+
+QUARTER_END = quarter_end(date.today())
+
+
 @pytest.fixture
 def world(start_services, rpc_client):
     start_services("members", "billing", "payroll")
@@ -44,8 +52,10 @@ def test_dies_pays_a_4000_budget_once(world, rpc_client, suite_settings):
     )
     assert run["problems"] == []
     slip = run["payslips"][0]
+    # docs/domain/payroll-employees.md, worked example: the 4,000.00 pay the gross, the employer
+    # lines less the structural reduction, and the provisions
     assert (slip["gross"], slip["total_cost"], slip["balance_before"], slip["balance_after"]) == (
-        "3200.00",
+        "2912.56",
         "4000.00",
         "4000.00",
         "0.00",
@@ -54,7 +64,9 @@ def test_dies_pays_a_4000_budget_once(world, rpc_client, suite_settings):
         "employee_social_security",
         "withholding_tax",
         "special_social_security",
-        "employer_social_security",
+        "employer_basic",
+        "structural_reduction",
+        "provision_double_holiday_pay",
     }
 
     closed = payroll.close_run(run["id"])
@@ -70,7 +82,9 @@ def test_dies_pays_a_4000_budget_once(world, rpc_client, suite_settings):
     sentinel = dict(
         event,
         event_id="00000000-0000-4000-8000-00000000000a",
-        payload=dict(event["payload"], payslip_id="sentinel", activity_id=other["id"], total_cost="1.00"),
+        payload=dict(
+            event["payload"], payslip_id="sentinel", activity_id=other["id"], total_cost="1.00", provisions={}
+        ),
     )
     support.publish_raw(suite_settings["AMQP_URI"], "payroll", "payslip_issued", sentinel)
     wait_for(
@@ -78,6 +92,10 @@ def test_dies_pays_a_4000_budget_once(world, rpc_client, suite_settings):
     )
     assert account()["balance"] == "0.00"
     assert [e["amount"] for e in account()["entries"] if e["kind"] == "payroll"] == ["-4000.00"]
+    assert (account()["provisions"], account()["provision_balance"]) == (
+        {"double_holiday_pay": "223.40", "year_end_premium": "305.09"},
+        "528.49",
+    )
 
     again = payroll.prepare_run(
         {
@@ -106,7 +124,7 @@ def test_budget_above_the_balance_is_a_problem_not_a_payslip(world, rpc_client):
                     "member_id": world.member["id"],
                     "activity_id": world.activity["id"],
                     "mode": "budget",
-                    "amount": "1000.00",
+                    "amount": "4000.00",
                 }
             ],
         }
@@ -186,7 +204,14 @@ def test_status_models_must_be_enabled_and_parameters_valid(world):
             "parameters": {},
         }
     )
-    assert member["status_parameters"] == {"household": "single", "dependent_children": 0}  # defaults applied
+    assert member["status_parameters"] == {  # defaults applied
+        "household": "single",
+        "dependent_children": 0,
+        "single_parent": False,
+        "weekly_hours": 38,
+        "full_time_hours": 38,
+        "joint_committee": "200",
+    }
     member = world.dies_members.set_status_model(
         {"member_id": world.member["id"], "status_model": "trial", "valid_from": "2026-02-01"}
     )
@@ -197,6 +222,8 @@ def test_status_models_must_be_enabled_and_parameters_valid(world):
 
 
 def test_brucoop_director_statement_and_sepa_file(start_services, rpc_client, world):
+    # The social insurance fund is paid at the end of each quarter (docs/domain/payroll-directors.md):
+    # this month's statement is paid to the fund with the run of the last month of the quarter.
     brucoop_key = world.keys["brucoop"]
     members, billing = rpc_client(brucoop_key).members, rpc_client(brucoop_key).billing
     director = members.register_member(
@@ -214,7 +241,7 @@ def test_brucoop_director_statement_and_sepa_file(start_services, rpc_client, wo
         {
             "member_id": director["id"],
             "status_model": "be_director",
-            "valid_from": f"{PERIOD}-01",
+            "valid_from": f"{QUARTER_END}-01",
             "parameters": {},
         }
     )
@@ -258,7 +285,7 @@ def test_brucoop_director_statement_and_sepa_file(start_services, rpc_client, wo
     )
     run = payroll.prepare_run(
         {
-            "period": PERIOD,
+            "period": QUARTER_END,
             "items": [
                 {
                     "member_id": director["id"],

@@ -49,13 +49,14 @@ def test_the_status_in_force_is_the_row_covering_the_day():
 
 
 def test_a_member_paid_in_a_closed_run_is_already_paid_for_that_period_only():
-    paid = {("m1", "2026-09")}
+    paid = {("m1", "2026-09", "monthly")}
     assert problem_of(rules.check_not_paid_before, "m1", "2026-09", paid) == (
         rules.ALREADY_PAID,
-        "The member already has a closed payslip for 2026-09.",
+        "The member already has a closed monthly payslip for 2026-09.",
     )
     rules.check_not_paid_before("m1", "2026-10", paid)
     rules.check_not_paid_before("m2", "2026-09", paid)
+    rules.check_not_paid_before("m1", "2026-09", paid, "year_end_premium")  # another kind
 
 
 def test_a_member_needs_a_status_model_and_the_model_installed():

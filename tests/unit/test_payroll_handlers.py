@@ -88,6 +88,9 @@ class FakeBillingClient:
         self.asked.append(activity_id)
         return self.balances[activity_id]
 
+    def provisions(self, activity_id):
+        return {}
+
 
 @pytest.fixture
 def uow():
@@ -107,13 +110,15 @@ def amina_and_bob():
     return FakeMembersClient(person(AMINA, AMINA_ACTIVITY), person(BOB, BOB_ACTIVITY))
 
 
-def test_a_budget_of_5000_pays_the_fps_reference_payslip_of_4000_gross(uow):
-    """be_salaried_2026.csv, "1.5 reference 4000": budget 5,000 / 1.25 = gross 4,000.00,
-    net 2,614.26; the employer's 25 % makes the total cost exactly the budget."""
+def test_a_budget_of_5000_pays_the_gross_whose_full_cost_is_the_budget(uow):
+    """docs/domain/payroll-employees.md, "From a budget to a gross salary": gross 3,512.09,
+    employer lines 25.75 %, structural reduction 53.74, provisions 269.40 + 367.89; the total
+    cost is exactly the budget."""
     run = prepare(uow, amina_and_bob(), FakeBillingClient(**{AMINA_ACTIVITY: "6000.00"}), item())
     assert (run["status"], run["problems"]) == ("draft", [])
     [slip] = run["payslips"]
-    assert (slip["gross"], slip["net_to_pay"], slip["total_cost"]) == ("4000.00", "2614.26", "5000.00")
+    assert (slip["gross"], slip["net_to_pay"], slip["total_cost"]) == ("3512.09", "2405.71", "5000.00")
+    assert slip["provisions"] == {"double_holiday_pay": "269.40", "year_end_premium": "367.89"}
     assert (slip["balance_before"], slip["balance_after"]) == ("6000.00", "1000.00")
     assert (slip["amount"], slip["member_name"], slip["rules_version"]) == (
         "5000.00",
@@ -121,8 +126,9 @@ def test_a_budget_of_5000_pays_the_fps_reference_payslip_of_4000_gross(uow):
         "be_salaried/2026-09-01+withholding/2026-01-01",
     )
     lines = {line["code"]: line["amount"] for line in slip["lines"]}
-    assert (lines["withholding_tax"], lines["special_social_security"]) == ("826.70", "36.24")
-    assert (run["total_cost"], run["total_net_to_pay"]) == ("5000.00", "2614.26")
+    assert (lines["withholding_tax"], lines["special_social_security"]) == ("622.48", "24.87")
+    assert (lines["structural_reduction"], lines["employer_basic"]) == ("-53.74", "698.20")
+    assert (run["total_cost"], run["total_net_to_pay"]) == ("5000.00", "2405.71")
     assert uow.events == []  # nothing is announced before the run closes
 
 
@@ -135,42 +141,42 @@ def test_a_run_reads_back_with_the_same_figures(uow):
 
 def test_the_second_payslip_on_an_activity_sees_what_the_first_one_left(uow):
     billing = FakeBillingClient(**{AMINA_ACTIVITY: "6000.00"})
-    run = prepare(uow, amina_and_bob(), billing, item(), item(mode="gross", amount="1500.00"))
+    run = prepare(uow, amina_and_bob(), billing, item(), item(mode="gross", amount="2500.00"))
     [slip] = run["payslips"]
     [problem] = run["problems"]
     assert slip["balance_after"] == "1000.00"
     assert problem["code"] == "budget_exceeded"
-    assert problem["message"] == "Total cost 1875.00 exceeds the activity balance 1000.00."
+    assert problem["message"] == "Total cost 3282.58 exceeds the activity balance 1000.00."
     assert billing.asked == [AMINA_ACTIVITY]  # billing is asked once per activity and run
 
 
 def test_a_second_member_beyond_the_balance_of_his_activity_gets_a_problem(uow):
-    billing = FakeBillingClient(**{AMINA_ACTIVITY: "5000.00", BOB_ACTIVITY: "900.00"})
+    billing = FakeBillingClient(**{AMINA_ACTIVITY: "5000.00", BOB_ACTIVITY: "3900.00"})
     run = prepare(
         uow,
         amina_and_bob(),
         billing,
         item(),
-        item(BOB, BOB_ACTIVITY, amount="1000.00"),
+        item(BOB, BOB_ACTIVITY, amount="4000.00"),
     )
     assert [p["member_id"] for p in run["payslips"]] == [AMINA]
     assert run["payslips"][0]["balance_after"] == "0.00"
     assert [(p["member_id"], p["activity_id"], p["code"]) for p in run["problems"]] == [
         (BOB, BOB_ACTIVITY, "budget_exceeded")
     ]
-    assert "900.00" in run["problems"][0]["message"]
+    assert "3900.00" in run["problems"][0]["message"]
 
 
 def test_closing_twice_issues_each_payslip_once(uow):
-    billing = FakeBillingClient(**{AMINA_ACTIVITY: "6000.00", BOB_ACTIVITY: "3000.00"})
-    run = prepare(uow, amina_and_bob(), billing, item(), item(BOB, BOB_ACTIVITY, "gross", "2000.00"))
+    billing = FakeBillingClient(**{AMINA_ACTIVITY: "6000.00", BOB_ACTIVITY: "3300.00"})
+    run = prepare(uow, amina_and_bob(), billing, item(), item(BOB, BOB_ACTIVITY, "gross", "2500.00"))
     uow.commit()
     closed = runs.close_run(uow, identity(STAFF), {"id": run["id"]})
     uow.commit()
     again = runs.close_run(uow, identity(), {"id": run["id"]})
     assert (closed["status"], again["status"]) == ("closed", "closed")
     issued = uow.events_of("payslip_issued")
-    assert sorted((e["member_id"], e["total_cost"]) for e in issued) == [(AMINA, "5000.00"), (BOB, "2500.00")]
+    assert sorted((e["member_id"], e["total_cost"]) for e in issued) == [(AMINA, "5000.00"), (BOB, "3282.58")]
     assert {e["payslip_id"] for e in issued} == {p["id"] for p in run["payslips"]}
     assert issued[0]["member_email"] and issued[0]["rules_version"].startswith("be_salaried/")
     assert uow.events_of("payroll_closed") == [
@@ -178,8 +184,8 @@ def test_closing_twice_issues_each_payslip_once(uow):
             "run_id": run["id"],
             "period": PERIOD,
             "payslips": 2,
-            "total_cost": "7500.00",
-            "total_net_to_pay": "4557.55",  # 2,614.26 + 1,943.29
+            "total_cost": "8282.58",
+            "total_net_to_pay": "4568.97",  # 2,405.71 + 2,163.26
         }
     ]
 
@@ -194,7 +200,7 @@ def test_a_member_paid_in_a_closed_run_is_not_paid_again_that_month(uow):
     again = prepare(uow, members, billing, item(mode="gross", amount="10.00"))
     assert again["payslips"] == []
     assert [(p["code"], p["message"]) for p in again["problems"]] == [
-        ("already_paid", f"The member already has a closed payslip for {PERIOD}.")
+        ("already_paid", f"The member already has a closed monthly payslip for {PERIOD}.")
     ]
 
 

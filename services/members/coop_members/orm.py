@@ -27,6 +27,9 @@ class Cooperative(Base):
     legal_form: Mapped[str | None] = mapped_column(sa.String(20))  # e.g. "SC", "SCRL" (CSA art. 2:20)
     register: Mapped[str | None] = mapped_column(sa.String(60))  # e.g. "RPM Bruxelles" (CSA art. 2:20)
     enterprise_number: Mapped[str] = mapped_column(sa.String(10))
+    # The employer's ONSS registration number, a mandatory mention of every payslip (law of
+    # 12 April 1965 art. 15, docs/domain/payroll-employees.md); only cooperatives that employ.
+    onss_number: Mapped[str | None] = mapped_column(sa.String(12))
     vat_number: Mapped[str] = mapped_column(sa.String(14))
     iban: Mapped[str] = mapped_column(sa.String(34))
     bic: Mapped[str | None] = mapped_column(sa.String(11))

@@ -8,12 +8,24 @@ from coop_shared.schema_fields import BelgianVatNumber, Bic, EnterpriseNumber, I
 from coop_shared.wire_schemas import COUNTRY, LANGUAGES, SLUG, AddressSchema, PageSchema
 
 
+class OnssNumber(fields.String):
+    """The employer's ONSS registration number: 9 or 10 digits, kept without separators."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = super()._deserialize(value, attr, data, **kwargs)
+        digits = "".join(c for c in text if c not in " .-/")
+        if not digits.isdigit() or not 9 <= len(digits) <= 10:
+            raise ValidationError("An ONSS registration number has 9 or 10 digits.")
+        return digits
+
+
 class CreateCooperativeSchema(Schema):
     slug = fields.String(required=True, validate=SLUG)
     name = fields.String(required=True, validate=validate.Length(1, 200))
     legal_form = fields.String(load_default=None, validate=validate.Length(1, 20))
     register = fields.String(load_default=None, validate=validate.Length(1, 60))
     enterprise_number = EnterpriseNumber(required=True)
+    onss_number = OnssNumber(load_default=None)
     vat_number = BelgianVatNumber(required=True)
     iban = Iban(required=True)
     bic = Bic(load_default=None)
@@ -35,6 +47,13 @@ class CreateCooperativeSchema(Schema):
             and data["vat_number"][2:] != data["enterprise_number"]
         ):
             raise ValidationError("The VAT number is BE followed by the enterprise number.", "vat_number")
+
+
+class UpdateCooperativeSchema(Schema):
+    """What a cooperative's admin may change after its creation: its ONSS number (once it employs)."""
+
+    cooperative = fields.String(validate=SLUG)
+    onss_number = OnssNumber(required=True, allow_none=True)
 
 
 class CooperativeSlugSchema(Schema):

@@ -30,6 +30,7 @@ from coop_members.schemas import (
     RegisterMemberSchema,
     RightToWorkSchema,
     SetStatusModelSchema,
+    UpdateCooperativeSchema,
 )
 from coop_shared.credentials import Identity
 from coop_shared.dates import brussels_today
@@ -69,6 +70,11 @@ class MembersService(CommonRpc):
     def create_cooperative(self, identity, data):
         """The new cooperative (platform key only); emits cooperative_created."""
         return cooperatives.create_cooperative(self.uow, identity, data)
+
+    @rpc(UpdateCooperativeSchema)
+    def update_cooperative(self, identity, data):
+        """The cooperative with its ONSS number changed (platform, or the cooperative's admin)."""
+        return cooperatives.update_cooperative(self.uow, identity, data)
 
     @rpc(CooperativeSlugSchema, id_field="slug")
     def get_cooperative(self, identity, data):

@@ -16,6 +16,7 @@ def cooperative_out(c) -> dict:
         "legal_form": c.legal_form,
         "register": c.register,
         "enterprise_number": c.enterprise_number,
+        "onss_number": c.onss_number,
         "vat_number": c.vat_number,
         "iban": c.iban,
         "bic": c.bic,

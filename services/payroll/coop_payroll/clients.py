@@ -33,3 +33,8 @@ class BillingClient:
     def balance(self, activity_id: str) -> Money:
         """What the activity has available to pay from."""
         return Money.of(self._billing.get_activity_account({"activity_id": activity_id})["balance"])
+
+    def provisions(self, activity_id: str) -> dict:
+        """The activity's provisions by kind ({"double_holiday_pay": "123.45", ...})."""
+        account = self._billing.get_activity_account({"activity_id": activity_id})
+        return account.get("provisions", {})

@@ -1,6 +1,6 @@
 """Tables of the payroll service (its own database; no other service reads it)."""
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
 import sqlalchemy as sa
@@ -29,6 +29,9 @@ class PayrollSettings(Base):
     social_fund_iban: Mapped[str | None] = mapped_column(sa.String(34))
     social_fund_bic: Mapped[str | None] = mapped_column(sa.String(11))
     social_fund_fee_rate: Mapped[Decimal] = mapped_column(RateColumn, default=DEFAULT_SOCIAL_FUND_FEE_RATE)
+    # Workers the cooperative declares to the ONSS: some employer contributions depend on it
+    # (docs/domain/payroll-employees.md); unset, counted as under 10.
+    workers: Mapped[int | None] = mapped_column(sa.Integer)
 
 
 class PayrollRun(Base):
@@ -60,6 +63,11 @@ class Payslip(Base):
     status_model: Mapped[str] = mapped_column(sa.String(40))
     parameters: Mapped[dict] = mapped_column(sa.JSON)
     mode: Mapped[str] = mapped_column(sa.String(10))
+    # monthly, or a payment from a provision (coop_shared.status_models.PAYSLIP_KINDS)
+    kind: Mapped[str] = mapped_column(sa.String(30), default="monthly")
+    provisions: Mapped[dict] = mapped_column(sa.JSON, default=dict)  # set aside, by kind
+    draws_on: Mapped[str | None] = mapped_column(sa.String(30))  # the provision it is paid from
+    from_provision: Mapped[Money] = mapped_column(MoneyType(), default=Money.zero)
     amount: Mapped[Money] = mapped_column(MoneyType())
     gross: Mapped[Money] = mapped_column(MoneyType())
     net_to_pay: Mapped[Money] = mapped_column(MoneyType())
@@ -83,3 +91,24 @@ class RunProblem(Base):
     activity_id: Mapped[str | None] = mapped_column(IdColumn)
     code: Mapped[str] = mapped_column(sa.String(40))
     message: Mapped[str] = mapped_column(sa.Text)
+
+
+class SocialFundPayment(Base):
+    """A quarter's provisional social contributions (and fee) of one director, paid once to the
+    cooperative's social insurance fund in the SEPA file of the run that closed the quarter
+    (docs/domain/payroll-directors.md). `payslip_ids` are the statements whose monthly thirds it
+    pays: each is paid by one record only."""
+
+    __tablename__ = "social_fund_payments"
+    __table_args__ = (sa.UniqueConstraint("cooperative_id", "member_id", "quarter", "run_id"),)
+    id: Mapped[str] = mapped_column(IdColumn, primary_key=True, default=new_id)
+    cooperative_id: Mapped[str] = mapped_column(IdColumn, index=True)
+    run_id: Mapped[str] = mapped_column(sa.ForeignKey("payroll_runs.id"), index=True)
+    member_id: Mapped[str] = mapped_column(IdColumn, index=True)
+    member_name: Mapped[str] = mapped_column(sa.String(140))
+    quarter: Mapped[str] = mapped_column(sa.String(7))  # '2026-Q1'
+    due_date: Mapped[date] = mapped_column(sa.Date)
+    amount: Mapped[Money] = mapped_column(MoneyType())
+    reference: Mapped[str | None] = mapped_column(sa.String(12))  # the fund's structured communication
+    payslip_ids: Mapped[list] = mapped_column(sa.JSON)
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)

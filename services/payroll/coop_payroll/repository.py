@@ -5,8 +5,11 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from coop_payroll.domain.runs import DEFAULT_SOCIAL_FUND_FEE_RATE, RunStatus
-from coop_payroll.orm import PayrollRun, PayrollSettings, Payslip
+from coop_payroll.orm import PayrollRun, PayrollSettings, Payslip, SocialFundPayment
+from coop_shared.money import Money
+from coop_shared.status_models import MONTHLY
 from coop_shared.storage.repository import Repository
+from coop_shared.storage.types import MoneyType
 
 ANY_MEMBER = object()  # `payslips` of every member (a member key passes its own member id)
 
@@ -22,11 +25,42 @@ class PayrollRepository(Repository):
         """Store the settings, whether they were stored before or are the defaults."""
         self.session.merge(settings)
 
-    def paid_in_period(self, cooperative_id: str, period: str) -> set[tuple[str, str]]:
-        """(member_id, period) of every payslip of the cooperative's closed runs for `period`."""
+    def gross_of_year(self, cooperative_id: str, member_id: str, period: str) -> Money:
+        """Gross of the member's closed monthly payslips of the year of `period`, up to it."""
+        return self.session.scalar(
+            sa.select(sa.func.coalesce(sa.func.sum(Payslip.gross), 0, type_=MoneyType()))
+            .join(PayrollRun, PayrollRun.id == Payslip.run_id)
+            .where(
+                PayrollRun.cooperative_id == cooperative_id,
+                PayrollRun.status == RunStatus.CLOSED,
+                Payslip.member_id == member_id,
+                Payslip.kind == MONTHLY,
+                Payslip.period >= f"{period[:4]}-01",
+                Payslip.period <= period,
+            )
+        )
+
+    def member_payslips_of_year(self, cooperative_id: str, member_id: str, year: int) -> list[Payslip]:
+        """The member's payslips of the cooperative's closed runs in `year`, by period."""
+        return list(
+            self.session.scalars(
+                sa.select(Payslip)
+                .join(PayrollRun, PayrollRun.id == Payslip.run_id)
+                .where(
+                    PayrollRun.cooperative_id == cooperative_id,
+                    PayrollRun.status == RunStatus.CLOSED,
+                    Payslip.member_id == member_id,
+                    Payslip.period.startswith(f"{year}-"),
+                )
+                .order_by(Payslip.period, Payslip.created_at)
+            )
+        )
+
+    def paid_in_period(self, cooperative_id: str, period: str) -> set[tuple[str, str, str]]:
+        """(member_id, period, kind) of every payslip of the cooperative's closed runs for `period`."""
         return set(
             self.session.execute(
-                sa.select(Payslip.member_id, Payslip.period)
+                sa.select(Payslip.member_id, Payslip.period, Payslip.kind)
                 .join(PayrollRun, PayrollRun.id == Payslip.run_id)
                 .where(
                     PayrollRun.cooperative_id == cooperative_id,
@@ -66,3 +100,77 @@ class PayrollRepository(Repository):
         if period:
             query = query.where(Payslip.period == period)
         return self.page(query, (Payslip.period.desc(), Payslip.created_at), limit, offset)
+
+    # Directors' social insurance fund, by the quarter (domain/directors.py)
+
+    def closed_payslips_between(self, cooperative_id: str, first: str, last: str) -> list[Payslip]:
+        """The payslips of the cooperative's closed runs with a period from `first` to `last`
+        ('YYYY-MM', both included), oldest period first."""
+        return list(
+            self.session.scalars(
+                sa.select(Payslip)
+                .join(PayrollRun, PayrollRun.id == Payslip.run_id)
+                .where(
+                    PayrollRun.cooperative_id == cooperative_id,
+                    PayrollRun.status == RunStatus.CLOSED,
+                    Payslip.period >= first,
+                    Payslip.period <= last,
+                )
+                .order_by(Payslip.period, Payslip.created_at)
+            )
+        )
+
+    def closed_payslips_with_payments(self, cooperative_id: str, first: str, last: str) -> list[Payslip]:
+        """Like `closed_payslips_between`, only the payslips that make a payment besides the net
+        (a director's fund share): a quarter's close reads these, not every payslip of two years."""
+        return list(
+            self.session.scalars(
+                sa.select(Payslip)
+                .join(PayrollRun, PayrollRun.id == Payslip.run_id)
+                .where(
+                    PayrollRun.cooperative_id == cooperative_id,
+                    PayrollRun.status == RunStatus.CLOSED,
+                    Payslip.period >= first,
+                    Payslip.period <= last,
+                    sa.cast(Payslip.payments, sa.Text) != "[]",
+                )
+                .order_by(Payslip.period, Payslip.created_at)
+            )
+        )
+
+    def fund_paid_payslip_ids(self, cooperative_id: str, since_quarter: str) -> set[str]:
+        """Ids of the statements already paid to the fund by a payment of `since_quarter` or later."""
+        rows = self.session.scalars(
+            sa.select(SocialFundPayment.payslip_ids).where(
+                SocialFundPayment.cooperative_id == cooperative_id,
+                SocialFundPayment.quarter >= since_quarter,
+            )
+        )
+        return {payslip_id for ids in rows for payslip_id in ids}
+
+    def fund_payments_of_run(self, cooperative_id: str, run_id: str) -> list[SocialFundPayment]:
+        return list(
+            self.session.scalars(
+                sa.select(SocialFundPayment)
+                .where(SocialFundPayment.cooperative_id == cooperative_id, SocialFundPayment.run_id == run_id)
+                .order_by(SocialFundPayment.member_name, SocialFundPayment.quarter)
+            )
+        )
+
+    def fund_payments(self, cooperative_id: str, year: int, member_id=None) -> list[SocialFundPayment]:
+        """The year's quarterly payments to the fund, by quarter then member."""
+        query = sa.select(SocialFundPayment).where(
+            SocialFundPayment.cooperative_id == cooperative_id,
+            SocialFundPayment.quarter.like(f"{year}-Q%"),
+        )
+        if member_id:
+            query = query.where(SocialFundPayment.member_id == str(member_id))
+        return list(
+            self.session.scalars(query.order_by(SocialFundPayment.quarter, SocialFundPayment.member_name))
+        )
+
+    # Tax forms (domain/tax_forms.py)
+
+    def closed_payslips_of_year(self, cooperative_id: str, year: int) -> list[Payslip]:
+        """Every payslip of the cooperative's closed runs in calendar year `year`."""
+        return self.closed_payslips_between(cooperative_id, f"{year}-01", f"{year}-12")

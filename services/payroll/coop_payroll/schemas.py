@@ -4,7 +4,7 @@ from marshmallow import Schema, fields, validate
 
 from coop_payroll.domain.runs import DEFAULT_SOCIAL_FUND_FEE_RATE
 from coop_shared.schema_fields import Amount, Bic, Iban, Rate
-from coop_shared.status_models import BUDGET, GROSS
+from coop_shared.status_models import BUDGET, GROSS, MONTHLY, PAYSLIP_KINDS
 from coop_shared.wire_schemas import PageSchema
 
 PERIOD = validate.Regexp(r"^20\d\d-(0[1-9]|1[0-2])$", error="A period reads YYYY-MM.")
@@ -24,6 +24,9 @@ class RunItemSchema(Schema):
     activity_id = fields.UUID(required=True)
     mode = fields.String(required=True, validate=MODES)
     amount = Amount(required=True, positive=True)
+    # monthly pay, or a payment from a provision: its amount is then the monthly gross it is
+    # computed from (docs/domain/payroll-employees.md, "Provisions and the year")
+    kind = fields.String(load_default=MONTHLY, validate=validate.OneOf(PAYSLIP_KINDS))
 
 
 class PrepareRunSchema(Schema):
@@ -45,3 +48,23 @@ class SettingsSchema(Schema):
     social_fund_iban = Iban(required=True)
     social_fund_bic = Bic(load_default=None)
     social_fund_fee_rate = Rate(load_default=DEFAULT_SOCIAL_FUND_FEE_RATE)
+    # workers declared to the ONSS; some employer contributions depend on it (never set: under 10)
+    workers = fields.Integer(validate=validate.Range(0, 1_000_000))
+
+
+class WithholdingSummarySchema(Schema):
+    period = fields.String(required=True, validate=PERIOD)
+
+
+class TaxYearSchema(Schema):
+    year = fields.Integer(required=True, strict=True, validate=validate.Range(2020, 2099))
+
+
+class FundPaymentsSchema(TaxYearSchema):
+    member_id = fields.UUID()
+
+
+class IndividualAccountSchema(Schema):
+    member_id = fields.UUID(required=True)
+    year = fields.Integer(required=True, strict=True, validate=validate.Range(2020, 2099))
+    format = fields.String(load_default="data", validate=validate.OneOf(("data", "pdf")))

@@ -3,11 +3,20 @@
 from nameko.extensions import DependencyProvider
 
 from coop_payroll.clients import BillingClient, MembersClient
+from coop_payroll.handlers import directors, individual_account, payslips, runs, sepa, settings, tax_forms
 from coop_payroll.handlers import models as model_handlers
-from coop_payroll.handlers import payslips, runs, sepa, settings
 from coop_payroll.orm import Base
 from coop_payroll.repository import PayrollRepository
-from coop_payroll.schemas import ListPayslipsSchema, PrepareRunSchema, SettingsSchema, SimulateSchema
+from coop_payroll.schemas import (
+    FundPaymentsSchema,
+    IndividualAccountSchema,
+    ListPayslipsSchema,
+    PrepareRunSchema,
+    SettingsSchema,
+    SimulateSchema,
+    TaxYearSchema,
+    WithholdingSummarySchema,
+)
 from coop_shared.dates import brussels_today
 from coop_shared.runtime.caller import Caller
 from coop_shared.runtime.common_rpc import CommonRpc
@@ -63,7 +72,7 @@ class PayrollService(CommonRpc, CredentialRevocationListener):
     @rpc(RefSchema, id_field="id")
     def close_run(self, identity, data):
         """The run, closed: payslips final and issued (once; a second call changes nothing)."""
-        return runs.close_run(self.uow, identity, data)
+        return runs.close_run(self.uow, identity, data, self.models)
 
     @rpc(RefSchema, id_field="id")
     def get_run(self, identity, data):
@@ -93,4 +102,26 @@ class PayrollService(CommonRpc, CredentialRevocationListener):
     @rpc(RefSchema, id_field="id")
     def render_payslip(self, identity, data):
         """The payslip as a PDF (base64) in the member's language, with its file name."""
-        return payslips.render_payslip(self.uow, identity, self._members(identity), data)
+        return payslips.render_payslip(self.uow, identity, self._members(identity), data, self.models)
+
+    @rpc(IndividualAccountSchema)
+    def get_individual_account(self, identity, data):
+        """The member's individual account of a year: each payslip's gross, contributions, withholding, net; or its PDF."""
+        return individual_account.get_individual_account(self.uow, identity, self._members(identity), data)
+
+    @rpc(FundPaymentsSchema)
+    def list_fund_payments(self, identity, data):
+        """{"items": [the year's quarterly payments to the directors' social insurance fund], "total"}."""
+        return directors.list_fund_payments(self.uow, identity, data)
+
+    @rpc(WithholdingSummarySchema)
+    def withholding_summary(self, identity, data):
+        """The month's withholding declaration (274): taxable base and withholding per category."""
+        return tax_forms.withholding_summary(self.uow, identity, self.models, data)
+
+    @rpc(TaxYearSchema)
+    def export_tax_forms(self, identity, data):
+        """The year's 281.10 and 281.20 as Belcotax XML (base64), each member's PDF and the 325 totals."""
+        return tax_forms.export_tax_forms(
+            self.uow, identity, self.models, self._members(identity), data, brussels_today()
+        )

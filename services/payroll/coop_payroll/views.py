@@ -6,7 +6,7 @@ from __future__ import annotations
 import base64
 
 from coop_shared.money import Money
-from coop_shared.status_models import PayLine, PayResult, StatusModel
+from coop_shared.status_models import PAYSLIP, PayLine, PayResult, StatusModel
 
 
 def status_model_out(model: StatusModel, period: str) -> dict:
@@ -16,6 +16,8 @@ def status_model_out(model: StatusModel, period: str) -> dict:
         "label": model.label,
         "country": model.country,
         "pays": model.pays,
+        "document_kind": model.document_kind,
+        "tax_form": model.tax_form,
         "rules_version": model.rules_version(period),
         "parameters_schema": model.parameters_schema(),
     }
@@ -31,6 +33,9 @@ def result_out(result: PayResult) -> dict:
         "rules_version": result.rules_version,
         "payments": [{"to": to, "amount": str(amount)} for to, amount in result.payments],
         "notes": list(result.notes),
+        "kind": result.kind,
+        "provisions": {kind: str(amount) for kind, amount in result.provisions},
+        "draws_on": result.draws_on,
     }
 
 
@@ -66,6 +71,10 @@ def payslip_out(p) -> dict:
         "rules_version": p.rules_version,
         "balance_before": str(p.balance_before),
         "balance_after": str(p.balance_after),
+        "kind": p.kind,
+        "provisions": dict(p.provisions or {}),
+        "draws_on": p.draws_on,
+        "from_provision": str(p.from_provision),
     }
 
 
@@ -85,9 +94,12 @@ def run_out(run) -> dict:
     }
 
 
-def payslip_issued(run, p) -> dict:
-    """The payload of `payslip_issued`: what billing debits and notifications announces."""
+def payslip_issued(run, p, document: str = PAYSLIP) -> dict:
+    """The payload of `payslip_issued`: what billing debits and notifications announces;
+    `document` is the status model's kind of document (a director's statement is announced in
+    a director's words)."""
     return {
+        "document": document,
         "payslip_id": p.id,
         "run_id": run.id,
         "period": run.period,
@@ -100,6 +112,11 @@ def payslip_issued(run, p) -> dict:
         "member_email": p.member.get("email"),
         "member_language": p.member.get("language"),
         "rules_version": p.rules_version,
+        "kind": p.kind,
+        # billing keeps these apart from the available balance (docs/adr/005-activity-ledger.md)
+        "provisions": dict(p.provisions or {}),
+        "draws_on": p.draws_on,
+        "from_provision": str(p.from_provision),
     }
 
 
@@ -119,10 +136,42 @@ def settings_out(data: dict) -> dict:
     return {k: (str(v) if v is not None else None) for k, v in data.items()}
 
 
-def rendered_payslip_out(payslip, content: bytes) -> dict:
-    """The PDF of a payslip, base64 in the JSON reply."""
+def rendered_payslip_out(payslip, content: bytes, document: str = PAYSLIP) -> dict:
+    """The PDF of a payslip, base64 in the JSON reply, its file named after the kind of document."""
     return {
-        "filename": f"payslip-{payslip.period}-{payslip.id[:8]}.pdf",
+        "filename": f"{document.replace('_', '-')}-{payslip.period}-{payslip.id[:8]}.pdf",
         "content_type": "application/pdf",
         "content": base64.b64encode(content).decode("ascii"),
+    }
+
+
+def fund_payment_out(f) -> dict:
+    """A quarter's payment to a director's social insurance fund."""
+    return {
+        "id": f.id,
+        "run_id": f.run_id,
+        "member_id": f.member_id,
+        "member_name": f.member_name,
+        "quarter": f.quarter,
+        "due_date": f.due_date.isoformat(),
+        "amount": str(f.amount),
+        "reference": f.reference,
+        "payslip_ids": list(f.payslip_ids),
+    }
+
+
+def individual_account_out(year: int, member: dict, cooperative: dict, rows, totals, rules_version) -> dict:
+    """A member's individual account of one year: each payslip's gross, personal contributions,
+    withholding and net, and the totals (domain/individual_account.py)."""
+    return {
+        "year": year,
+        "member_id": member["id"],
+        "member_name": f"{member['first_name']} {member['last_name']}",
+        "employer": cooperative.get("name"),
+        "months": [
+            dict(row, **{c: str(row[c]) for c in ("gross", "contributions", "withholding", "net_to_pay")})
+            for row in rows
+        ],
+        "totals": {column: str(amount) for column, amount in totals.items()},
+        "rules_version": rules_version,
     }

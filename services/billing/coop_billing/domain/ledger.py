@@ -21,10 +21,32 @@ PAYROLL_PAYABLE = "coop:payroll_payable"
 
 # Kinds shown on an activity account.
 REVENUE, CONTRIBUTION, EXPENSE, PAYROLL = "revenue", "contribution", "expense", "payroll"
+PROVISION = "provision"
 
 
 def activity_account(activity_id: str) -> str:
     return f"activity:{activity_id}"
+
+
+# Short account suffixes of the provision kinds (an account name holds 60 characters).
+PROVISION_SUFFIXES = {"double_holiday_pay": "holiday", "year_end_premium": "premium"}
+PROVISION_KINDS = {suffix: kind for kind, suffix in PROVISION_SUFFIXES.items()}
+
+
+def provision_account(activity_id: str, kind: str) -> str:
+    """What the activity has set aside for a pay it will owe (double holiday pay, end-of-year
+    premium): the cooperative owes it to the activity, but not as available balance."""
+    return f"provision:{activity_id}:{PROVISION_SUFFIXES.get(kind, kind[:12])}"
+
+
+def provision_prefix(activity_id: str) -> str:
+    return f"provision:{activity_id}:"
+
+
+def provision_kind(account: str, activity_id: str) -> str:
+    """The provision kind an account of `provision_prefix(activity_id)` holds."""
+    suffix = account.removeprefix(provision_prefix(activity_id))
+    return PROVISION_KINDS.get(suffix, suffix)
 
 
 @dataclass(frozen=True)
@@ -79,14 +101,34 @@ def expense_paid(activity_id: str, amount_excl_vat: Money, vat: Money) -> Transa
     )
 
 
-def payroll_charged(activity_id: str, total_cost: Money) -> Transaction:
-    """A closed payslip costs the activity its total cost (to be paid out by the cooperative)."""
-    return Transaction(
-        (
-            Posting(activity_account(activity_id), -total_cost, PAYROLL),
-            Posting(PAYROLL_PAYABLE, total_cost, PAYROLL),
-        )
-    )
+def payroll_charged(
+    activity_id: str,
+    total_cost: Money,
+    provisions: dict[str, Money] | None = None,
+    draws_on: str | None = None,
+    from_provision: Money | None = None,
+) -> Transaction:
+    """A closed payslip costs the activity its total cost (to be paid out by the cooperative).
+
+    A monthly payslip's provisions are part of that cost but stay the activity's, on its
+    provision accounts, until the pay they are for; a payment from a provision (`draws_on`)
+    takes `from_provision` from there and the rest from the available balance
+    (docs/domain/payroll-employees.md, "Provisions and the year")."""
+    provisions = provisions or {}
+    set_aside = sum(provisions.values(), Money.zero())
+    drawn = from_provision or Money.zero()
+    postings = [
+        Posting(activity_account(activity_id), -(total_cost - drawn), PAYROLL),
+        Posting(PAYROLL_PAYABLE, total_cost - set_aside, PAYROLL),
+    ]
+    postings += [
+        Posting(provision_account(activity_id, kind), amount, PROVISION)
+        for kind, amount in sorted(provisions.items())
+        if amount.amount
+    ]
+    if draws_on and drawn.amount:
+        postings.append(Posting(provision_account(activity_id, draws_on), -drawn, PROVISION))
+    return Transaction(tuple(postings))
 
 
 def revenue_share(total_excl_vat: Money, total_incl_vat: Money, paid_before: Money, paid_now: Money) -> Money:

@@ -91,7 +91,13 @@ def record_expense(uow, identity, members, data: dict) -> dict:
 
 def charge_payslip(uow, event: dict, data: dict) -> bool:
     """payroll's `payslip_issued`: the activity pays the payslip's total cost, once per payslip."""
-    transaction = ledger.payroll_charged(str(data["activity_id"]), Money(data["total_cost"]))
+    transaction = ledger.payroll_charged(
+        str(data["activity_id"]),
+        Money(data["total_cost"]),
+        {kind: Money(amount) for kind, amount in data["provisions"].items()},
+        data["draws_on"],
+        Money(data["from_provision"]),
+    )
     return book(
         uow,
         event["cooperative_id"],
@@ -115,4 +121,9 @@ def get_activity_account(uow, identity, members, data: dict) -> dict:
     before, within = uow.repo.account_entries(cooperative_id, account, data.get("from_"), data.get("to"))
     opening = sum((r.amount for r in before), Money.zero())
     balance = opening + sum((r.amount for r in within), Money.zero())
-    return activity_account_out(activity, opening, balance, within)
+    prefix = ledger.provision_prefix(activity["id"])
+    provisions = {
+        ledger.provision_kind(name, activity["id"]): amount
+        for name, amount in uow.repo.balances_by_prefix(cooperative_id, prefix).items()
+    }
+    return activity_account_out(activity, opening, balance, within, provisions)

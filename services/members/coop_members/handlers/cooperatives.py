@@ -30,6 +30,15 @@ def create_cooperative(uow: UnitOfWork[MembersRepository], identity: Identity, d
     return cooperative_out(cooperative)
 
 
+def update_cooperative(uow: UnitOfWork[MembersRepository], identity: Identity, data: dict) -> dict:
+    """The platform, or the cooperative's admin, sets what may change after creation."""
+    slug = data.get("cooperative") or identity.cooperative
+    cooperative = administered_cooperative(uow, identity, slug)
+    cooperative.onss_number = data["onss_number"]
+    uow.repo.flush()
+    return cooperative_out(cooperative)
+
+
 def get_cooperative(uow: UnitOfWork[MembersRepository], identity: Identity, data: dict) -> dict:
     return cooperative_out(visible_cooperative(uow, identity, data["slug"]))
 

@@ -13,9 +13,11 @@ from datetime import date
 from coop_shared.errors import BusinessRuleViolation, ValidationError
 from coop_shared.money import Money
 from coop_shared.status_models import (
+    MONTHLY,
     CooperativeFacts,
     MemberFacts,
     NotEligible,
+    PayHistory,
     PayRequest,
     PayResult,
     StatusModel,
@@ -29,6 +31,7 @@ NOT_PAID = "not_paid"
 NO_RIGHT_TO_WORK = "no_right_to_work"
 NO_IBAN = "no_iban"
 BUDGET_EXCEEDED = "budget_exceeded"
+NOT_ELIGIBLE = "not_eligible"  # the model refuses the contract or the payment (its reasons say why)
 
 
 class Problem(Exception):
@@ -39,11 +42,11 @@ class Problem(Exception):
         self.code, self.message = code, message
 
 
-def check_not_paid_before(member_id: str, period: str, paid_before: set) -> None:
-    """A member is paid once a period: `paid_before` holds the (member_id, period) of the
-    payslips of the cooperative's closed runs."""
-    if (member_id, period) in paid_before:
-        raise Problem(ALREADY_PAID, f"The member already has a closed payslip for {period}.")
+def check_not_paid_before(member_id: str, period: str, paid_before: set, kind: str = MONTHLY) -> None:
+    """A member is paid once a period for each kind of payslip: `paid_before` holds the
+    (member_id, period, kind) of the payslips of the cooperative's closed runs."""
+    if (member_id, period, kind) in paid_before:
+        raise Problem(ALREADY_PAID, f"The member already has a closed {kind} payslip for {period}.")
 
 
 def status_in(member: dict, day: date) -> dict | None:
@@ -85,10 +88,16 @@ def check_iban(member: dict) -> None:
 
 
 def pay_request(
-    period: str, item: dict, status: dict, member: dict, cooperative: CooperativeFacts
+    period: str,
+    item: dict,
+    status: dict,
+    member: dict,
+    cooperative: CooperativeFacts,
+    history: PayHistory | None = None,
 ) -> PayRequest:
-    """What the model computes from: the run item, the member's parameters of the status in
-    force, and the facts a model may read about the person and the cooperative."""
+    """What the model computes from: the run item (its kind: monthly, or a payment from a
+    provision), the member's parameters of the status in force, and the facts a model may read
+    about the person, the cooperative and the member's payslips of the year."""
     return PayRequest(
         period,
         item["mode"],
@@ -96,7 +105,17 @@ def pay_request(
         dict(status["parameters"]),
         MemberFacts(nationality=member.get("nationality")),
         cooperative,
+        kind=item.get("kind", MONTHLY),
+        history=history or PayHistory(),
     )
+
+
+def check_eligible(model: StatusModel, request: PayRequest) -> None:
+    """A contract or payment the model refuses (e.g. under the minimum wage, under one third of
+    full time) is a problem of the run, not a payslip."""
+    reasons = model.eligibility(request)
+    if reasons:
+        raise Problem(NOT_ELIGIBLE, " ".join(reasons))
 
 
 def pay(model: StatusModel, request: PayRequest) -> PayResult:
@@ -115,16 +134,43 @@ class ActivityBudgets:
     reports, less the total cost of the payslips this run already prepared on it. A payslip
     never costs more than what is left (its total cost is debited from the activity)."""
 
-    def __init__(self, balance_of: Callable[[str], Money]):
+    def __init__(
+        self, balance_of: Callable[[str], Money], provisions_of: Callable[[str], dict] | None = None
+    ):
         self._balance_of = balance_of  # asked once per activity, the first time it is paid from
+        self._provisions_of = provisions_of or (lambda activity_id: {})
         self._available: dict[str, Money] = {}
+        self._provisions: dict[str, dict[str, Money]] = {}
+
+    def provisions(self, activity_id: str) -> dict[str, Money]:
+        """The activity's provisions by kind: billing's balances plus what this run set aside."""
+        if activity_id not in self._provisions:
+            known = self._provisions_of(activity_id)
+            self._provisions[activity_id] = {k: Money.of(v) for k, v in known.items()}
+        return self._provisions[activity_id]
+
+    def set_aside(self, activity_id: str, provisions) -> None:
+        """A monthly payslip of this run adds to the activity's provisions."""
+        held = self.provisions(activity_id)
+        for kind, amount in provisions:
+            held[kind] = held.get(kind, Money.zero()) + amount
+
+    def draw(self, activity_id: str, kind: str, cost: Money) -> tuple[Money, Money, Money]:
+        """A payment from the provision `kind` empties it: (drawn from the provision, balance
+        before, balance after). What the provision lacks is taken from the available balance;
+        what it holds beyond the cost returns to it (docs/domain/payroll-employees.md)."""
+        held = self.provisions(activity_id)
+        drawn = max(held.get(kind, Money.zero()), Money.zero())
+        before, after = self.spend(activity_id, cost - drawn)
+        held[kind] = held.get(kind, Money.zero()) - drawn
+        return drawn, before, after
 
     def spend(self, activity_id: str, cost: Money) -> tuple[Money, Money]:
         """(balance before, balance after) the payslip costing `cost`, else BUDGET_EXCEEDED."""
         if activity_id not in self._available:
             self._available[activity_id] = self._balance_of(activity_id)
         balance = self._available[activity_id]
-        if cost > balance:
+        if cost > balance and cost.amount > 0:
             raise Problem(BUDGET_EXCEEDED, f"Total cost {cost} exceeds the activity balance {balance}.")
         self._available[activity_id] = balance - cost
         return balance, balance - cost
@@ -141,4 +187,7 @@ def payslip_figures(result: PayResult, balance_before: Money, balance_after: Mon
         "rules_version": result.rules_version,
         "balance_before": balance_before,
         "balance_after": balance_after,
+        "kind": result.kind,
+        "provisions": {kind: str(amount) for kind, amount in result.provisions},
+        "draws_on": result.draws_on,
     }

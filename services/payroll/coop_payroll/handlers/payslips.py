@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from coop_payroll.domain import payslip_mentions
 from coop_payroll.orm import Payslip
 from coop_payroll.render import payslip_pdf
 from coop_payroll.repository import ANY_MEMBER
 from coop_payroll.views import payslip_out, rendered_payslip_out
 from coop_shared.credentials import MEMBER, READERS, acting_cooperative, may_see_member, require_role
 from coop_shared.errors import NotFound
+from coop_shared.formatting import amount_text
+from coop_shared.status_models import PAYSLIP
 
 
 def _payslip(uow, identity, data: dict) -> Payslip:
@@ -36,10 +39,33 @@ def list_payslips(uow, identity, data: dict) -> dict:
     return {"items": [payslip_out(p) for p in rows], "total": total}
 
 
-def render_payslip(uow, identity, members, data: dict) -> dict:
+def render_payslip(uow, identity, members, data: dict, models: dict | None = None) -> dict:
     """The payslip as a PDF in the member's language, headed with the cooperative's name
-    (`members`: the MembersClient of the caller)."""
+    (`members`: the MembersClient of the caller), in the words of its status model (`models`:
+    the installed ones; a company director's statement in a director's words)."""
     payslip = _payslip(uow, identity, data)
     cooperative = members.cooperative()
-    content = payslip_pdf.render(payslip_out(payslip), payslip.member, cooperative["name"])
-    return rendered_payslip_out(payslip, content)
+    model = (models or {}).get(payslip.status_model)
+    vocabulary, document = (model.vocabulary, model.document_kind) if model else ({}, PAYSLIP)
+    out = payslip_out(payslip)
+    language = payslip.member.get("language") or "fr"
+    paid_on = payslip_paid_on(uow, payslip)
+    rows = None
+    if document == PAYSLIP:  # an employee's payslip carries the mentions of art. 15, law of 12 April 1965
+        rows = payslip_mentions.mentions(
+            dict(out, parameters=payslip.parameters),
+            payslip.member,
+            cooperative,
+            language,
+            paid_on,
+            amount_text,
+        )
+    content = payslip_pdf.render(out, payslip.member, cooperative["name"], vocabulary, mentions=rows)
+    return rendered_payslip_out(payslip, content, document)
+
+
+def payslip_paid_on(uow, payslip: Payslip) -> str | None:
+    """The payment date printed on the payslip: the day its run closed (the net leaves in that
+    run's bank file), none while the run is a draft."""
+    run = uow.repo.run(payslip.cooperative_id, payslip.run_id)
+    return run.closed_at.date().isoformat() if run.closed_at else None

@@ -1,4 +1,4 @@
-"""The payslip (or director's remuneration statement) in the member's language: every line
+"""The payslip (or company director's remuneration statement) in the member's language: every line
 with its base, rate and amount, the rules version, the activity balance before and after."""
 
 from __future__ import annotations
@@ -8,16 +8,15 @@ from decimal import Decimal
 
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from coop_shared.formatting import amount_text
+from coop_shared.pdf_fonts import BOLD, REGULAR, stylesheet
 
 WORDS = {
     "fr": {
         "title": "Fiche de paie",
-        "director": "Relevé de rémunération",
         "period": "Période",
         "gross": "Brut",
         "net": "Net à payer",
@@ -36,7 +35,6 @@ WORDS = {
     },
     "nl": {
         "title": "Loonbrief",
-        "director": "Bezoldigingsoverzicht",
         "period": "Periode",
         "gross": "Bruto",
         "net": "Netto te betalen",
@@ -55,7 +53,6 @@ WORDS = {
     },
     "en": {
         "title": "Payslip",
-        "director": "Remuneration statement",
         "period": "Period",
         "gross": "Gross",
         "net": "Net to pay",
@@ -75,16 +72,27 @@ WORDS = {
 }
 
 
-def render(payslip: dict, member: dict, cooperative_name: str) -> bytes:
+def render(
+    payslip: dict,
+    member: dict,
+    cooperative_name: str,
+    vocabulary: dict | None = None,
+    mentions: list[tuple[str, str]] | None = None,
+) -> bytes:
+    """`vocabulary` is the status model's words per language (StatusModel.vocabulary) over the
+    defaults: a company director's statement never reads like a payslip. `mentions`: the
+    (label, value) rows the law requires on an employee's payslip (domain/payslip_mentions.py)."""
     language = member.get("language") or "fr"
-    w = WORDS[language]
-    styles = getSampleStyleSheet()
-    title = w["director"] if payslip["status_model"] == "be_director" else w["title"]
+    w = dict(WORDS[language], **(vocabulary or {}).get(language, {}))
+    styles = stylesheet()
+    title = w["title"]
     story = [
         Paragraph(f"<b>{title}</b> — {cooperative_name}", styles["Heading2"]),
         Paragraph(f"{member['name']} · {w['period']} {payslip['period']}", styles["BodyText"]),
         Spacer(1, 4 * mm),
     ]
+    if mentions:
+        story += [_mentions_table(mentions, styles), Spacer(1, 4 * mm)]
     story += [_lines_table(payslip, w, language, styles), Spacer(1, 4 * mm)]
     for text in (
         f"{w['iban']}: {member.get('iban')}",
@@ -97,6 +105,13 @@ def render(payslip: dict, member: dict, cooperative_name: str) -> bytes:
     buffer = io.BytesIO()
     SimpleDocTemplate(buffer, pagesize=A4, title=f"{title} {payslip['period']}").build(story)
     return buffer.getvalue()
+
+
+def _mentions_table(mentions: list[tuple[str, str]], styles) -> Table:
+    rows = [[label, Paragraph(str(value), styles["BodyText"])] for label, value in mentions]
+    table = Table(rows, colWidths=[55 * mm, 120 * mm])
+    table.setStyle(TableStyle([("FONT", (0, 0), (0, -1), BOLD, 8), ("VALIGN", (0, 0), (-1, -1), "TOP")]))
+    return table
 
 
 def _lines_table(payslip: dict, w: dict, language: str, styles) -> Table:
@@ -124,8 +139,8 @@ def _lines_table(payslip: dict, w: dict, language: str, styles) -> Table:
     table.setStyle(
         TableStyle(
             [
-                ("FONT", (0, 0), (-1, 0), "Helvetica-Bold", 8),
-                ("FONT", (0, 1), (-1, -1), "Helvetica", 8),
+                ("FONT", (0, 0), (-1, 0), BOLD, 8),
+                ("FONT", (0, 1), (-1, -1), REGULAR, 8),
                 ("ALIGN", (1, 0), (3, -1), "RIGHT"),
                 ("GRID", (0, 0), (-1, -1), 0.25, colors.grey),
             ]

@@ -54,9 +54,11 @@ def withholding(
     children: int,
     row: ParameterRow,
     expenses_key: str = "employee_expenses",
+    single_parent: bool = False,
 ) -> Withholding:
     """Monthly withholding before the fiscal work bonus (steps 2 to 8 of the key formula,
-    docs/domain/payroll-employees.md)."""
+    docs/domain/payroll-employees.md). `single_parent`: a single taxpayer with dependent
+    children gets the single-parent reduction on top of the children's (step 7)."""
     annual = taxable_month.times(12)
     expenses = min(annual.times(row.decimal(expenses_key, "rate")), _m(row.get(expenses_key, "max")))
     net_taxable = annual - expenses
@@ -73,7 +75,10 @@ def withholding(
     else:
         tax = scale_tax(net_taxable, scale) - tax_free
     tax = max(tax, Money.zero())
-    reductions = min(children_reduction(children, row), tax)
+    reduction = children_reduction(children, row)
+    if single_parent:
+        reduction += _m(row.get("single_parent_reduction"))
+    reductions = min(reduction, tax)
     annual_tax = tax - reductions
     return Withholding(
         annual,
@@ -99,3 +104,13 @@ def special_contribution(gross: Money, household: str, row: ParameterRow) -> Mon
                 amount = min(amount, _m(bracket["max"]))
             return amount
     raise ValueError("special contribution scale must end with an open bracket")
+
+
+def exceptional_rate(normal_annual: Money, column: str, row: ParameterRow) -> Decimal:
+    """Flat withholding rate of an exceptional allocation (Annex III n° 53): read from the
+    normal annual pay; `column` is "holiday_pay" (double or exit holiday pay) or "other"
+    (end-of-year premium, bonuses)."""
+    for bracket in row.get("exceptional"):
+        if bracket["up_to"] is None or normal_annual.amount <= Decimal(bracket["up_to"]):
+            return Decimal(bracket[column])
+    raise ValueError("exceptional allocation scale must end with an open bracket")
