@@ -153,8 +153,10 @@ def build(connect, platform_key: str, today: date, progress) -> dict:
     period = today.strftime("%Y-%m")
     world = {"keys": {}, "activities": {}, "customers": {}, "period": period}
     _cooperatives(connect, platform_key, world, progress)
+    _peppol(connect, world, progress)
     _members_and_customers(connect, world, today, progress)
     paid_lines = _invoices(connect, world, progress)
+    _purchases(connect, world, progress)
     _bank_statements(connect, world, paid_lines, today, progress)
     for slug, key in world["keys"].items():
         with connect(key) as rpc:
@@ -168,6 +170,29 @@ def _cooperatives(connect, platform_key: str, world: dict, progress) -> None:
         for cooperative in (demo_data.DIES, demo_data.BRUCOOP):
             world["keys"][cooperative["slug"]] = _admin_key(platform, cooperative)
     progress("cooperatives Dies (salaried entrepreneurs) and BRUCOOP (company directors) ready")
+
+
+def _peppol(connect, world: dict, progress) -> None:
+    """Each cooperative sends and receives its invoices over the `loopback` Peppol network."""
+    for slug, key in world["keys"].items():
+        with connect(key) as rpc:
+            rpc.billing.set_peppol_settings(dict(demo_data.PEPPOL[slug]))
+    progress("Peppol access points configured (loopback network on this machine)")
+
+
+def _purchases(connect, world: dict, progress) -> None:
+    """Dies reads its Peppol inbox and books each supplier invoice on an activity, once."""
+    slug, first_name = demo_data.PURCHASES_ASSIGNED_TO
+    _, activity = world["activities"][(slug, first_name)]
+    with connect(world["keys"][slug]) as rpc:
+        fetched = rpc.billing.fetch_purchase_documents()
+        waiting = rpc.billing.list_purchase_documents({"status": "waiting"})["items"]
+        for document in waiting:
+            rpc.billing.assign_purchase_document({"id": document["id"], "activity_id": activity["id"]})
+    progress(
+        f"Dies: {fetched['received']} supplier invoice(s) received over Peppol, "
+        f"{len(waiting)} booked on {activity['code']}"
+    )
 
 
 def _members_and_customers(connect, world: dict, today: date, progress) -> None:
@@ -294,6 +319,7 @@ def summary(connect, world: dict) -> str:
             out.append(f"\n== {cooperative['name']} ({slug}) ==")
             out += _activity_rows(rpc, slug, world)
             out += _payslip_rows(rpc, slug, world)
+            out += _delivery_rows(rpc, slug, world)
             out += _mail_and_unmatched_rows(rpc)
     return "\n".join(out)
 
@@ -331,6 +357,35 @@ def _payslip_rows(rpc, slug: str, world: dict) -> list[str]:
         rows.append(
             f"  {names.get(slip['member_id'], slip['member_id']):<22} gross {slip['gross']:>9}  "
             f"net {slip['net_to_pay']:>9}  cost {slip['total_cost']:>9}  ({slip['rules_version']})"
+        )
+    return rows
+
+
+def _delivery_rows(rpc, slug: str, world: dict) -> list[str]:
+    """How each invoice reached its customer: over Peppol (and its status) or by e-mail (why)."""
+    names = {c["id"]: c["name"] for c in world["customers"][slug]}
+    rows = ["\ninvoice delivery:"]
+    for invoice in sorted(
+        rpc.billing.list_invoices({"limit": 500})["items"], key=lambda i: i["number"] or ""
+    ):
+        delivery = invoice.get("delivery") or {}
+        why = (
+            f"  ({delivery['reason']})"
+            if delivery.get("channel") == "email" and delivery.get("reason")
+            else ""
+        )
+        rows.append(
+            f"  {invoice['number']:<20} {names.get(invoice['customer_id'], '?')[:24]:<24} "
+            f"{delivery.get('channel', '-'):<7} {delivery.get('status', '-')}{why}"
+        )
+    received = rpc.billing.list_purchase_documents({"limit": 500})["items"]
+    if received:
+        rows.append(
+            "received over Peppol: "
+            + ", ".join(
+                f"{d['number']} from {d['supplier_name']} ({d['total_excl_vat']} excl. VAT, {d['status']})"
+                for d in received
+            )
         )
     return rows
 

@@ -53,7 +53,9 @@ def members(today: date) -> dict:
                 },
                 {"name": "Vélo-livraisons", "sector": "bike delivery", "trade_name": "Amina Cargo"},
                 "be_salaried",
-                {"household": "single", "dependent_children": 1},
+                # Part time (13 h a week): her budget's gross stays above the minimum wage for her
+                # hours (docs/domain/payroll-employees.md).
+                {"household": "single", "dependent_children": 1, "weekly_hours": 13},
                 [
                     {
                         "kind": "residence_card",
@@ -183,8 +185,31 @@ CUSTOMERS = {
             "email": "factuur@fietsersbond.example",
             "address": {"street": "Pijlstraat 1", "postal_code": "1000", "city": "Brussel", "country": "BE"},
         },
+        {
+            "name": "Dies",
+            "kind": "company",
+            "vat_number": "BE0403170701",
+            "language": "fr",
+            "email": "bureau@dies.example",
+            "address": {
+                "street": "Rue de la Loi 16",
+                "postal_code": "1000",
+                "city": "Bruxelles",
+                "country": "BE",
+            },
+        },
     ],
 }
+
+# Each cooperative's Peppol access point: the `loopback` network of this machine. Who is on it:
+# Bakkerij Peeters, Brasserie de la Senne and Dies; Fietsersbond is not, so its invoice goes by
+# e-mail with the reason recorded; Claire Dubois is a consumer (e-mail).
+PEPPOL = {
+    "dies": {"access_point": "loopback", "registered": ["0208:0412345614"]},
+    "brucoop": {"access_point": "loopback", "registered": ["0208:0456789034", "0208:0403170701"]},
+}
+# The supplier invoice Dies receives over Peppol (BRUCOOP's, below) is booked on this activity.
+PURCHASES_ASSIGNED_TO = ("dies", "Sofia")
 
 # (cooperative, member's first name, customer index, lines, paid by the bank statement?)
 INVOICES = [
@@ -200,4 +225,6 @@ INVOICES = [
     ("dies", "Jonas", 1, [("Bibliothèque sur mesure", "1", "1850.00", "0.21")], False),
     ("brucoop", "Lena", 0, [("Plan de mobilité — phase 1", "8", "95.00", "0.21")], True),
     ("brucoop", "Lena", 1, [("Mobiliteitsadvies", "12", "90.00", "0.21")], True),
+    # To Dies over Peppol: Dies receives it as a supplier invoice and books it on an activity.
+    ("brucoop", "Lena", 2, [("Atelier mobilité douce (formation)", "1", "600.00", "0.21")], False),
 ]

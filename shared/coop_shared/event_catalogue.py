@@ -32,7 +32,20 @@ CATALOGUE = {
     "payment_unmatched": EventType("billing", True, "Money arrived that no invoice claims (or a remainder)."),
     "invoice_overdue": EventType("billing", True, "An invoice reached a reminder level."),
     "activity_account_changed": EventType("billing", True, "An activity's balance moved."),
-    "payslip_issued": EventType("payroll", True, "A payslip was closed; billing debits its total cost."),
+    "invoice_delivered": EventType(
+        "billing", True, "An invoice or credit note reached its customer over Peppol (delivered)."
+    ),
+    "invoice_delivery_failed": EventType(
+        "billing",
+        True,
+        "An invoice or credit note did not reach its customer over Peppol: rejected by the receiver, "
+        "refused, or failed after its retries (with the reason).",
+    ),
+    "payslip_issued": EventType(
+        "payroll",
+        True,
+        "A payslip was closed; billing debits its total cost and keeps its provisions apart (or draws on them).",
+    ),
     "payroll_closed": EventType("payroll", True, "A payroll run was closed; its payslips are final."),
     "delivery_failed": EventType(
         "notifications", False, "An e-mail or webhook call could not be delivered after its last retry."

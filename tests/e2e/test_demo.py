@@ -26,10 +26,29 @@ def figures(output: str) -> list[str]:
     return [line for line in output.splitlines() if re.match(r"^(A\d{4} |  \w+ \w+ +gross)", line)]
 
 
+def delivery_rows(output: str) -> list[list[str]]:
+    """(number, first word of the customer, ..., channel, status) of each invoice's delivery row."""
+    rows = []
+    for line in output.splitlines():
+        if re.match(r"^  [A-Z]+-\d{4}-\d{5} ", line):
+            words = line.split("  (")[0].split()
+            rows.append(words)
+    return rows
+
+
 def test_the_demo_prints_each_activitys_figures_within_a_minute_and_can_run_twice(amqp_uri, tmp_path):
     first, seconds = run_demo(amqp_uri, tmp_path / "var")
     print(f"\ncoop demo: {seconds:.1f} s\n{first}")
     assert seconds < 60
+    # Each invoice's delivery: B2B over the loopback Peppol network, consumers and customers not
+    # on Peppol by e-mail with the reason; over Peppol the e-mail is a copy saying so.
+    deliveries = delivery_rows(first)
+    assert [d[-2:] for d in deliveries if d[1] == "Bakkerij"] == [["peppol", "delivered"]] * 2
+    assert [d[-2:] for d in deliveries if d[1] == "Claire"] == [["email", "emailed"]] * 2
+    assert [d[-2:] for d in deliveries if d[1] == "Brasserie"] == [["peppol", "delivered"]]
+    assert "Fietsersbond vzw         email   emailed  (The customer is not registered on Peppol" in first
+    assert len(deliveries) == 7 and "invoice_issued_copy sent ×4" in first
+    assert "received over Peppol: BRUCOOP-2026-00003 from BRUCOOP (600.00 excl. VAT, assigned)" in first
     rows = {
         line[:38].split(" (")[0].split(" ", 1)[1]: line[38:].split()
         for line in figures(first)
@@ -43,10 +62,12 @@ def test_the_demo_prints_each_activitys_figures_within_a_minute_and_can_run_twic
     assert first.count("unmatched payments: 75.00 from A. Martin") == 2
     sent = sum(int(n) for n in re.findall(r"sent ×(\d+)", first))
     assert "pending" not in first and "failed" not in first
-    assert sent == 27 == len(list((tmp_path / "var" / "demo" / "mail").glob("*.eml")))  # each caught once
+    assert sent == 29 == len(list((tmp_path / "var" / "demo" / "mail").glob("*.eml")))  # each caught once
 
     second, _ = run_demo(amqp_uri, tmp_path / "var")
     assert figures(second) == figures(first)
+    assert delivery_rows(second) == delivery_rows(first)
+    assert "0 supplier invoice(s) received over Peppol, 0 booked" in second
     assert (
         "0 matched, 0 unmatched, 4 already booked" in second
         and "payroll" in second

@@ -24,7 +24,11 @@ from tests.integration import billing_setup
 from tests.integration.payroll_setup import PERIOD, fund_activity, salaried
 
 # Commands whose empty payload is a legitimate order (run today's checks now): not "bad input".
-LEGITIMATE_WITHOUT_PAYLOAD = {("billing", "run_overdue_check"), ("members", "run_document_check")}
+LEGITIMATE_WITHOUT_PAYLOAD = {
+    ("billing", "run_overdue_check"),
+    ("billing", "get_billing_settings"),  # a read without a payload
+    ("members", "run_document_check"),
+}
 FIELDS = [
     "id",
     "member_id",
@@ -130,7 +134,8 @@ def suite_world(tmp_path_factory):
                         "member_id": world.member["id"],
                         "activity_id": world.activity["id"],
                         "mode": "budget",
-                        "amount": "1000.00",
+                        # a budget whose gross is above the minimum wage (docs/domain/payroll-employees.md)
+                        "amount": "4000.00",
                     }
                 ],
             }
@@ -234,6 +239,7 @@ def test_every_method_with_an_id_answers_not_found_to_another_cooperative(suite_
         ("payroll", "export_sepa"): run["id"],
         ("payroll", "get_payslip"): payslip_id,
         ("payroll", "render_payslip"): payslip_id,
+        ("payroll", "get_individual_account"): {"member_id": member_id, "year": int(PERIOD[:4])},
         ("payroll", "prepare_run"): {
             "period": PERIOD,
             "items": [

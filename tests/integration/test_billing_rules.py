@@ -129,7 +129,8 @@ def test_reverse_charge_and_intra_eu_carry_no_vat_and_need_the_right_vat_number(
             lines=[{"description": "Consulting", "quantity": "2", "unit_price": "450.00", "vat_rate": "0"}],
         )
     )
-    assert (services["total_incl_vat"], services["vat_breakdown"][0]["category"]) == ("900.00", "K")
+    # Intra-EU services are a reverse charge: category AE (art. 196 Directive 2006/112/EC); K is goods.
+    assert (services["total_incl_vat"], services["vat_breakdown"][0]["category"]) == ("900.00", "AE")
     with pytest.raises(ValidationError) as error:  # a Belgian customer is not intra-EU
         world.dies.create_invoice(
             billing_setup.two_line_invoice(
@@ -253,6 +254,59 @@ def test_overdue_reminders_once_per_level_with_late_terms(world, suite_settings)
     )
     with pytest.raises(ValidationError):
         world.dies.run_overdue_check({"on": (date.today() + timedelta(days=1)).isoformat()})
+
+
+def test_a_consumer_gets_a_free_reminder_and_pays_nothing_more_before_14_days(
+    world, suite_settings, rpc_client
+):
+    """Book XIX CDE (docs/domain/late-payment.md): the terms set before issuing (interest and a
+    lump sum) are frozen on the invoice and claimed only once the free reminder's term is over."""
+    settings = world.dies.set_billing_settings({"consumer_interest": True, "consumer_lump_sum": True})
+    assert (
+        settings
+        == world.dies.get_billing_settings()
+        == {"consumer_interest": True, "consumer_lump_sum": True}
+    )
+    person = world.dies.create_customer(billing_setup.FR_PERSON)
+    long_ago = (date.today() - timedelta(days=50)).isoformat()
+    invoice = issued_invoice(world, issue_date=long_ago, customer_id=person["id"])
+    due = date.fromisoformat(invoice["due_date"])  # 20 days ago
+    assert world.dies.run_overdue_check({"on": (due + timedelta(days=1)).isoformat()})["reminders"] == 1
+    assert world.dies.run_overdue_check({"on": (due + timedelta(days=15)).isoformat()})["reminders"] == 0
+    assert world.dies.run_overdue_check()["reminders"] == 1  # today: the term ran out 5 days ago
+    events = rows(
+        suite_settings["BILLING_DATABASE_URL"],
+        "select body from outbox where event_type = 'invoice_overdue' order by id",
+    )
+    first, second = (e[0]["payload"] for e in events)
+    assert (first["law"], first["level"], first["pay_by"]) == (
+        "cdeb_book_xix",
+        1,
+        (due + timedelta(days=15)).isoformat(),
+    )
+    assert (first["interest_to_date"], first["recovery_indemnity"], first["lump_sum_if_unpaid"]) == (
+        "0.00",
+        "0.00",
+        "99.00",  # €65 + 5 % × (1180.01 − 500)
+    )
+    # 1180.01 × 10.50 % × 5 / 365 = 1.70, and the lump sum within its cap
+    assert (
+        second["level"],
+        second["interest_to_date"],
+        second["recovery_indemnity"],
+        second["total_claimed"],
+    ) == (
+        2,
+        "1.70",
+        "99.00",
+        "1280.71",
+    )
+    assert first["iban"] == "BE05068123456775" and first["enterprise_number"]
+    key = world.dies_members.issue_api_key({"cooperative": "dies", "role": "staff", "label": "office"})
+    with pytest.raises(Forbidden):  # the cooperative's terms are an admin matter
+        rpc_client(key["secret"]).billing.set_billing_settings(
+            {"consumer_interest": False, "consumer_lump_sum": False}
+        )
 
 
 def test_payslip_issued_debits_the_activity_once(world, suite_settings):

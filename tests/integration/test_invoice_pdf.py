@@ -30,8 +30,9 @@ def test_invoice_pdf_in_dutch_has_every_mention_and_a_scannable_qr(world):
     normalised = " ".join(text.split())
     for expected in (
         "FACTUUR " + invoice["number"],  # the customer reads Dutch
-        "Dies SC",
-        "RPM Bruxelles",
+        "Dies CV",  # legal form and register court in Dutch (CSA art. 2:20)
+        "RPR Brussel",
+        "België",  # country names, not codes
         "Rue de la Loi 16",
         "Btw BE0403170701",
         "Ondernemingsnr. 0403170701",
@@ -55,6 +56,8 @@ def test_invoice_pdf_in_dutch_has_every_mention_and_a_scannable_qr(world):
         invoice["issue_date"],
         invoice["due_date"],
         "Amina Cargo (A0001)",
+        "Amina Cargo is een handelsnaam van Dies CV",  # the cooperative is the supplier
+        "artikel 5 van de wet van 2 augustus 2002",  # the rate of art. 5, not "the legal rate"
         "40 EUR",
     ):
         assert expected in normalised, expected
@@ -66,7 +69,7 @@ def test_invoice_pdf_in_dutch_has_every_mention_and_a_scannable_qr(world):
         "1",
         "SCT",
         "GKCCBEBB",
-        "Dies",
+        "Dies SC",  # the beneficiary's full legal name
         "BE05068123456775",
         "EUR1180.01",
         "",

@@ -122,12 +122,13 @@ def test_a_dutch_invoice_is_mailed_once_with_its_pdf_and_one_signed_webhook_what
     pdf = pypdfium2.PdfDocument(attachment.get_content())
     assert invoice["number"] in pdf[0].get_textpage().get_text_range()
 
-    # The member's copy: the same e-mail, PDF included, to the member.
+    # The member's copy: the same e-mail in the member's own language (French), PDF included.
     member_mail = support.wait_for(
-        lambda: receivers.mails(to=AMINA["email"], subject=customer_mail["Subject"]),
+        lambda: receivers.mails(to=AMINA["email"], subject=f"Facture {invoice['number']}"),
         message="the member's copy",
     )[0]
-    assert member_mail.get_body(preferencelist=("plain",)).get_content() == text
+    member_text = member_mail.get_body(preferencelist=("plain",)).get_content()
+    assert "Veuillez trouver ci-joint la facture" in member_text and "1\u202f180,01 €" in member_text
     assert [a.get_filename() for a in member_mail.iter_attachments()] == [f"{invoice['number']}.pdf"]
 
     # The webhook: the event, signed with the secret chosen at registration.
@@ -154,7 +155,7 @@ def test_a_dutch_invoice_is_mailed_once_with_its_pdf_and_one_signed_webhook_what
     time.sleep(1.5)  # several dispatcher rounds: any second send would have happened by now
 
     assert len(receivers.mails(to="boekhouding@peeters.example")) == 1
-    assert len(receivers.mails(to=AMINA["email"], subject=customer_mail["Subject"])) == 1
+    assert len(receivers.mails(to=AMINA["email"], subject=member_mail["Subject"])) == 1
     assert len(receivers.calls()) == 1
     log = deliveries_of(notifications, event_id=event["event_id"])
     assert sorted((d["channel"], d["recipient"].split(":")[0], d["status"], d["attempts"]) for d in log) == [
@@ -167,7 +168,7 @@ def test_a_dutch_invoice_is_mailed_once_with_its_pdf_and_one_signed_webhook_what
         AMINA["email"],
         f"http://127.0.0.1:{receivers.http_port}/coop/events",
     }
-    assert [d["language"] for d in log if d["channel"] == "email"] == ["nl", "nl"]
+    assert [d["language"] for d in log if d["channel"] == "email"] == ["nl", "fr"]
     assert any(d["recipient"] == f"webhook:{hook['id']}" for d in log)
 
 
@@ -195,7 +196,11 @@ def test_every_reaction_reaches_its_reader_in_their_language(start_services, rpc
         message="two reminders",
     )
     assert "nog 1.180,01 € open" in plain(reminders[0])
-    assert "(6,79 € tot vandaag) en een vergoeding van 40,00 €" in plain(reminders[0])
+    # Law of 2 August 2002: the rate of its art. 5, the interest to date and the flat €40 (art. 6).
+    assert "(10.50 % per jaar, 6,79 € tot vandaag) en de forfaitaire vergoeding van 40,00 €" in plain(
+        reminders[0]
+    )
+    assert "+++260/0000/" in plain(reminders[0]) and "BE05068123456775" in plain(reminders[0])
 
     # A payment: the member (French) is told what their activity was credited.
     fund_activity(world, "4444.44")
@@ -229,9 +234,15 @@ def test_every_reaction_reaches_its_reader_in_their_language(start_services, rpc
         message="the payslip note",
     )
     assert (
-        f"brut 3\u202f200,00 €, net à payer {amount_text(slip['net_to_pay'], 'fr')}, coût total pour "
+        f"brut 2\u202f912,56 €, net à payer {amount_text(slip['net_to_pay'], 'fr')}, coût total pour "
         f"l'activité 4\u202f000,00 €"
     ) in plain(payslip)
+    # The payslip itself is attached, in the member's language, with its mandatory mentions.
+    [attached] = list(payslip.iter_attachments())
+    assert attached.get_content_type() == "application/pdf"
+    text = pypdfium2.PdfDocument(attached.get_content())[0].get_textpage().get_text_range()
+    assert "Fiche de paie" in text and "Numéro d'entreprise" in text and "Commission paritaire" in text
+    assert PERIOD in text and "Date de paiement" in text
 
     # A work authorisation about to expire: the member and the cooperative's office are told.
     world.dies_members.record_document(

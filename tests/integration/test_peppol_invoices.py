@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from coop_billing.einvoicing.validator import Validator
+from coop_shared.errors import ValidationError
 from tests import support
 from tests.integration import billing_setup
 
@@ -117,7 +118,7 @@ def test_each_vat_regime_and_a_credit_note_pass_the_xsd_and_both_rule_sets(world
     assert categories == {
         "standard, two rates": ["S", "S"],
         "reverse charge (construction)": ["AE"],
-        "intra-EU services": ["K"],
+        "intra-EU services": ["AE"],  # a reverse charge (art. 196 Directive 2006/112/EC), not K (goods)
         "exempt": ["E"],
     }
 
@@ -166,6 +167,175 @@ def test_each_vat_regime_and_a_credit_note_pass_the_xsd_and_both_rule_sets(world
     assert (
         root.findtext("cac:LegalMonetaryTotal/cbc:PayableAmount", namespaces=NS) == credit["total_incl_vat"]
     )
+
+
+US_COMPANY = {
+    "name": "Cargo Bikes Inc.",
+    "kind": "company",
+    "peppol_id": "0060:123456789",
+    "language": "en",
+    "address": {"street": "1 Main Street", "postal_code": "97201", "city": "Portland", "country": "US"},
+}
+
+
+def category_of(root) -> list[tuple]:
+    """(category, percent, exemption code) of each VAT breakdown line, and of each line's item."""
+    return [
+        (
+            e.findtext("cbc:ID", namespaces=NS),
+            e.findtext("cbc:Percent", namespaces=NS),
+            e.findtext("cbc:TaxExemptionReasonCode", namespaces=NS),
+        )
+        for e in root.findall("cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory", NS)
+        + root.findall("cac:InvoiceLine/cac:Item/cac:ClassifiedTaxCategory", NS)
+    ]
+
+
+def test_the_new_regimes_pass_the_three_rule_sets_with_their_codes(world, validator):
+    german = world.dies.create_customer(billing_setup.DE_COMPANY)
+    american = world.dies.create_customer(US_COMPANY)
+    line = {"description": "Vélo cargo", "quantity": "2", "unit_price": "1450.00", "vat_rate": "0"}
+    documents = {
+        "intra-EU services": issued(
+            world, vat_regime="intra_eu_services", customer_id=german["id"], lines=[dict(line, unit="HUR")]
+        ),
+        "intra-EU goods": issued(
+            world,
+            vat_regime="intra_eu_goods",
+            customer_id=german["id"],
+            lines=[line],
+            supply_date="2026-11-20",
+        ),
+        "export": issued(world, vat_regime="export", customer_id=american["id"], lines=[line]),
+        "outside scope": issued(
+            world,
+            vat_regime="outside_scope",
+            customer_id=american["id"],
+            lines=[dict(line, description="Atelier à Portland", unit="DAY", quantity="3")],
+        ),
+        "renovation 6 %": issued(
+            world,
+            vat_regime="renovation",
+            renovation_declaration=True,
+            lines=[dict(line, description="Rénovation salle de bain", unit="MTK", vat_rate="0.06")],
+        ),
+    }
+    roots = {
+        label: assert_acceptable(validator, ubl_of(world, invoice["id"]), label)
+        for label, invoice in documents.items()
+    }
+    assert {label: category_of(root) for label, root in roots.items()} == {
+        "intra-EU services": [("AE", "0.00", "VATEX-EU-AE"), ("AE", "0.00", None)],
+        "intra-EU goods": [("K", "0.00", "VATEX-EU-IC"), ("K", "0.00", None)],
+        "export": [("G", "0.00", "VATEX-EU-G"), ("G", "0.00", None)],
+        "outside scope": [("O", None, "VATEX-EU-O"), ("O", None, None)],  # no rate (BR-O-05, BR-48)
+        "renovation 6 %": [("S", "6.00", None), ("S", "6.00", None)],
+    }
+    reasons = {
+        label: root.findtext(
+            "cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory/cbc:TaxExemptionReason", namespaces=NS
+        )
+        for label, root in roots.items()
+    }
+    # The German and American customers read English (their customer language).
+    assert "art. 196 Directive 2006/112/EC" in reasons["intra-EU services"]
+    assert "article 39bis" in reasons["intra-EU goods"]
+    assert "article 39 of the Belgian VAT Code" in reasons["export"]
+    assert "Outside the scope of Belgian VAT" in reasons["outside scope"]
+    assert reasons["renovation 6 %"] is None  # S carries no exemption reason (BR-S-10)
+    # BR-O-02: no VAT identifier of the seller or the buyer on an invoice outside the scope.
+    assert roots["outside scope"].find("cac:AccountingSupplierParty/cac:Party/cac:PartyTaxScheme", NS) is None
+    assert (
+        roots["export"].findtext(
+            "cac:AccountingSupplierParty/cac:Party/cac:PartyTaxScheme/cbc:CompanyID", namespaces=NS
+        )
+        == "BE0403170701"
+    )
+    # Intra-Community supply: when (BT-72) and where (BT-80) it was delivered.
+    goods = roots["intra-EU goods"]
+    assert goods.findtext("cac:Delivery/cbc:ActualDeliveryDate", namespaces=NS) == "2026-11-20"
+    assert (
+        goods.findtext(
+            "cac:Delivery/cac:DeliveryLocation/cac:Address/cac:Country/cbc:IdentificationCode", namespaces=NS
+        )
+        == "DE"
+    )
+    units = {
+        label: root.find("cac:InvoiceLine/cbc:InvoicedQuantity", NS).attrib["unitCode"]
+        for label, root in roots.items()
+    }
+    assert units == {
+        "intra-EU services": "HUR",
+        "intra-EU goods": "C62",
+        "export": "C62",
+        "outside scope": "DAY",
+        "renovation 6 %": "MTK",
+    }
+
+
+def test_an_intra_community_supply_of_goods_needs_the_customer_eu_vat_number(world):
+    american = world.dies.create_customer(US_COMPANY)
+    with pytest.raises(ValidationError) as error:
+        world.dies.create_invoice(
+            billing_setup.two_line_invoice(
+                world,
+                vat_regime="intra_eu_goods",
+                customer_id=american["id"],
+                lines=[{"description": "Vélo", "quantity": "1", "unit_price": "900.00", "vat_rate": "0"}],
+            )
+        )
+    assert "customer_id" in str(error.value)
+    with pytest.raises(ValidationError) as error:
+        world.dies.create_invoice(
+            billing_setup.two_line_invoice(
+                world,
+                vat_regime="renovation",
+                lines=[
+                    {"description": "Carrelage", "quantity": "1", "unit_price": "900.00", "vat_rate": "0.06"}
+                ],
+            )
+        )
+    assert "renovation_declaration" in str(error.value)
+
+
+def test_supply_period_and_line_periods_are_in_the_ubl(world, validator):
+    invoice = issued(
+        world,
+        period_start="2026-10-01",
+        period_end="2026-10-31",
+        lines=[
+            {
+                "description": "Livraisons à vélo",
+                "quantity": "12.5",
+                "unit": "HUR",
+                "unit_price": "48.00",
+                "vat_rate": "0.21",
+                "period_start": "2026-10-01",
+                "period_end": "2026-10-15",
+            },
+            {
+                "description": "Trajets",
+                "quantity": "40",
+                "unit": "KMT",
+                "unit_price": "0.50",
+                "vat_rate": "0.21",
+            },
+        ],
+    )
+    root = assert_acceptable(validator, ubl_of(world, invoice["id"]), "period")
+    assert (
+        root.findtext("cac:InvoicePeriod/cbc:StartDate", namespaces=NS),
+        root.findtext("cac:InvoicePeriod/cbc:EndDate", namespaces=NS),
+    ) == ("2026-10-01", "2026-10-31")
+    first = root.find("cac:InvoiceLine", NS)
+    assert (
+        first.findtext("cac:InvoicePeriod/cbc:StartDate", namespaces=NS),
+        first.findtext("cac:InvoicePeriod/cbc:EndDate", namespaces=NS),
+    ) == ("2026-10-01", "2026-10-15")
+    assert [e.attrib["unitCode"] for e in root.findall("cac:InvoiceLine/cbc:InvoicedQuantity", NS)] == [
+        "HUR",
+        "KMT",
+    ]
 
 
 def test_the_validator_catches_what_a_receiver_would_refuse(world, validator):

@@ -30,7 +30,7 @@ def test_zero_rate_is_category_z_and_regimes_have_their_codes():
     assert [
         vat.category(r, Decimal(0))
         for r in (vat.REVERSE_CHARGE_CONSTRUCTION, vat.INTRA_EU_SERVICES, vat.EXEMPT)
-    ] == ["AE", "K", "E"]
+    ] == ["AE", "AE", "E"]  # intra-EU services: reverse charge AE (art. 196 Directive 2006/112/EC)
 
 
 @pytest.mark.parametrize(
@@ -110,8 +110,16 @@ def test_late_terms_b2b_and_consumer():
         "8.63",
         "40.00",
     )  # 1000 × 10.5 % × 30/365
-    consumer = late_payment.late_terms(Money.of("1000.00"), date(2026, 3, 1), date(2026, 3, 31), False)
-    assert (str(consumer.interest), str(consumer.indemnity)) == ("3.70", "0.00")  # 4.5 %
+    # A consumer owes nothing before the free reminder's 14 days have run out (Book XIX CDE).
+    terms = late_payment.ConsumerTerms(interest=True, lump_sum=False)
+    consumer = late_payment.consumer_terms(
+        Money.of("1000.00"), date(2026, 3, 1), date(2026, 3, 2), date(2026, 3, 16), terms
+    )
+    assert (str(consumer.interest), str(consumer.indemnity), str(consumer.pay_by)) == (
+        "0.00",
+        "0.00",
+        "2026-03-16",
+    )
     assert (
         late_payment.late_terms(Money.of("1"), date(2026, 8, 1), date(2026, 9, 1), True).rate_certain is False
     )

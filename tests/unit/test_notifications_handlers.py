@@ -132,8 +132,13 @@ def test_an_issued_invoice_goes_to_the_customer_in_their_language_and_a_copy_to_
         "nl",
         "Factuur DIES-2026-00001",
     )
-    # The member's copy is exactly what the customer read: in the customer's language.
-    assert (member.address, member.language, member.subject) == ("amina@example.org", "nl", customer.subject)
+    # The member's copy is in the member's own language (French), the same invoice attached.
+    assert (member.address, member.language, member.subject) == (
+        "amina@example.org",
+        "fr",
+        "Facture DIES-2026-00001",
+    )
+    assert [a.filename for a in member.attachments] == ["DIES-2026-00001.pdf"]
     assert "factuur DIES-2026-00001 van 1.180,01 €" in customer.text
     assert [(a.filename, a.content) for a in customer.attachments] == [("DIES-2026-00001.pdf", PDF)]
     assert customer.sender_name == "Dies" and customer.reply_to == "bureau@dies.example"
@@ -221,11 +226,11 @@ def test_a_template_saved_for_one_cooperative_does_not_change_another(uow, clien
     channel = FakeChannel()
     react(uow, invoice_issued(), channel, clients_for)
     react(uow, invoice_issued("e2", ("brucoop", BRUCOOP_ID)), channel, clients_for)
-    assert [m.subject for m in channel.sent] == [
+    assert [m.subject for m in channel.sent] == [  # the customer (nl), then the member (fr)
         "Uw factuur DIES-2026-00001",
-        "Uw factuur DIES-2026-00001",
+        "Facture DIES-2026-00001",
         "Factuur DIES-2026-00001",
-        "Factuur DIES-2026-00001",
+        "Facture DIES-2026-00001",
     ]
 
 

@@ -74,6 +74,12 @@ class Invoice(Base):
     idempotency_key: Mapped[str | None] = mapped_column(sa.String(100))
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
     issued_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    # When the supply took place, if not on the issue date (AR n°1 art. 5 §1 7°).
+    supply_date: Mapped[date | None] = mapped_column(sa.Date)
+    period_start: Mapped[date | None] = mapped_column(sa.Date)
+    period_end: Mapped[date | None] = mapped_column(sa.Date)
+    # The customer's declaration for the 6 % renovation rate (AR n°20 art. 1quater).
+    renovation_declaration: Mapped[bool] = mapped_column(sa.Boolean, default=False)
 
     lines: Mapped[list["InvoiceLine"]] = relationship(
         order_by="InvoiceLine.position", cascade="all, delete-orphan", lazy="selectin"
@@ -93,6 +99,10 @@ class InvoiceLine(Base):
     net_amount: Mapped[Money] = mapped_column(MoneyType())
     vat_amount: Mapped[Money] = mapped_column(MoneyType())
     credited_line_id: Mapped[str | None] = mapped_column(IdColumn)
+    unit: Mapped[str] = mapped_column(sa.String(3), default="C62")  # UN/ECE Rec. 20 code
+    supply_date: Mapped[date | None] = mapped_column(sa.Date)
+    period_start: Mapped[date | None] = mapped_column(sa.Date)
+    period_end: Mapped[date | None] = mapped_column(sa.Date)
 
 
 class NumberSeries(Base):
@@ -180,6 +190,17 @@ class Expense(Base):
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
 
 
+class BillingSettings(Base):
+    """What a cooperative's general terms provide towards consumers who pay late (Book XIX CDE,
+    docs/domain/late-payment.md); without a row, interest but no lump sum."""
+
+    __tablename__ = "billing_settings"
+    cooperative_id: Mapped[str] = mapped_column(IdColumn, primary_key=True)
+    consumer_interest: Mapped[bool] = mapped_column(sa.Boolean, default=True)
+    consumer_lump_sum: Mapped[bool] = mapped_column(sa.Boolean, default=False)
+    updated_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+
+
 class OverdueNotice(Base):
     """One `invoice_overdue` per invoice and reminder level, whatever the timers and replicas."""
 
@@ -208,3 +229,77 @@ class BankStatement(Base):
     closing_date: Mapped[date | None] = mapped_column(sa.Date)
     movements: Mapped[int] = mapped_column(sa.Integer)
     imported_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+
+
+# Peppol (docs/adr/011-peppol-delivery.md)
+
+
+class PeppolSettings(Base):
+    """The access point a cooperative sends and receives through, chosen by an admin. `secrets`
+    (API keys) are read by the access point only and never returned."""
+
+    __tablename__ = "peppol_settings"
+    cooperative_id: Mapped[str] = mapped_column(IdColumn, primary_key=True)
+    access_point: Mapped[str] = mapped_column(sa.String(40))
+    settings: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+    secrets: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+    updated_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+
+
+class InvoiceDelivery(Base):
+    """How one issued invoice or credit note reaches its customer; written in the issuing
+    transaction (like the outbox), sent after it commits, leased to one worker at a time."""
+
+    __tablename__ = "invoice_deliveries"
+    invoice_id: Mapped[str] = mapped_column(sa.ForeignKey("invoices.id"), primary_key=True)
+    cooperative_id: Mapped[str] = mapped_column(IdColumn, index=True)
+    cooperative_slug: Mapped[str] = mapped_column(sa.String(40))
+    channel: Mapped[str] = mapped_column(sa.String(10))
+    status: Mapped[str] = mapped_column(sa.String(10), index=True)
+    reason: Mapped[str | None] = mapped_column(sa.String(2000))
+    receiver: Mapped[str | None] = mapped_column(sa.String(60))
+    access_point: Mapped[str | None] = mapped_column(sa.String(40))
+    message_id: Mapped[str | None] = mapped_column(sa.String(100))
+    attempts: Mapped[int] = mapped_column(sa.Integer, default=0)
+    failures_in_row: Mapped[int] = mapped_column(sa.Integer, default=0)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True), index=True)
+    lease_until: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    last_error: Mapped[str | None] = mapped_column(sa.String(2000))
+    queued_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    delivered_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+
+
+class PurchaseDocument(Base):
+    """A supplier's invoice or credit note received over Peppol, kept as received (valid or
+    not) until staff assign it to an activity."""
+
+    __tablename__ = "purchase_documents"
+    __table_args__ = (sa.UniqueConstraint("cooperative_id", "content_sha256"),)
+    id: Mapped[str] = mapped_column(IdColumn, primary_key=True, default=new_id)
+    cooperative_id: Mapped[str] = mapped_column(IdColumn, index=True)
+    access_point: Mapped[str] = mapped_column(sa.String(40))
+    inbound_id: Mapped[str] = mapped_column(sa.String(200))
+    content_sha256: Mapped[str] = mapped_column(sa.String(64))
+    kind: Mapped[str | None] = mapped_column(sa.String(20))
+    number: Mapped[str | None] = mapped_column(sa.String(100))
+    issue_date: Mapped[date | None] = mapped_column(sa.Date)
+    currency: Mapped[str | None] = mapped_column(sa.String(3))
+    supplier_name: Mapped[str | None] = mapped_column(sa.String(200))
+    supplier_vat: Mapped[str | None] = mapped_column(sa.String(30))
+    supplier_endpoint: Mapped[str | None] = mapped_column(sa.String(60))
+    total_excl_vat: Mapped[Money | None] = mapped_column(MoneyType())
+    total_vat: Mapped[Money | None] = mapped_column(MoneyType())
+    total_incl_vat: Mapped[Money | None] = mapped_column(MoneyType())
+    ubl: Mapped[bytes] = mapped_column(sa.LargeBinary)
+    pdf: Mapped[bytes | None] = mapped_column(sa.LargeBinary)
+    pdf_filename: Mapped[str | None] = mapped_column(sa.String(200))
+    status: Mapped[str] = mapped_column(sa.String(10), index=True)
+    findings: Mapped[list] = mapped_column(sa.JSON, default=list)
+    accepted_by: Mapped[str | None] = mapped_column(sa.String(100))
+    accepted_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    activity_id: Mapped[str | None] = mapped_column(IdColumn, index=True)
+    expense_id: Mapped[str | None] = mapped_column(sa.ForeignKey("expenses.id"))
+    assigned_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    received_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)

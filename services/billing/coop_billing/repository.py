@@ -6,7 +6,7 @@ Sums of money columns come back as `Money` (`_sum`), never as floats or bare num
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import sqlalchemy as sa
@@ -17,9 +17,11 @@ from coop_billing.domain.receivables import Receivable
 from coop_billing.domain.states import OPEN, DocumentKind
 from coop_billing.orm import (
     BankStatement,
+    BillingSettings,
     Customer,
     Expense,
     Invoice,
+    InvoiceDelivery,
     InvoiceLine,
     LedgerPosting,
     LedgerTransaction,
@@ -27,6 +29,8 @@ from coop_billing.orm import (
     OverdueNotice,
     Payment,
     PaymentAllocation,
+    PeppolSettings,
+    PurchaseDocument,
 )
 from coop_shared.money import Money
 from coop_shared.storage.repository import Repository
@@ -107,6 +111,10 @@ class BillingRepository(Repository):
                 query = query.where(getattr(Invoice, field) == str(filters[field]))
         if filters.get("status"):
             query = query.where(Invoice.status == filters["status"])
+        if filters.get("delivery_status"):
+            query = query.join(InvoiceDelivery, InvoiceDelivery.invoice_id == Invoice.id).where(
+                InvoiceDelivery.status == filters["delivery_status"]
+            )
         if filters.get("issued_from"):
             query = query.where(Invoice.issue_date >= filters["issued_from"])
         if filters.get("issued_to"):
@@ -228,6 +236,19 @@ class BillingRepository(Repository):
             self.session.scalars(sa.select(OverdueNotice.level).where(OverdueNotice.invoice_id == invoice_id))
         )
 
+    def reminders_sent(self, invoice_id: str) -> dict[int, date]:
+        """{level: the day it was noticed} of the reminders already sent for an invoice."""
+        rows = self.session.execute(
+            sa.select(OverdueNotice.level, OverdueNotice.noticed_on).where(
+                OverdueNotice.invoice_id == invoice_id
+            )
+        )
+        return {level: noticed_on for level, noticed_on in rows}
+
+    def billing_settings(self, cooperative_id: str, for_update: bool = False) -> BillingSettings | None:
+        query = sa.select(BillingSettings).where(BillingSettings.cooperative_id == cooperative_id)
+        return self.session.scalars(query.with_for_update() if for_update else query).first()
+
     # Payments
 
     def payment(self, cooperative_id: str, payment_id, for_update=False) -> Payment:
@@ -335,9 +356,90 @@ class BillingRepository(Repository):
         within = [r for r in rows if not (date_from and r.entry_date < date_from)]
         return before, within
 
+    def balances_by_prefix(self, cooperative_id: str, prefix: str) -> dict[str, Money]:
+        """{account: balance} of every account whose name starts with `prefix` (an activity's
+        provision accounts)."""
+        rows = self.session.execute(
+            sa.select(LedgerPosting.account, _sum(LedgerPosting.amount))
+            .where(LedgerPosting.cooperative_id == cooperative_id, LedgerPosting.account.startswith(prefix))
+            .group_by(LedgerPosting.account)
+        ).all()
+        return {account: balance for account, balance in rows}
+
     def account_balance(self, cooperative_id: str, account: str) -> Money:
         return self.session.scalar(
             sa.select(_sum(LedgerPosting.amount)).where(
                 LedgerPosting.cooperative_id == cooperative_id, LedgerPosting.account == account
             )
         )
+
+    # Peppol delivery (docs/adr/011-peppol-delivery.md)
+
+    def peppol_settings(self, cooperative_id: str) -> PeppolSettings | None:
+        return self.session.get(PeppolSettings, cooperative_id, populate_existing=True)
+
+    def peppol_configured(self) -> list[PeppolSettings]:
+        """Every cooperative's Peppol settings (the inbox timer works for all of them)."""
+        return list(self.session.scalars(sa.select(PeppolSettings)).all())
+
+    def deliveries_of(self, invoice_ids) -> dict[str, InvoiceDelivery]:
+        """{invoice id: its delivery} of these documents, in one query."""
+        ids = list(dict.fromkeys(invoice_ids))
+        if not ids:
+            return {}
+        rows = self.session.scalars(sa.select(InvoiceDelivery).where(InvoiceDelivery.invoice_id.in_(ids)))
+        return {row.invoice_id: row for row in rows}
+
+    def lease_due_deliveries(self, now, lease_seconds: int, limit: int, only=None) -> list[str]:
+        """Take up to `limit` deliveries due now (to send, or a sent one's status to ask) for this
+        worker; rows another worker holds (row lock or unexpired lease) are skipped, so billing
+        replicas never send one delivery together."""
+        query = (
+            sa.select(InvoiceDelivery.invoice_id)
+            .where(
+                InvoiceDelivery.status.in_(("queued", "sent")),
+                InvoiceDelivery.next_attempt_at <= now,
+                sa.or_(InvoiceDelivery.lease_until.is_(None), InvoiceDelivery.lease_until < now),
+            )
+            .order_by(InvoiceDelivery.next_attempt_at)
+            .limit(limit)
+        )
+        if only is not None:
+            query = query.where(InvoiceDelivery.invoice_id.in_(list(only)))
+        ids = list(self.session.scalars(query.with_for_update(skip_locked=True)).all())
+        if ids:
+            self.session.execute(
+                sa.update(InvoiceDelivery)
+                .where(InvoiceDelivery.invoice_id.in_(ids))
+                .values(lease_until=now + timedelta(seconds=lease_seconds))
+            )
+        return ids
+
+    def leased_delivery(self, invoice_id: str) -> InvoiceDelivery | None:
+        """A delivery this worker leased, read afresh, whatever its cooperative."""
+        return self.session.get(InvoiceDelivery, invoice_id, populate_existing=True)
+
+    def invoice_by_id(self, invoice_id: str) -> Invoice | None:
+        """An invoice by id alone (the delivery worker serves every cooperative)."""
+        return self.session.get(Invoice, invoice_id)
+
+    # Purchase documents received over Peppol
+
+    def purchase(self, cooperative_id: str, document_id, for_update=False) -> PurchaseDocument:
+        return self.one_of_cooperative(
+            PurchaseDocument, cooperative_id, document_id, "purchase document", for_update
+        )
+
+    def purchase_by_digest(self, cooperative_id: str, digest: str) -> PurchaseDocument | None:
+        return self.session.scalars(
+            sa.select(PurchaseDocument).where(
+                PurchaseDocument.cooperative_id == cooperative_id, PurchaseDocument.content_sha256 == digest
+            )
+        ).first()
+
+    def purchases_page(self, cooperative_id: str, filters: dict, limit: int, offset: int):
+        """(purchase documents of this page, oldest received first; total); `filters`: status."""
+        query = sa.select(PurchaseDocument).where(PurchaseDocument.cooperative_id == cooperative_id)
+        if filters.get("status"):
+            query = query.where(PurchaseDocument.status == filters["status"])
+        return self.page(query, (PurchaseDocument.received_at, PurchaseDocument.id), limit, offset)

@@ -2,9 +2,13 @@
 
 import base64
 import binascii
+from decimal import Decimal
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
 
+from coop_billing.domain.content import DEFAULT_UNIT, UNITS
+from coop_billing.domain.delivery import DeliveryStatus
+from coop_billing.domain.purchases import PurchaseStatus
 from coop_billing.domain.states import DocumentKind, InvoiceStatus
 from coop_billing.domain.vat import REGIMES
 from coop_shared.schema_fields import Amount, EnterpriseNumber, Iban, Quantity, Rate, VatNumber
@@ -40,14 +44,34 @@ class ListCustomersSchema(PageSchema):
     kind = fields.String(validate=validate.OneOf(CUSTOMER_KINDS))
 
 
-class LineSchema(Schema):
+class SupplyFields(Schema):
+    """When the goods or services were supplied, if not on the issue date (AR n°1 art. 5 §1 7°):
+    a date, or an invoicing period (docs/domain/vat-and-invoices.md)."""
+
+    supply_date = fields.Date(load_default=None)
+    period_start = fields.Date(load_default=None)
+    period_end = fields.Date(load_default=None)
+
+    @validates_schema
+    def one_supply_date(self, data, **kwargs):
+        start, end = data.get("period_start"), data.get("period_end")
+        if (start is None) != (end is None):
+            raise ValidationError("An invoicing period has a start and an end.", "period_end")
+        if start and end < start:
+            raise ValidationError("The period cannot end before it starts.", "period_end")
+        if start and data.get("supply_date"):
+            raise ValidationError("Give a supply date or a period, not both.", "supply_date")
+
+
+class LineSchema(SupplyFields):
     description = fields.String(required=True, validate=validate.Length(1, 500))
     quantity = Quantity(required=True)
     unit_price = Amount(required=True, non_negative=True)
     vat_rate = Rate(required=True)
+    unit = fields.String(load_default=DEFAULT_UNIT, validate=validate.OneOf(tuple(UNITS)))
 
 
-class InvoiceFieldsSchema(Schema):
+class InvoiceFieldsSchema(SupplyFields):
     activity_id = fields.UUID(required=True)
     customer_id = fields.UUID(required=True)
     lines = fields.List(fields.Nested(LineSchema), required=True, validate=validate.Length(1, 500))
@@ -55,6 +79,8 @@ class InvoiceFieldsSchema(Schema):
     issue_date = fields.Date(load_default=None)
     due_date = fields.Date(load_default=None)
     buyer_reference = fields.String(load_default=None, validate=validate.Length(1, 100))
+    # The customer's declaration that makes the 6 % renovation rate apply (AR n°20 art. 1quater).
+    renovation_declaration = fields.Boolean(load_default=False)
 
     @validates_schema
     def due_after_issue(self, data, **kwargs):
@@ -79,6 +105,7 @@ class ListInvoicesSchema(PageSchema):
     kind = fields.String(validate=validate.OneOf(list(DocumentKind)))
     issued_from = fields.Date()
     issued_to = fields.Date()
+    delivery_status = fields.String(validate=validate.OneOf(list(DeliveryStatus)))
 
 
 class CreditLineSchema(Schema):
@@ -160,6 +187,14 @@ class OverdueCheckSchema(Schema):
     on = fields.Date(load_default=None)
 
 
+class BillingSettingsSchema(Schema):
+    """What the cooperative's general terms provide towards consumers who pay late (Book XIX
+    CDE, docs/domain/late-payment.md): interest after the free reminder, and a lump sum."""
+
+    consumer_interest = fields.Boolean(required=True)
+    consumer_lump_sum = fields.Boolean(required=True)
+
+
 class PayslipIssuedSchema(Schema):
     """What billing needs from payroll's `payslip_issued`. Events may gain fields (the
     contract only adds), so unknown ones are ignored here, unlike in RPC payloads."""
@@ -172,3 +207,45 @@ class PayslipIssuedSchema(Schema):
     total_cost = Amount(required=True, non_negative=True)
     period = fields.String(required=True)
     member_id = fields.String(load_default=None)
+    # the part of total_cost set aside on the activity's provisions, by kind; a payment from a
+    # provision names it (`draws_on`) and what it takes from it
+    provisions = fields.Dict(keys=fields.String(), values=Amount(non_negative=True), load_default=dict)
+    draws_on = fields.String(load_default=None)
+    from_provision = Amount(load_default=Decimal("0"))
+
+
+# Peppol (docs/adr/011-peppol-delivery.md)
+
+
+class PeppolSettingsSchema(Schema):
+    """The access point and its settings, flat; which fields apply depends on the access point
+    (`loopback`: registered, rejects; `billit`: base_url, party_id, timeout_seconds, api_key)."""
+
+    access_point = fields.String(required=True, validate=validate.Length(1, 40))
+    registered = fields.List(fields.String(validate=PEPPOL_ID), validate=validate.Length(max=1000))
+    rejects = fields.Dict(
+        keys=fields.String(validate=PEPPOL_ID), values=fields.String(validate=validate.Length(1, 500))
+    )
+    latency_seconds = fields.Float(validate=validate.Range(min=0, max=30))
+    base_url = fields.Url(require_tld=False, schemes=("http", "https"))
+    party_id = fields.String(validate=validate.Length(1, 40))
+    timeout_seconds = fields.Float(validate=validate.Range(min=1, max=60))
+    api_key = fields.String(load_only=True, validate=validate.Length(0, 200))
+
+
+class NoFieldsSchema(Schema):
+    """A command that takes nothing: any field sent is refused (ValidationError)."""
+
+
+class ListPurchaseDocumentsSchema(PageSchema):
+    status = fields.String(validate=validate.OneOf(list(PurchaseStatus)))
+
+
+class RenderPurchaseDocumentSchema(Schema):
+    id = fields.UUID(required=True)
+    format = fields.String(required=True, validate=validate.OneOf(("ubl", "pdf")))
+
+
+class AssignPurchaseDocumentSchema(Schema):
+    id = fields.UUID(required=True)
+    activity_id = fields.UUID(required=True)

@@ -5,30 +5,39 @@ from nameko.timer import timer
 from coop_billing.clients import MembersClient
 from coop_billing.handlers import (
     customers,
+    deliveries,
     invoices,
     issuing,
     ledger,
     overdue,
     payments,
+    purchases,
     rendering,
     statements,
 )
 from coop_billing.orm import Base
+from coop_billing.peppol.dependency import PeppolNetwork
 from coop_billing.repository import BillingRepository
 from coop_billing.schemas import (
     ActivityAccountSchema,
+    AssignPurchaseDocumentSchema,
+    BillingSettingsSchema,
     CreateCreditNoteSchema,
     CreateCustomerSchema,
     CreateInvoiceSchema,
     ImportBankStatementSchema,
     ListCustomersSchema,
     ListInvoicesSchema,
+    ListPurchaseDocumentsSchema,
     MatchPaymentSchema,
+    NoFieldsSchema,
     OverdueCheckSchema,
     PayslipIssuedSchema,
+    PeppolSettingsSchema,
     RecordExpenseSchema,
     RecordPaymentSchema,
     RenderInvoiceSchema,
+    RenderPurchaseDocumentSchema,
     UpdateInvoiceSchema,
 )
 from coop_shared.dates import brussels_today
@@ -37,6 +46,7 @@ from coop_shared.runtime.common_rpc import CommonRpc
 from coop_shared.runtime.database import Database
 from coop_shared.runtime.entrypoints import CredentialRevocationListener, event_handler, rpc
 from coop_shared.runtime.resilient_rpc import ServiceRpc
+from coop_shared.runtime.timers import settings_timer
 from coop_shared.wire_schemas import PageSchema, RefSchema
 
 OVERDUE_CHECK_SECONDS = 3600  # hourly; each invoice and level is reminded once (overdue_notices)
@@ -50,6 +60,7 @@ class BillingService(CommonRpc, CredentialRevocationListener):
     uow = Database(Base.metadata, repository=BillingRepository)
     caller = Caller()
     members = ServiceRpc("members")
+    peppol = PeppolNetwork()
 
     def _members(self, identity) -> MembersClient:
         return MembersClient(self.members, identity.cooperative)
@@ -87,7 +98,9 @@ class BillingService(CommonRpc, CredentialRevocationListener):
     @rpc(RefSchema, id_field="id")
     def issue_invoice(self, identity, data):
         """The issued invoice: number, dates, structured communication, amount due."""
-        return issuing.issue_invoice(self.uow, identity, self._members(identity), data, brussels_today())
+        return issuing.issue_invoice(
+            self.uow, identity, self._members(identity), data, brussels_today(), peppol=self.peppol
+        )
 
     @rpc(RefSchema, id_field="id")
     def get_invoice(self, identity, data):
@@ -102,7 +115,7 @@ class BillingService(CommonRpc, CredentialRevocationListener):
     @rpc(CreateCreditNoteSchema)
     def create_credit_note(self, identity, data):
         """The issued credit note."""
-        return issuing.create_credit_note(self.uow, identity, data, brussels_today())
+        return issuing.create_credit_note(self.uow, identity, data, brussels_today(), peppol=self.peppol)
 
     @rpc(RecordPaymentSchema)
     def record_payment(self, identity, data):
@@ -143,6 +156,66 @@ class BillingService(CommonRpc, CredentialRevocationListener):
     def run_overdue_check(self, identity, data):
         """{"on", "reminders": how many overdue reminders were sent}."""
         return overdue.run_overdue_check(self.uow, identity, data, brussels_today())
+
+    @rpc(BillingSettingsSchema)
+    def set_billing_settings(self, identity, data):
+        """{"consumer_interest", "consumer_lump_sum"}: the terms recorded (admin only)."""
+        return overdue.set_billing_settings(self.uow, identity, data)
+
+    @rpc(None)
+    def get_billing_settings(self, identity):
+        """{"consumer_interest", "consumer_lump_sum"}: what the terms provide towards consumers."""
+        return overdue.get_billing_settings(self.uow, identity)
+
+    @rpc(PeppolSettingsSchema)
+    def set_peppol_settings(self, identity, data):
+        """The cooperative's access point and settings; of the secrets, only which are set (admin)."""
+        return deliveries.set_peppol_settings(self.uow, identity, self._members(identity), self.peppol, data)
+
+    @rpc(NoFieldsSchema)
+    def get_peppol_settings(self, identity, data):
+        """The cooperative's access point and settings; of the secrets, only which are set."""
+        return deliveries.get_peppol_settings(self.uow, identity, self.peppol)
+
+    @rpc(NoFieldsSchema)
+    def fetch_purchase_documents(self, identity, data):
+        """{"received", "stored", "invalid", "duplicates"}: the Peppol inbox read now."""
+        return purchases.fetch_purchase_documents(self.uow, identity, self.peppol)
+
+    @rpc(ListPurchaseDocumentsSchema)
+    def list_purchase_documents(self, identity, data):
+        """{"items": supplier documents received over Peppol, oldest first, "total"}."""
+        return purchases.list_purchase_documents(self.uow, identity, data)
+
+    @rpc(RefSchema, id_field="id")
+    def get_purchase_document(self, identity, data):
+        """One received supplier document with its amounts, status and validation findings."""
+        return purchases.get_purchase_document(self.uow, identity, data)
+
+    @rpc(RenderPurchaseDocumentSchema)
+    def render_purchase_document(self, identity, data):
+        """{"filename", "content_type", "content" (base64)}: the UBL as received, or its PDF."""
+        return purchases.render_purchase_document(self.uow, identity, data)
+
+    @rpc(RefSchema, id_field="id")
+    def accept_purchase_document(self, identity, data):
+        """The document, accepted for booking despite its validation findings (staff)."""
+        return purchases.accept_purchase_document(self.uow, identity, data)
+
+    @rpc(AssignPurchaseDocumentSchema)
+    def assign_purchase_document(self, identity, data):
+        """The document, booked once as an expense of the activity (amount excl. VAT)."""
+        return purchases.assign_purchase_document(self.uow, identity, self._members(identity), data)
+
+    @settings_timer(setting="COOP_PEPPOL_POLL_SECONDS", default=5)
+    def send_due_deliveries(self):
+        """Send the Peppol deliveries that are due and ask the status of those sent."""
+        return dict(deliveries.send_due(self.uow, self.peppol))
+
+    @settings_timer(setting="COOP_PEPPOL_INBOX_SECONDS", default=300)
+    def fetch_peppol_inboxes(self):
+        """Store what every configured cooperative received over Peppol."""
+        return purchases.fetch_all(self.uow, self.peppol)
 
     @timer(interval=OVERDUE_CHECK_SECONDS)
     def check_overdue_invoices(self):

@@ -60,6 +60,10 @@ def line_out(line) -> dict:
         "vat_category": line.vat_category,
         "net_amount": money(line.net_amount),
         "vat_amount": money(line.vat_amount),
+        "unit": line.unit,
+        "supply_date": day(line.supply_date),
+        "period_start": day(line.period_start),
+        "period_end": day(line.period_end),
     }
 
 
@@ -85,6 +89,10 @@ def invoice_out(invoice, totals, receivable: Receivable | None = None, credit_no
         "issue_date": day(invoice.issue_date or invoice.requested_issue_date),
         "due_date": day(invoice.due_date or invoice.requested_due_date),
         "buyer_reference": invoice.buyer_reference,
+        "supply_date": day(invoice.supply_date),
+        "period_start": day(invoice.period_start),
+        "period_end": day(invoice.period_end),
+        "renovation_declaration": bool(invoice.renovation_declaration),
         "structured_communication": display_communication(invoice.structured_communication),
         "lines": [line_out(line) for line in invoice.lines],
         "total_excl_vat": money(invoice.total_excl_vat),
@@ -167,6 +175,28 @@ def invoice_overdue_event(invoice, level: int, amount_due: Money, terms) -> dict
         "interest_rate_source": terms.rate_source,
         "interest_rate_certain": terms.rate_certain,
         "structured_communication": invoice.structured_communication,
+        # What the reminder must name, by the law that applies (docs/domain/late-payment.md).
+        "law": terms.law,
+        "customer_kind": invoice.buyer.get("kind"),
+        "customer_name": invoice.buyer.get("name"),
+        "pay_by": day(terms.pay_by),
+        "interest_from": day(terms.interest_from),
+        "total_claimed": str(amount_due + terms.interest + terms.indemnity),
+        "annual_interest_rate_percent": f"{terms.annual_rate * 100:.2f}",
+        "lump_sum_if_unpaid": str(terms.lump_sum_if_unpaid),
+        "structured_communication_display": display_communication(invoice.structured_communication),
+        "iban": (invoice.seller or {}).get("iban"),
+        "cooperative_name": (invoice.seller or {}).get("name"),
+        "enterprise_number": (invoice.seller or {}).get("enterprise_number"),
+        "service": ", ".join(line.description for line in invoice.lines)[:300],
+        "trade_name": (invoice.activity or {}).get("trade_name") or (invoice.activity or {}).get("name"),
+    }
+
+
+def billing_settings_out(settings) -> dict:
+    return {
+        "consumer_interest": settings.consumer_interest,
+        "consumer_lump_sum": settings.consumer_lump_sum,
     }
 
 
@@ -278,13 +308,18 @@ def entry_out(entry) -> dict:
     }
 
 
-def activity_account_out(activity: dict, opening: Money, balance: Money, entries) -> dict:
+def activity_account_out(activity: dict, opening: Money, balance: Money, entries, provisions=None) -> dict:
+    """`balance` is what the activity can pay out; `provisions` (by kind) is set aside for the
+    pay it will owe and is not part of it."""
+    provisions = provisions or {}
     return {
         "activity_id": activity["id"],
         "activity_code": activity.get("code"),
         "opening_balance": str(opening),
         "balance": str(balance),
         "entries": [entry_out(entry) for entry in entries],
+        "provisions": {kind: str(amount) for kind, amount in sorted(provisions.items())},
+        "provision_balance": str(sum(provisions.values(), Money.zero())),
     }
 
 
@@ -299,3 +334,93 @@ def activity_account_changed_event(activity_id: str, change: Money, balance: Mon
         "reference": row.reference,
         "date": row.entry_date.isoformat(),
     }
+
+
+# Peppol delivery and purchase documents
+
+
+def _moment(value):
+    return value.isoformat() if value else None
+
+
+def delivery_out(row) -> dict | None:
+    """How an issued document reaches its customer (docs/adr/011-peppol-delivery.md)."""
+    if row is None:
+        return None
+    return {
+        "channel": row.channel,
+        "status": row.status,
+        "reason": row.reason,
+        "receiver": row.receiver,
+        "access_point": row.access_point,
+        "attempts": row.attempts,
+        "queued_at": _moment(row.queued_at),
+        "sent_at": _moment(row.sent_at),
+        "delivered_at": _moment(row.delivered_at),
+        "updated_at": _moment(row.updated_at),
+    }
+
+
+def invoice_delivery_event(invoice, row) -> dict:
+    """`invoice_delivered` / `invoice_delivery_failed`: which document, to whom, what happened."""
+    return {
+        "invoice_id": invoice.id,
+        "number": invoice.number,
+        "kind": invoice.kind,
+        "customer_id": invoice.customer_id,
+        "customer_name": (invoice.buyer or {}).get("name"),
+        "member_id": invoice.member_id,
+        "activity_id": invoice.activity_id,
+        "channel": row.channel,
+        "status": row.status,
+        "receiver": row.receiver,
+        "access_point": row.access_point,
+        "reason": row.reason or "",
+        "attempts": row.attempts,
+    }
+
+
+def peppol_settings_out(row, secret_fields=()) -> dict:
+    """The access point and its settings; of the secrets, only which are set."""
+    if row is None:
+        return {"access_point": None, "settings": {}, "secrets_set": [], "secret_fields": list(secret_fields)}
+    return {
+        "access_point": row.access_point,
+        "settings": row.settings or {},
+        "secrets_set": sorted(k for k, v in (row.secrets or {}).items() if v),
+        "secret_fields": list(secret_fields),
+        "updated_at": _moment(row.updated_at),
+    }
+
+
+def purchase_out(doc) -> dict:
+    def amount(value):
+        return None if value is None else str(value)
+
+    return {
+        "id": doc.id,
+        "kind": doc.kind,
+        "status": doc.status,
+        "number": doc.number,
+        "issue_date": day(doc.issue_date),
+        "currency": doc.currency,
+        "supplier_name": doc.supplier_name,
+        "supplier_vat": doc.supplier_vat,
+        "supplier_endpoint": doc.supplier_endpoint,
+        "total_excl_vat": amount(doc.total_excl_vat),
+        "total_vat": amount(doc.total_vat),
+        "total_incl_vat": amount(doc.total_incl_vat),
+        "has_pdf": doc.pdf is not None,
+        "findings": doc.findings or [],
+        "accepted_by": doc.accepted_by,
+        "accepted_at": _moment(doc.accepted_at),
+        "activity_id": doc.activity_id,
+        "expense_id": doc.expense_id,
+        "assigned_at": _moment(doc.assigned_at),
+        "received_at": _moment(doc.received_at),
+        "access_point": doc.access_point,
+    }
+
+
+def fetch_out(received: int, stored: int, invalid: int, duplicates: int) -> dict:
+    return {"received": received, "stored": stored, "invalid": invalid, "duplicates": duplicates}

@@ -1,6 +1,6 @@
 """What notifications asks the other services when a message leaves: the recipient's address
 and language, the cooperative's name and reply-to address (members, billing), the invoice PDF
-(billing).
+(billing), the payslip PDF (payroll).
 
 Each client wraps the services object of `CooperativeRpc.for_cooperative(...)`: the calls are
 made as the suite's service credential acting for the delivery's cooperative, so no lookup can
@@ -40,9 +40,19 @@ class BillingClient:
         return self._billing.render_invoice({"invoice_id": invoice_id, "format": "pdf"})
 
 
+class PayrollClient:
+    def __init__(self, services):
+        self._payroll = services.payroll
+
+    def payslip_pdf(self, payslip_id: str) -> dict:
+        """{"filename", "content_type", "content" (base64)} of the payslip's PDF, in the
+        member's language."""
+        return self._payroll.render_payslip(payslip_id)
+
+
 def clients_for(for_cooperative) -> Callable[[str, str], SimpleNamespace]:
-    """`(cooperative_id, slug) -> clients` of one cooperative: `clients.members` (MembersClient)
-    and `clients.billing` (BillingClient).
+    """`(cooperative_id, slug) -> clients` of one cooperative: `clients.members` (MembersClient),
+    `clients.billing` (BillingClient) and `clients.payroll` (PayrollClient).
 
     Built only when a delivery needs them: without a service credential `for_cooperative`
     refuses, and that must fail (and retry) the delivery, not the dispatcher.
@@ -50,6 +60,8 @@ def clients_for(for_cooperative) -> Callable[[str, str], SimpleNamespace]:
 
     def build(cooperative_id: str, cooperative: str) -> SimpleNamespace:
         services = for_cooperative(cooperative_id, cooperative)
-        return SimpleNamespace(members=MembersClient(services), billing=BillingClient(services))
+        return SimpleNamespace(
+            members=MembersClient(services), billing=BillingClient(services), payroll=PayrollClient(services)
+        )
 
     return build

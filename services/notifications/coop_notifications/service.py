@@ -61,6 +61,8 @@ class NotificationsService(CommonRpc, CredentialRevocationListener):
     on_payment_unmatched = _reaction("billing", "payment_unmatched")
     on_invoice_overdue = _reaction("billing", "invoice_overdue")
     on_activity_account_changed = _reaction("billing", "activity_account_changed")
+    on_invoice_delivered = _reaction("billing", "invoice_delivered")
+    on_invoice_delivery_failed = _reaction("billing", "invoice_delivery_failed")
     on_payslip_issued = _reaction("payroll", "payslip_issued")
     on_payroll_closed = _reaction("payroll", "payroll_closed")
 

@@ -4,7 +4,9 @@ Element order follows the UBL 2.1 schema (the XSD rejects any other); what goes 
 EN 16931 and the Peppol rules (docs/domain/e-invoicing.md): the cooperative is the seller with its
 enterprise number as endpoint (scheme 0208), the structured communication is the payment id of
 credit transfer 30 to the cooperative's IBAN, each VAT regime maps to its category (S/Z, AE, K,
-E) with its exemption reason, and the PDF travels inside as an additional document.
+G, E, O) with its exemption reason code and text, the supply date (BT-72) or invoicing period
+(BT-73/74, line BT-134/135) when given, each line's UN/ECE Rec. 20 unit code, and the PDF travels
+inside as an additional document.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import xml.etree.ElementTree as ET
 from decimal import Decimal
 
 from coop_billing.domain import vat
+from coop_billing.domain.content import DEFAULT_UNIT
 from coop_billing.domain.states import DocumentKind
 from coop_shared.errors import BusinessRuleViolation
 
@@ -25,11 +28,14 @@ ROOTS = {
 }
 CUSTOMIZATION = "urn:cen.eu:en16931:2017#compliant#urn:fdc:peppol.eu:2017:poacc:billing:3.0"
 PROFILE = "urn:fdc:peppol.eu:2017:poacc:billing:01:1.0"
-UNIT = "C62"  # "one": the suite invoices quantities of units
+UNIT = DEFAULT_UNIT  # "one", when a line names no unit
 
-# VATEX codes (CEF list) per EN 16931 category (BR-AE-10, BR-IC-10); the reason text is the
-# legal mention of the regime in the customer's language (domain/vat.py MENTIONS).
-EXEMPTION_CODES = {"AE": "VATEX-EU-AE", "K": "VATEX-EU-IC", "E": None}
+# VATEX codes (CEF list) per EN 16931 category (BR-AE-10, BR-IC-10, BR-G-10, BR-O-10); the
+# reason text is the legal mention of the regime in the customer's language (domain/vat.py).
+EXEMPTION_CODES = vat.EXEMPTION_CODES
+# Categories that carry an exemption reason (BR-S-10 and BR-Z-10 forbid one on S and Z).
+UNTAXED = ("AE", "K", "G", "E", "O")
+NOT_SUBJECT = "O"  # no VAT rate (BR-O-05, BR-48) and no VAT identifiers (BR-O-02)
 # Peppol EAS schemes of VAT numbers, for a buyer known only by its VAT number.
 VAT_SCHEMES = {
     "BE": "9925",
@@ -92,15 +98,16 @@ def _address(party, address: dict) -> None:
     _add(_add(postal, CAC, "Country"), CBC, "IdentificationCode", address["country"])
 
 
-def _seller(root, seller: dict) -> None:
+def _seller(root, seller: dict, with_vat_id: bool = True) -> None:
     party = _add(_add(root, CAC, "AccountingSupplierParty"), CAC, "Party")
     enterprise = _digits(seller["enterprise_number"])
     _add(party, CBC, "EndpointID", enterprise, schemeID="0208")
     _add(_add(party, CAC, "PartyName"), CBC, "Name", seller["name"])
     _address(party, seller["address"])
-    tax = _add(party, CAC, "PartyTaxScheme")
-    _add(tax, CBC, "CompanyID", seller["vat_number"])
-    _add(_add(tax, CAC, "TaxScheme"), CBC, "ID", "VAT")
+    if with_vat_id:
+        tax = _add(party, CAC, "PartyTaxScheme")
+        _add(tax, CBC, "CompanyID", seller["vat_number"])
+        _add(_add(tax, CAC, "TaxScheme"), CBC, "ID", "VAT")
     legal = _add(party, CAC, "PartyLegalEntity")
     _add(legal, CBC, "RegistrationName", seller["name"])
     _add(legal, CBC, "CompanyID", enterprise, schemeID="0208")
@@ -111,13 +118,13 @@ def _seller(root, seller: dict) -> None:
         _add(_add(party, CAC, "Contact"), CBC, "ElectronicMail", seller["email"])
 
 
-def _buyer(root, buyer: dict) -> None:
+def _buyer(root, buyer: dict, with_vat_id: bool = True) -> None:
     party = _add(_add(root, CAC, "AccountingCustomerParty"), CAC, "Party")
     scheme, identifier = buyer_endpoint(buyer)
     _add(party, CBC, "EndpointID", identifier, schemeID=scheme)
     _add(_add(party, CAC, "PartyName"), CBC, "Name", buyer["name"])
     _address(party, buyer["address"])
-    if buyer.get("vat_number"):
+    if buyer.get("vat_number") and with_vat_id:
         tax = _add(party, CAC, "PartyTaxScheme")
         _add(tax, CBC, "CompanyID", buyer["vat_number"])
         _add(_add(tax, CAC, "TaxScheme"), CBC, "ID", "VAT")
@@ -132,9 +139,10 @@ def _buyer(root, buyer: dict) -> None:
 def _tax_category(parent, name: str, category: str, rate, reason: str | None = None) -> None:
     element = _add(parent, CAC, name)
     _add(element, CBC, "ID", category)
-    _add(element, CBC, "Percent", _percent(rate))
-    if reason and category in EXEMPTION_CODES:
-        if EXEMPTION_CODES[category]:
+    if category != NOT_SUBJECT:
+        _add(element, CBC, "Percent", _percent(rate))
+    if reason and category in UNTAXED:
+        if EXEMPTION_CODES.get(category):
             _add(element, CBC, "TaxExemptionReasonCode", EXEMPTION_CODES[category])
         _add(element, CBC, "TaxExemptionReason", reason)
     _add(_add(element, CAC, "TaxScheme"), CBC, "ID", "VAT")
@@ -147,8 +155,9 @@ def render(document: dict, pdf: bytes, credited: dict | None = None) -> bytes:
     root = ET.Element(f"{{{namespace}}}{root_name}")
     _header(root, document, credited)
     _attachment(root, document, pdf)
-    _seller(root, document["seller"])
-    _buyer(root, document["buyer"])
+    subject = NOT_SUBJECT not in {item["category"] for item in document["vat_breakdown"]}
+    _seller(root, document["seller"], with_vat_id=subject)
+    _buyer(root, document["buyer"], with_vat_id=subject)
     _delivery(root, document)
     if document["kind"] == DocumentKind.INVOICE:
         _payment_means(root, document)
@@ -175,6 +184,7 @@ def _header(root, document: dict, credited: dict | None) -> None:
     # PEPPOL-EN16931-R003 wants a buyer reference or an order reference; without one from the
     # customer, the document number is the reference both sides know.
     _add(root, CBC, "BuyerReference", document.get("buyer_reference") or document["number"])
+    _period(root, document)
     if credited:
         reference = _add(_add(root, CAC, "BillingReference"), CAC, "InvoiceDocumentReference")
         _add(reference, CBC, "ID", credited["number"])
@@ -196,14 +206,35 @@ def _attachment(root, document: dict, pdf: bytes) -> None:
     )
 
 
+def _period(parent, data: dict, line: bool = False) -> None:
+    """The invoicing period (BG-14: BT-73/74; on a line BG-26: BT-134/135), when given. A line
+    supplied on one day has a period of that day."""
+    start, end = data.get("period_start"), data.get("period_end")
+    if not start and data.get("supply_date") and line:
+        start = end = data["supply_date"]
+    if not start:
+        return
+    period = _add(parent, CAC, "InvoicePeriod")
+    _add(period, CBC, "StartDate", start)
+    _add(period, CBC, "EndDate", end)
+
+
 def _delivery(root, document: dict) -> None:
-    """BR-IC-11/12: an intra-community supply names when and where it was delivered."""
-    if "K" not in {item["category"] for item in document["vat_breakdown"]}:
+    """The actual delivery date (BT-72) when it differs from the issue date (AR n°1 art. 5 §1
+    7°); BR-IC-11/12: an intra-community supply names when and where it was delivered."""
+    intra_community = "K" in {item["category"] for item in document["vat_breakdown"]}
+    supply_date = document.get("supply_date")
+    if intra_community and not supply_date and not document.get("period_start"):
+        supply_date = document["issue_date"]
+    if not supply_date and not intra_community:
         return
     delivery = _add(root, CAC, "Delivery")
-    _add(delivery, CBC, "ActualDeliveryDate", document["issue_date"])
-    address = _add(_add(delivery, CAC, "DeliveryLocation"), CAC, "Address")
-    _add(_add(address, CAC, "Country"), CBC, "IdentificationCode", document["buyer"]["address"]["country"])
+    if supply_date:
+        _add(delivery, CBC, "ActualDeliveryDate", supply_date)
+    if intra_community:
+        address = _add(_add(delivery, CAC, "DeliveryLocation"), CAC, "Address")
+        country = document["buyer"]["address"]["country"]
+        _add(_add(address, CAC, "Country"), CBC, "IdentificationCode", country)
 
 
 def _payment_means(root, document: dict) -> None:
@@ -250,8 +281,9 @@ def _lines(root, document: dict) -> None:
     for number, line in enumerate(document["lines"], start=1):
         element = _add(root, CAC, line_name)
         _add(element, CBC, "ID", number)
-        _add(element, CBC, quantity_name, line["quantity"], unitCode=UNIT)
+        _add(element, CBC, quantity_name, line["quantity"], unitCode=line.get("unit") or UNIT)
         _amount(element, "LineExtensionAmount", line["net_amount"])
+        _period(element, line, line=True)
         item = _add(element, CAC, "Item")
         _add(item, CBC, "Name", line["description"][:200])
         _tax_category(item, "ClassifiedTaxCategory", line["vat_category"], line["vat_rate"])

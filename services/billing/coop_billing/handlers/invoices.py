@@ -1,9 +1,10 @@
 """Draft invoices: create, edit, delete, read. Issuing lives in `issuing.py`."""
 
 from coop_billing.domain import vat
+from coop_billing.domain.content import DEFAULT_UNIT
 from coop_billing.domain.states import DocumentKind, InvoiceStatus
 from coop_billing.orm import Invoice, InvoiceLine
-from coop_billing.views import deleted_out, invoice_out, page_out
+from coop_billing.views import deleted_out, delivery_out, invoice_out, page_out
 from coop_shared.credentials import (
     MEMBER,
     OPERATORS,
@@ -26,19 +27,22 @@ def domain_lines(lines) -> list[vat.Line]:
     ]
 
 
-def stored_lines(invoice) -> list[vat.Line]:
-    return [
-        vat.Line(line.description, line.quantity, line.unit_price, line.vat_rate) for line in invoice.lines
-    ]
-
-
 def totals_of(invoice) -> vat.Totals:
-    return vat.totals(invoice.vat_regime, stored_lines(invoice))
+    """The breakdown from the recorded lines (never recomputed: an issued invoice reads back as issued)."""
+    return vat.recorded_totals(
+        [(line.vat_category, line.vat_rate, line.net_amount, line.vat_amount) for line in invoice.lines]
+    )
 
 
-def fill(invoice: Invoice, regime: str, lines: list[vat.Line]) -> None:
-    """Lines and totals, computed once per line (vat.Line) and summed."""
+LINE_CONTENT = ("unit", "supply_date", "period_start", "period_end")
+SUPPLY = ("supply_date", "period_start", "period_end")
+
+
+def fill(invoice: Invoice, regime: str, lines: list[vat.Line], content: list[dict] | None = None) -> None:
+    """Lines and totals: nets rounded per line, VAT per rate on the rate's total (vat.totals);
+    `content` gives each line's unit and supply date or period (domain/content.py)."""
     totals = vat.totals(regime, lines)
+    content = content or [{} for _ in lines]
     invoice.vat_regime = regime
     invoice.lines = [
         InvoiceLine(
@@ -49,19 +53,34 @@ def fill(invoice: Invoice, regime: str, lines: list[vat.Line]) -> None:
             vat_rate=line.vat_rate,
             vat_category=vat.category(regime, line.vat_rate),
             net_amount=line.net,
-            vat_amount=line.vat,
+            vat_amount=totals.line_vats[i],
+            unit=extra.get("unit") or DEFAULT_UNIT,
+            supply_date=extra.get("supply_date"),
+            period_start=extra.get("period_start"),
+            period_end=extra.get("period_end"),
         )
-        for i, line in enumerate(lines)
+        for i, (line, extra) in enumerate(zip(lines, content, strict=True))
     ]
     invoice.total_excl_vat = totals.excl_vat
     invoice.total_vat = totals.vat
     invoice.total_incl_vat = totals.incl_vat
 
 
+def _content(invoice: Invoice, data: dict) -> None:
+    """The supply date or period of the whole invoice, and the renovation declaration."""
+    for field in SUPPLY:
+        setattr(invoice, field, data.get(field))
+    invoice.renovation_declaration = bool(data.get("renovation_declaration"))
+
+
+def _line_content(data: dict) -> list[dict]:
+    return [{field: line.get(field) for field in LINE_CONTENT} for line in data["lines"]]
+
+
 def _check(uow, cooperative_id, data) -> tuple:
     customer = uow.repo.customer(cooperative_id, data["customer_id"])
     lines = domain_lines(data["lines"])
-    vat.check_lines(data["vat_regime"], lines)
+    vat.check_lines(data["vat_regime"], lines, data.get("renovation_declaration", False))
     vat.check_customer(data["vat_regime"], customer.vat_number)
     return customer, lines
 
@@ -72,10 +91,14 @@ def present_all(uow, documents) -> list[dict]:
     invoice_ids = [d.id for d in documents if d.kind == DocumentKind.INVOICE]
     receivables = uow.repo.receivables(invoice_ids)
     credit_notes = uow.repo.credit_notes_of(invoice_ids)
+    deliveries = uow.repo.deliveries_of([d.id for d in documents])
     return [
-        invoice_out(d, totals_of(d))
-        if d.kind == DocumentKind.CREDIT_NOTE
-        else invoice_out(d, totals_of(d), receivables[d.id], credit_notes.get(d.id, ()))
+        dict(
+            invoice_out(d, totals_of(d))
+            if d.kind == DocumentKind.CREDIT_NOTE
+            else invoice_out(d, totals_of(d), receivables[d.id], credit_notes.get(d.id, ())),
+            delivery=delivery_out(deliveries.get(d.id)),  # how it reaches the customer (Peppol, e-mail)
+        )
         for d in documents
     ]
 
@@ -109,7 +132,8 @@ def create_invoice(uow, identity, members, data: dict) -> dict:
         buyer_reference=data.get("buyer_reference"),
         idempotency_key=key,
     )
-    fill(invoice, data["vat_regime"], lines)
+    _content(invoice, data)
+    fill(invoice, data["vat_regime"], lines, _line_content(data))
     uow.repo.add(invoice)
     uow.repo.flush()
     return present(uow, invoice)
@@ -136,7 +160,8 @@ def update_invoice(uow, identity, members, data: dict) -> dict:
     invoice.customer_id = customer.id
     invoice.requested_issue_date, invoice.requested_due_date = data.get("issue_date"), data.get("due_date")
     invoice.buyer_reference = data.get("buyer_reference")
-    fill(invoice, data["vat_regime"], lines)
+    _content(invoice, data)
+    fill(invoice, data["vat_regime"], lines, _line_content(data))
     uow.repo.flush()
     return present(uow, invoice)
 

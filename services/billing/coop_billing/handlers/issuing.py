@@ -5,7 +5,9 @@ from decimal import Decimal
 
 from coop_billing.domain import numbering, structured_communication, vat
 from coop_billing.domain.states import DocumentKind, InvoiceStatus
-from coop_billing.handlers.invoices import fill, present
+from coop_billing.handlers import deliveries
+from coop_billing.handlers.invoices import LINE_CONTENT, SUPPLY, fill, present
+from coop_billing.handlers.overdue import consumer_terms_snapshot
 from coop_billing.orm import Invoice, InvoiceLine
 from coop_billing.views import credit_note_issued_event, customer_out, invoice_issued_event
 from coop_shared.credentials import OPERATORS, acting_cooperative, require_role
@@ -57,12 +59,14 @@ def _number(uow, document: Invoice, kind: str, issue_date: date, slug: str) -> N
 def _snapshots(uow, document: Invoice, cooperative: dict, activity: dict) -> None:
     customer = uow.repo.customer(document.cooperative_id, document.customer_id)
     document.seller = {field: cooperative.get(field) for field in SELLER_FIELDS}
+    # The late-payment terms towards consumers, as printed on the invoice (Book XIX CDE).
+    document.seller["consumer_terms"] = consumer_terms_snapshot(uow, document.cooperative_id)
     document.buyer = customer_out(customer)
     document.activity = {k: activity.get(k) for k in ("id", "code", "name", "trade_name", "member_id")}
     document.contribution_rate = Decimal(cooperative["contribution_rate"])
 
 
-def issue_invoice(uow, identity, members, data: dict, today: date) -> dict:
+def issue_invoice(uow, identity, members, data: dict, today: date, peppol=None) -> dict:
     """Number, date and freeze a draft; issuing an issued invoice again changes nothing."""
     require_role(identity, *OPERATORS)
     invoice = uow.repo.invoice(
@@ -75,14 +79,20 @@ def issue_invoice(uow, identity, members, data: dict, today: date) -> dict:
     cooperative = members.cooperative()
     issue_date, due_date = issue_dates(invoice, int(cooperative["payment_terms_days"]), today)
     _snapshots(uow, invoice, cooperative, members.activity(invoice.activity_id))
+    # Peppol or e-mail, known before the number is taken (docs/adr/011-peppol-delivery.md).
+    delivery = deliveries.decide(uow, peppol, invoice.cooperative_id, invoice.buyer)
     _number(uow, invoice, numbering.INVOICE, issue_date, identity.cooperative)
     invoice.structured_communication = structured_communication.for_invoice(issue_date.year, invoice.sequence)
     invoice.issue_date, invoice.due_date = issue_date, due_date
     invoice.status, invoice.issued_at = InvoiceStatus.ISSUED, utcnow()
+    deliveries.record(uow, peppol, invoice, delivery)
     uow.repo.flush()
     out = present(uow, invoice)
     uow.emit(
-        "invoice_issued", invoice.cooperative_id, identity.cooperative, invoice_issued_event(invoice, out)
+        "invoice_issued",
+        invoice.cooperative_id,
+        identity.cooperative,
+        dict(invoice_issued_event(invoice, out), delivery_channel=delivery.announced),
     )
     return out
 
@@ -137,14 +147,19 @@ def _credit_note_of(invoice: Invoice, identity, data: dict, chosen) -> Invoice:
         note,
         invoice.vat_regime,
         [vat.Line(line.description, quantity, line.unit_price, line.vat_rate) for line, quantity in chosen],
+        [{field: getattr(line, field) for field in LINE_CONTENT} for line, _ in chosen],
     )
+    # The credit note corrects the same supply: it repeats its date or period.
+    for field in SUPPLY:
+        setattr(note, field, getattr(invoice, field))
+    note.renovation_declaration = invoice.renovation_declaration
     for note_line, (line, _) in zip(note.lines, chosen, strict=False):
         note_line.credited_line_id = line.id
     note.seller, note.buyer, note.activity = invoice.seller, invoice.buyer, invoice.activity
     return note
 
 
-def create_credit_note(uow, identity, data: dict, today: date) -> dict:
+def create_credit_note(uow, identity, data: dict, today: date, peppol=None) -> dict:
     """A credit note, issued at once, of an issued invoice (all of it, or some lines); the same
     `idempotency_key` again returns the first credit note."""
     require_role(identity, *OPERATORS)
@@ -160,9 +175,12 @@ def create_credit_note(uow, identity, data: dict, today: date) -> dict:
             "Only an issued invoice can be credited; a draft can be edited or deleted."
         )
     note = _credit_note_of(invoice, identity, data, _credit_lines(uow, invoice, data.get("lines")))
+    delivery = deliveries.decide(uow, peppol, cooperative_id, note.buyer)
     _number(uow, note, numbering.CREDIT_NOTE, today, identity.cooperative)
     note.issue_date, note.status, note.issued_at = today, InvoiceStatus.ISSUED, utcnow()
     uow.repo.add(note)
+    uow.repo.flush()
+    deliveries.record(uow, peppol, note, delivery)
     uow.repo.flush()
     refresh_status(uow, invoice)
     out = present(uow, note)
@@ -170,7 +188,7 @@ def create_credit_note(uow, identity, data: dict, today: date) -> dict:
         "credit_note_issued",
         cooperative_id,
         identity.cooperative,
-        credit_note_issued_event(note, invoice, out),
+        dict(credit_note_issued_event(note, invoice, out), delivery_channel=delivery.announced),
     )
     return out
 

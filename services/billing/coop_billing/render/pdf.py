@@ -1,16 +1,17 @@
 """The invoice (or credit note) as a PDF in the customer's language, with every mention of
 art. 5 §1 of Royal Decree no. 1 and CSA art. 2:20 (docs/domain/vat-and-invoices.md), the
-structured communication and an EPC QR code."""
+structured communication and an EPC QR code. Set in DejaVu Sans, embedded
+(coop_shared.pdf_fonts), so accents, '€' and the French thousands separator print."""
 
 from __future__ import annotations
 
 import io
+from datetime import date
 from decimal import Decimal
 
 import segno
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.lib.units import mm
 from reportlab.platypus import (
     Flowable,
@@ -21,13 +22,14 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from coop_billing.domain import vat
+from coop_billing.domain import content, vat
 from coop_billing.domain.epc_qr import epc_payload
 from coop_billing.domain.states import DocumentKind
 from coop_billing.domain.structured_communication import display
 from coop_billing.render.labels import LABELS
 from coop_shared.formatting import amount_text
 from coop_shared.money import Money
+from coop_shared.pdf_fonts import BOLD, REGULAR, stylesheet
 
 
 def rate_text(value) -> str:
@@ -69,14 +71,29 @@ def escape(text) -> str:
     return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def _address(address: dict | None) -> list[str]:
+def _address(address: dict | None, language: str) -> list[str]:
     if not address:
         return []
     return [
         address.get("street", ""),
         f"{address.get('postal_code', '')} {address.get('city', '')}",
-        address.get("country", ""),
+        content.country_name(address.get("country"), language),
     ]
+
+
+def legal_name(seller: dict, language: str) -> str:
+    """The cooperative's name with its legal form in the document's language (CSA art. 2:20)."""
+    form = content.legal_form(seller.get("legal_form"), language)
+    return " ".join(x for x in (seller.get("name"), form) if x)
+
+
+def _supply_text(data: dict, t: dict) -> str | None:
+    """The date of supply or the invoicing period (AR n°1 art. 5 §1 7°), when given."""
+    if data.get("period_start"):
+        return f"{t['period']}: {data['period_start']} {t['period_to']} {data['period_end']}"
+    if data.get("supply_date"):
+        return f"{t['supply_date']}: {data['supply_date']}"
+    return None
 
 
 def render(invoice: dict, credited: dict | None = None) -> tuple[bytes, str | None]:
@@ -84,11 +101,11 @@ def render(invoice: dict, credited: dict | None = None) -> tuple[bytes, str | No
     seller, buyer, activity = invoice["seller"], invoice["buyer"], invoice["activity"] or {}
     language = buyer.get("language") or "fr"
     t = LABELS[language]
-    styles = getSampleStyleSheet()
+    styles = stylesheet()
     small = styles["BodyText"].clone("small", fontSize=8, leading=10)
     body = styles["BodyText"].clone("body", fontSize=9, leading=11)
     title = t["credit_note"] if invoice["kind"] == DocumentKind.CREDIT_NOTE else t["invoice"]
-    story = [_parties(seller, buyer, t, body), Spacer(1, 6 * mm)]
+    story = [_parties(seller, buyer, t, body, language), Spacer(1, 6 * mm)]
     story.append(Paragraph(f"<b>{title} {escape(invoice['number'])}</b>", styles["Heading2"]))
     story += [_facts(invoice, activity, credited, t, body), Spacer(1, 4 * mm)]
     story += [_lines(invoice, t, body, language), Spacer(1, 4 * mm)]
@@ -102,28 +119,53 @@ def render(invoice: dict, credited: dict | None = None) -> tuple[bytes, str | No
     else:
         payload, transfer = _transfer(invoice, t, body, language)
         story.append(transfer)
-        mentions.append(t["late"] if buyer.get("kind") != "person" else t["late_consumer"])
-    mentions.append(f"{t['issued_by']} {activity.get('code', '')}.")
+        mentions += _late_clauses(buyer, seller, t)
+    mentions.append(_supplier_wording(seller, activity, t, language))
     story.append(Spacer(1, 4 * mm))
     story += [Paragraph(escape(mention), small) for mention in mentions]
     return _build(story, f"{title} {invoice['number']}", seller, payload), payload
 
 
-def _parties(seller: dict, buyer: dict, t: dict, body) -> Table:
+def _late_clauses(buyer: dict, seller: dict, t: dict) -> list[str]:
+    """Businesses: the law of 2 August 2002 (art. 5 rate, art. 6 €40). Consumers: Book XIX CDE,
+    the free reminder and only what the cooperative's terms provide (docs/domain/late-payment.md)."""
+    if buyer.get("kind") != "person":
+        return [t["late"]]
+    terms = seller.get("consumer_terms") or {}
+    clauses = [t["late_consumer"]]
+    if terms.get("consumer_interest", True):
+        clauses.append(t["late_consumer_interest"])
+    if terms.get("consumer_lump_sum", False):
+        clauses.append(t["late_consumer_lump_sum"])
+    return clauses
+
+
+def _supplier_wording(seller: dict, activity: dict, t: dict, language: str) -> str:
+    """The cooperative is the supplier; the activity's trade name is a trade name of it."""
+    return t["issued_by"].format(
+        cooperative=legal_name(seller, language),
+        trade_name=activity.get("trade_name") or activity.get("name") or "",
+        code=activity.get("code", ""),
+    )
+
+
+def _parties(seller: dict, buyer: dict, t: dict, body, language: str) -> Table:
     """The cooperative with its legal identity (left) and the customer (right)."""
-    seller_lines = [" ".join(x for x in (seller.get("name"), seller.get("legal_form")) if x)]
-    seller_lines += _address(seller.get("address"))
+    seller_lines = [legal_name(seller, language)]
+    seller_lines += _address(seller.get("address"), language)
+    register = content.register(seller.get("register"), language)
     seller_lines += [
         f"{t['vat']} {seller.get('vat_number')}",
-        f"{t['enterprise']} {seller.get('enterprise_number')}"
-        + (f" · {seller['register']}" if seller.get("register") else ""),
+        f"{t['enterprise']} {seller.get('enterprise_number')}" + (f" · {register}" if register else ""),
         f"IBAN {seller.get('iban')}" + (f" · BIC {seller['bic']}" if seller.get("bic") else ""),
         seller.get("email"),
     ]
-    buyer_lines = [f"{t['customer']}:", buyer.get("name")] + _address(buyer.get("address"))
+    buyer_lines = [f"{t['customer']}:", buyer.get("name")] + _address(buyer.get("address"), language)
     if buyer.get("vat_number"):
         buyer_lines.append(f"{t['vat']} {buyer['vat_number']}")
-    return Table([[_party(seller_lines, body), _party(buyer_lines, body)]], colWidths=[95 * mm, 80 * mm])
+    return _plain(
+        Table([[_party(seller_lines, body), _party(buyer_lines, body)]], colWidths=[95 * mm, 80 * mm])
+    )
 
 
 def _facts(invoice: dict, activity: dict, credited: dict | None, t: dict, body) -> Paragraph:
@@ -135,6 +177,11 @@ def _facts(invoice: dict, activity: dict, credited: dict | None, t: dict, body) 
         facts.append(
             f"{t['activity']}: {activity.get('trade_name') or activity.get('name')} ({activity.get('code')})"
         )
+    supply = _supply_text(invoice, t)
+    if supply and content.differs_from_issue(_dates(invoice), _day(invoice["issue_date"])):
+        facts.append(supply)
+    if invoice.get("renovation_declaration"):
+        facts.append(t["renovation_declaration"])
     if invoice.get("buyer_reference"):
         facts.append(f"Ref.: {invoice['buyer_reference']}")
     if credited:
@@ -143,19 +190,33 @@ def _facts(invoice: dict, activity: dict, credited: dict | None, t: dict, body) 
     return _party(facts, body)
 
 
+def _day(text):
+    return date.fromisoformat(text) if text else None
+
+
+def _dates(data: dict) -> dict:
+    return {field: _day(data.get(field)) for field in ("supply_date", "period_start", "period_end")}
+
+
 def _lines(invoice: dict, t: dict, body, language: str) -> Table:
-    rows = [[t["description"], t["quantity"], t["unit_price"], t["rate"], t["net"]]]
+    """Each line with its quantity and unit in words, and its own supply date or period."""
+    rows = [[t["description"], t["quantity"], t["unit"], t["unit_price"], t["rate"], t["net"]]]
     for line in invoice["lines"]:
+        description = escape(line["description"])
+        supply = _supply_text(line, t)
+        if supply:
+            description += f"<br/><font size=7>{escape(supply)}</font>"
         rows.append(
             [
-                Paragraph(escape(line["description"]), body),
+                Paragraph(description, body),
                 line["quantity"],
+                content.unit_name(line.get("unit"), language),
                 amount_text(line["unit_price"], language),
                 rate_text(line["vat_rate"]),
                 amount_text(line["net_amount"], language),
             ]
         )
-    return _grid(rows, [80 * mm, 18 * mm, 28 * mm, 18 * mm, 31 * mm])
+    return _grid(rows, [66 * mm, 14 * mm, 16 * mm, 28 * mm, 16 * mm, 36 * mm])
 
 
 def _totals(invoice: dict, t: dict, language: str) -> Table:
@@ -182,8 +243,11 @@ def _transfer(invoice: dict, t: dict, body, language: str) -> tuple[str, Table]:
     """The EPC QR payload, and the block telling how to pay with the QR code beside it."""
     seller = invoice["seller"]
     digits = "".join(ch for ch in invoice["structured_communication"] if ch.isdigit())
+    # The beneficiary is the cooperative under its full legal name, as its account is held
+    # (EPC069-12 name line, at most 70 characters; epc_payload cuts beyond).
+    beneficiary = " ".join(x for x in (seller.get("name"), seller.get("legal_form")) if x)
     payload = epc_payload(
-        seller["name"], seller["iban"], Money.of(invoice["total_incl_vat"]), digits, bic=seller.get("bic")
+        beneficiary, seller["iban"], Money.of(invoice["total_incl_vat"]), digits, bic=seller.get("bic")
     )
     pay = _party(
         [
@@ -194,7 +258,7 @@ def _transfer(invoice: dict, t: dict, body, language: str) -> tuple[str, Table]:
         ],
         body,
     )
-    return payload, Table([[pay, QrCode(payload)]], colWidths=[135 * mm, 40 * mm])
+    return payload, _plain(Table([[pay, QrCode(payload)]], colWidths=[135 * mm, 40 * mm]))
 
 
 def _build(story: list, title: str, seller: dict, payload: str | None) -> bytes:
@@ -214,13 +278,19 @@ def _build(story: list, title: str, seller: dict, payload: str | None) -> bytes:
     return buffer.getvalue()
 
 
+def _plain(table: Table) -> Table:
+    """A layout table in the embedded font (a cell's default font would declare Helvetica)."""
+    table.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), REGULAR, 8)]))
+    return table
+
+
 def _grid(rows, widths) -> Table:
     table = Table(rows, colWidths=widths, repeatRows=1)
     table.setStyle(
         TableStyle(
             [
-                ("FONT", (0, 0), (-1, 0), "Helvetica-Bold", 8),
-                ("FONT", (0, 1), (-1, -1), "Helvetica", 8),
+                ("FONT", (0, 0), (-1, 0), BOLD, 8),
+                ("FONT", (0, 1), (-1, -1), REGULAR, 8),
                 ("ALIGN", (1, 0), (-1, -1), "RIGHT"),
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
                 ("LINEBELOW", (0, 0), (-1, 0), 0.5, colors.black),

@@ -9,7 +9,7 @@ delivery log is keyed by (event id, channel, recipient) with the recipient writt
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from coop_shared.event_catalogue import CATALOGUE
@@ -31,19 +31,49 @@ class Recipient:
     party: Party
     template: str  # key of the template (domain/templates.py)
     attach_invoice: bool = False  # the invoice PDF, fetched from billing at send time
+    attach_payslip: bool = False  # the payslip PDF, fetched from payroll at send time
     language_of: Party | None = None  # write in another party's language (a copy of their mail)
+    # Only when the invoice goes over Peppol (True) or only when it does not (False): billing's
+    # `delivery_channel` (docs/adr/011-peppol-delivery.md); None: whatever the channel.
+    over_peppol: bool | None = None
+    # Another template for some kinds of document the event announces (its payload's
+    # `document`): a company director's statement is never announced as a payslip.
+    by_document: tuple[tuple[str, str], ...] = ()
+
+    def templates(self) -> tuple[str, ...]:
+        return (self.template, *(template for _, template in self.by_document))
+
+    def for_payload(self, payload: dict) -> Recipient:
+        """This reaction with the template of the document the payload announces."""
+        template = dict(self.by_document).get((payload or {}).get("document"), self.template)
+        return replace(self, template=template)
 
 
 EMAIL_REACTIONS: dict[str, tuple[Recipient, ...]] = {
     "member_registered": (Recipient(MEMBER, "member_registered"),),
-    # The member receives a copy of exactly what their customer received.
+    # The member receives a copy of what their customer received, in the member's own language
+    # (the attached invoice stays in the customer's language: it is the same document).
+    # Over Peppol the structured invoice is the invoice (law of 6 February 2024); the e-mail is
+    # then a copy saying so. Consumers and customers not on Peppol get the invoice by e-mail.
     "invoice_issued": (
-        Recipient(CUSTOMER, "invoice_issued", attach_invoice=True),
-        Recipient(MEMBER, "invoice_issued", attach_invoice=True, language_of=CUSTOMER),
+        Recipient(CUSTOMER, "invoice_issued", attach_invoice=True, over_peppol=False),
+        Recipient(MEMBER, "invoice_issued", attach_invoice=True, over_peppol=False),
+        Recipient(CUSTOMER, "invoice_issued_copy", attach_invoice=True, over_peppol=True),
+        Recipient(MEMBER, "invoice_issued_copy", attach_invoice=True, over_peppol=True),
     ),
+    # A receiver's rejection or a send that failed for good: the office must act (a credit
+    # note or a new invoice, another channel).
+    "invoice_delivery_failed": (Recipient(COOPERATIVE, "invoice_delivery_failed"),),
     "invoice_overdue": (Recipient(CUSTOMER, "invoice_overdue"),),
     "payment_received": (Recipient(MEMBER, "payment_received"),),
-    "payslip_issued": (Recipient(MEMBER, "payslip_issued"),),
+    "payslip_issued": (
+        Recipient(
+            MEMBER,
+            "payslip_issued",
+            attach_payslip=True,
+            by_document=(("director_statement", "director_statement_issued"),),
+        ),
+    ),
     "document_expiring": (
         Recipient(MEMBER, "document_expiring"),
         Recipient(COOPERATIVE, "document_expiring_staff"),
@@ -81,15 +111,20 @@ def parse_recipient(key: str) -> tuple[str, str]:
 def recipients_for(event: dict) -> list[tuple[str, Recipient]]:
     """(recipient key, reaction) of each e-mail an event calls for; none for other events."""
     planned = []
+    over_peppol = (event.get("payload") or {}).get("delivery_channel") == "peppol"
     for reaction in EMAIL_REACTIONS.get(event["event_type"], ()):
+        if reaction.over_peppol is not None and reaction.over_peppol != over_peppol:
+            continue
         identifier = party_id(reaction.party, event)
         if identifier:
-            planned.append((recipient_key(reaction.party, identifier), reaction))
+            planned.append(
+                (recipient_key(reaction.party, identifier), reaction.for_payload(event["payload"]))
+            )
     return planned
 
 
 def reaction_for(event_type: str, party: str, template: str) -> Recipient | None:
     for reaction in EMAIL_REACTIONS.get(event_type, ()):
-        if reaction.party == party and reaction.template == template:
-            return reaction
+        if reaction.party == party and template in reaction.templates():
+            return replace(reaction, template=template)
     return None

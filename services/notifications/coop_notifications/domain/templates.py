@@ -63,27 +63,146 @@ DEFAULTS: dict[str, dict[str, Text]] = {
             "communication {{ structured_communication }}.\n",
         ),
     },
-    "invoice_overdue": {
+    # Over Peppol the structured document is the invoice; this e-mail is a copy and says so
+    # (docs/adr/011-peppol-delivery.md).
+    "invoice_issued_copy": {
         "fr": Text(
-            "Rappel : facture {{ number }}",
-            "Madame, Monsieur,\n\nSauf erreur de notre part, la facture {{ number }} "
-            "échue le {{ due_date }} présente un solde de {{ amount_due|euros('fr') }}. Conformément à la loi du "
-            "2 août 2002, des intérêts de retard ({{ interest_to_date|euros('fr') }} à ce jour) et une indemnité "
-            "de {{ recovery_indemnity|euros('fr') }} peuvent être réclamés.\n",
+            "Copie — facture {{ number }}",
+            "Madame, Monsieur,\n\nCopie — la facture vous a été transmise par Peppol. Pour information, "
+            "voici la facture {{ number }} de {{ total_incl_vat|euros('fr') }}, à payer au plus tard le "
+            "{{ due_date }} avec la communication structurée {{ structured_communication }}.\n",
         ),
         "nl": Text(
-            "Herinnering: factuur {{ number }}",
-            "Geachte,\n\nVolgens onze gegevens staat op factuur {{ number }}, "
-            "vervallen op {{ due_date }}, nog {{ amount_due|euros('nl') }} open. Overeenkomstig de wet van "
-            "2 augustus 2002 kunnen nalatigheidsinteresten ({{ interest_to_date|euros('nl') }} tot vandaag) en "
-            "een vergoeding van {{ recovery_indemnity|euros('nl') }} worden aangerekend.\n",
+            "Kopie — factuur {{ number }}",
+            "Geachte,\n\nKopie — de factuur werd u via Peppol bezorgd. Ter informatie vindt u in bijlage "
+            "factuur {{ number }} van {{ total_incl_vat|euros('nl') }}, te betalen uiterlijk op {{ due_date }} "
+            "met de gestructureerde mededeling {{ structured_communication }}.\n",
         ),
         "en": Text(
-            "Reminder: invoice {{ number }}",
-            "Dear customer,\n\nInvoice {{ number }}, due on {{ due_date }}, still "
-            "shows {{ amount_due|euros('en') }} unpaid. Under the Belgian law of 2 August 2002, late interest "
-            "({{ interest_to_date|euros('en') }} to date) and an indemnity of "
-            "{{ recovery_indemnity|euros('en') }} may be claimed.\n",
+            "Copy — invoice {{ number }}",
+            "Dear customer,\n\nCopy — the invoice was sent to you over Peppol. For your information, "
+            "attached is invoice {{ number }} of {{ total_incl_vat|euros('en') }}, due on {{ due_date }}; "
+            "please quote the structured communication {{ structured_communication }}.\n",
+        ),
+    },
+    # To the cooperative's office: an invoice the receiver rejected or that could not be sent.
+    "invoice_delivery_failed": {
+        "fr": Text(
+            "Peppol : la facture {{ number }} n'a pas été remise",
+            "Bonjour,\n\nLa facture {{ number }} destinée à {{ customer_name }} "
+            "{% if status == 'rejected' %}a été refusée par le destinataire{% else %}n'a pas pu être "
+            "envoyée par Peppol{% endif %} : {{ reason }}\n\nUne facture émise ne se modifie pas : "
+            "établissez une note de crédit ou une nouvelle facture, ou prenez contact avec le client.\n",
+        ),
+        "nl": Text(
+            "Peppol: factuur {{ number }} werd niet bezorgd",
+            "Dag,\n\nFactuur {{ number }} voor {{ customer_name }} "
+            "{% if status == 'rejected' %}werd door de ontvanger geweigerd{% else %}kon niet via Peppol "
+            "worden verzonden{% endif %}: {{ reason }}\n\nEen uitgereikte factuur wordt niet gewijzigd: "
+            "maak een creditnota of een nieuwe factuur op, of neem contact op met de klant.\n",
+        ),
+        "en": Text(
+            "Peppol: invoice {{ number }} was not delivered",
+            "Hello,\n\nInvoice {{ number }} for {{ customer_name }} "
+            "{% if status == 'rejected' %}was rejected by the receiver{% else %}could not be sent over "
+            "Peppol{% endif %}: {{ reason }}\n\nAn issued invoice is never edited: issue a credit note "
+            "or a new invoice, or contact the customer.\n",
+        ),
+    },
+    # Reminders by the law that applies (billing docs/domain/late-payment.md): consumers (Book XIX
+    # CDE) get a free first reminder naming the amount, due date, service and enterprise number
+    # with 14 days to pay; businesses, the terms of the law of 2 August 2002. Every reminder gives
+    # the IBAN and the structured communication.
+    "invoice_overdue": {
+        "fr": Text(
+            "{% if law == 'cdeb_book_xix' and level == 1 %}Premier rappel gratuit{% else %}Rappel{% endif %}"
+            " : facture {{ number }}",
+            "Madame, Monsieur,\n\n"
+            "{% if law == 'cdeb_book_xix' and level == 1 %}"
+            "Sauf erreur de notre part, la facture {{ number }} ({{ service }}), échue le {{ due_date }}, "
+            "présente un solde de {{ amount_due|euros('fr') }}. Ce premier rappel est gratuit. Nous vous "
+            "invitons à payer ce montant au plus tard le {{ pay_by }} ; aucun intérêt ni frais ne sont dus "
+            "avant cette date.{% if annual_interest_rate_percent != '0.00' or lump_sum_if_unpaid != '0.00' %} "
+            "À défaut de paiement à cette date, pourront être réclamés"
+            "{% if annual_interest_rate_percent != '0.00' %} des intérêts de retard au taux annuel de "
+            "{{ annual_interest_rate_percent }} %{% endif %}{% if lump_sum_if_unpaid != '0.00' %} et une "
+            "indemnité forfaitaire de {{ lump_sum_if_unpaid|euros('fr') }}{% endif %} (art. XIX.4 du Code de "
+            "droit économique).{% endif %}"
+            "{% elif law == 'cdeb_book_xix' %}"
+            "Le délai de paiement de notre premier rappel a expiré le {{ pay_by }}. La facture {{ number }} "
+            "({{ service }}), échue le {{ due_date }}, présente un solde de {{ amount_due|euros('fr') }}, "
+            "auquel s'ajoutent {{ interest_to_date|euros('fr') }} d'intérêts de retard depuis le "
+            "{{ interest_from }} et une indemnité de {{ recovery_indemnity|euros('fr') }}, soit "
+            "{{ total_claimed|euros('fr') }}."
+            "{% else %}"
+            "Sauf erreur de notre part, la facture {{ number }} échue le {{ due_date }} présente un solde de "
+            "{{ amount_due|euros('fr') }}. Conformément à la loi du 2 août 2002, des intérêts de retard au "
+            "taux de l'article 5 ({{ annual_interest_rate_percent }} % par an, "
+            "{{ interest_to_date|euros('fr') }} à ce jour) et l'indemnité forfaitaire de "
+            "{{ recovery_indemnity|euros('fr') }} (article 6) sont dus de plein droit."
+            "{% endif %}\n\n"
+            "Paiement sur le compte {{ iban }} avec la communication structurée "
+            "{{ structured_communication_display }}.\n\n"
+            "{{ cooperative_name }} — n° d'entreprise {{ enterprise_number }}\n",
+        ),
+        "nl": Text(
+            "{% if law == 'cdeb_book_xix' and level == 1 %}Eerste kosteloze herinnering{% else %}"
+            "Herinnering{% endif %}: factuur {{ number }}",
+            "Geachte,\n\n"
+            "{% if law == 'cdeb_book_xix' and level == 1 %}"
+            "Volgens onze gegevens staat op factuur {{ number }} ({{ service }}), vervallen op {{ due_date }}, "
+            "nog {{ amount_due|euros('nl') }} open. Deze eerste herinnering is kosteloos. Gelieve dit bedrag "
+            "uiterlijk op {{ pay_by }} te betalen; vóór die datum zijn geen interesten of kosten "
+            "verschuldigd.{% if annual_interest_rate_percent != '0.00' or lump_sum_if_unpaid != '0.00' %} "
+            "Zonder betaling op die datum kunnen worden aangerekend:"
+            "{% if annual_interest_rate_percent != '0.00' %} nalatigheidsinteresten tegen "
+            "{{ annual_interest_rate_percent }} % per jaar{% endif %}{% if lump_sum_if_unpaid != '0.00' %} en "
+            "een forfaitaire vergoeding van {{ lump_sum_if_unpaid|euros('nl') }}{% endif %} (art. XIX.4 van "
+            "het Wetboek van economisch recht).{% endif %}"
+            "{% elif law == 'cdeb_book_xix' %}"
+            "De betalingstermijn van onze eerste herinnering is verstreken op {{ pay_by }}. Op factuur "
+            "{{ number }} ({{ service }}), vervallen op {{ due_date }}, staat nog {{ amount_due|euros('nl') }} "
+            "open, vermeerderd met {{ interest_to_date|euros('nl') }} nalatigheidsinteresten sinds "
+            "{{ interest_from }} en een vergoeding van {{ recovery_indemnity|euros('nl') }}, samen "
+            "{{ total_claimed|euros('nl') }}."
+            "{% else %}"
+            "Volgens onze gegevens staat op factuur {{ number }}, vervallen op {{ due_date }}, nog "
+            "{{ amount_due|euros('nl') }} open. Overeenkomstig de wet van 2 augustus 2002 zijn van rechtswege "
+            "nalatigheidsinteresten tegen de rentevoet van artikel 5 ({{ annual_interest_rate_percent }} % per "
+            "jaar, {{ interest_to_date|euros('nl') }} tot vandaag) en de forfaitaire vergoeding van "
+            "{{ recovery_indemnity|euros('nl') }} (artikel 6) verschuldigd."
+            "{% endif %}\n\n"
+            "Betaling op rekening {{ iban }} met de gestructureerde mededeling "
+            "{{ structured_communication_display }}.\n\n"
+            "{{ cooperative_name }} — ondernemingsnummer {{ enterprise_number }}\n",
+        ),
+        "en": Text(
+            "{% if law == 'cdeb_book_xix' and level == 1 %}Free first reminder{% else %}Reminder{% endif %}"
+            ": invoice {{ number }}",
+            "Dear customer,\n\n"
+            "{% if law == 'cdeb_book_xix' and level == 1 %}"
+            "Invoice {{ number }} ({{ service }}), due on {{ due_date }}, still shows "
+            "{{ amount_due|euros('en') }} unpaid. This first reminder is free of charge. Please pay this "
+            "amount by {{ pay_by }}; no interest or costs are due before that date."
+            "{% if annual_interest_rate_percent != '0.00' or lump_sum_if_unpaid != '0.00' %} If it is not paid "
+            "by then, the cooperative may claim{% if annual_interest_rate_percent != '0.00' %} late interest "
+            "at {{ annual_interest_rate_percent }} % a year{% endif %}{% if lump_sum_if_unpaid != '0.00' %} and "
+            "a lump sum of {{ lump_sum_if_unpaid|euros('en') }}{% endif %} (art. XIX.4 of the Belgian Code of "
+            "Economic Law).{% endif %}"
+            "{% elif law == 'cdeb_book_xix' %}"
+            "The term of our first reminder ran out on {{ pay_by }}. Invoice {{ number }} ({{ service }}), due "
+            "on {{ due_date }}, still shows {{ amount_due|euros('en') }} unpaid, plus "
+            "{{ interest_to_date|euros('en') }} late interest since {{ interest_from }} and a lump sum of "
+            "{{ recovery_indemnity|euros('en') }}: {{ total_claimed|euros('en') }} in all."
+            "{% else %}"
+            "Invoice {{ number }}, due on {{ due_date }}, still shows {{ amount_due|euros('en') }} unpaid. Under "
+            "the Belgian law of 2 August 2002, late interest at the rate of its article 5 "
+            "({{ annual_interest_rate_percent }} % a year, {{ interest_to_date|euros('en') }} to date) and the "
+            "flat indemnity of {{ recovery_indemnity|euros('en') }} (article 6) are due without notice."
+            "{% endif %}\n\n"
+            "Please pay to account {{ iban }} with the structured communication "
+            "{{ structured_communication_display }}.\n\n"
+            "{{ cooperative_name }} — enterprise number {{ enterprise_number }}\n",
         ),
     },
     "payment_received": {
@@ -124,6 +243,31 @@ DEFAULTS: dict[str, dict[str, Text]] = {
             "Hello,\n\nYour payslip for {{ period }} is ready: gross "
             "{{ gross|euros('en') }}, net to pay {{ net_to_pay|euros('en') }}, total cost to the activity "
             "{{ total_cost|euros('en') }}.\n",
+        ),
+    },
+    # A company director's statement is announced in a director's words, never as a payslip
+    # (docs/domain/payroll-directors.md, "Vocabulary"); chosen by the event's `document`.
+    "director_statement_issued": {
+        "fr": Text(
+            "Votre rémunération de dirigeant d'entreprise {{ period }}",
+            "Bonjour,\n\nLe relevé de votre rémunération de dirigeant d'entreprise de {{ period }} "
+            "est prêt : rémunération brute {{ gross|euros('fr') }}, net versé {{ net_to_pay|euros('fr') }}, "
+            "coût total pour l'activité {{ total_cost|euros('fr') }}. Les cotisations sociales "
+            "provisoires sont versées chaque trimestre à votre caisse d'assurances sociales.\n",
+        ),
+        "nl": Text(
+            "Je bezoldiging van bedrijfsleider {{ period }}",
+            "Dag,\n\nHet overzicht van je bezoldiging van bedrijfsleider van {{ period }} is klaar: "
+            "brutobezoldiging {{ gross|euros('nl') }}, netto gestort {{ net_to_pay|euros('nl') }}, totale "
+            "kost voor de activiteit {{ total_cost|euros('nl') }}. De voorlopige sociale bijdragen worden "
+            "elk kwartaal aan je sociaal verzekeringsfonds betaald.\n",
+        ),
+        "en": Text(
+            "Your company director's remuneration {{ period }}",
+            "Hello,\n\nThe statement of your company director's remuneration for {{ period }} is "
+            "ready: gross remuneration {{ gross|euros('en') }}, net paid {{ net_to_pay|euros('en') }}, total "
+            "cost to the activity {{ total_cost|euros('en') }}. The provisional social contributions are "
+            "paid to your social insurance fund every quarter.\n",
         ),
     },
     "document_expiring": {
@@ -183,6 +327,17 @@ SAMPLES: dict[str, dict] = {
         "amount_due": "1180.01",
         "interest_to_date": "6.79",
         "recovery_indemnity": "40.00",
+        "annual_interest_rate_percent": "10.50",
+        "lump_sum_if_unpaid": "0.00",
+        "total_claimed": "1226.80",
+        "law": "law_2002_08_02",
+        "pay_by": None,
+        "interest_from": "2026-10-27",
+        "service": "Livraisons à vélo — octobre",
+        "iban": "BE05 0681 2345 6775",
+        "structured_communication_display": "+++260/0000/00170+++",
+        "cooperative_name": "Dies",
+        "enterprise_number": "0403.170.701",
         "level": 1,
         "cooperative": "Dies",
     },
@@ -200,6 +355,13 @@ SAMPLES: dict[str, dict] = {
         "total_cost": "4000.00",
         "cooperative": "Dies",
     },
+    "director_statement_issued": {
+        "period": "2026-11",
+        "gross": "3000.00",
+        "net_to_pay": "1927.12",
+        "total_cost": "3000.00",
+        "cooperative": "BRUCOOP",
+    },
     "document_expiring": {
         "member_name": "Amina Diallo",
         "reference": "B1234567",
@@ -209,6 +371,17 @@ SAMPLES: dict[str, dict] = {
     },
 }
 SAMPLES["document_expiring_staff"] = SAMPLES["document_expiring"]
+SAMPLES["invoice_issued_copy"] = SAMPLES["invoice_issued"]
+SAMPLES["invoice_delivery_failed"] = {
+    "number": "DIES-2026-00001",
+    "kind": "invoice",
+    "customer_name": "Bakkerij Peeters BV",
+    "status": "rejected",
+    "reason": "Unknown order reference",
+    "receiver": "0208:0202239951",
+    "attempts": 1,
+    "cooperative": "Dies",
+}
 TEMPLATE_KEYS = tuple(DEFAULTS)
 
 

@@ -144,6 +144,16 @@ class Composer:
             raise DeliveryError(f"The e-mail does not render: {exc}", permanent=True) from None
 
     def _attachments(self, delivery, reaction: Recipient) -> tuple[Attachment, ...]:
+        if reaction.attach_payslip:
+            payslip_id = delivery.event["payload"]["payslip_id"]
+            document = self._ask(
+                delivery, "payroll.render_payslip", payslip_id, lambda c: c.payroll.payslip_pdf(payslip_id)
+            )
+            return (
+                Attachment(
+                    document["filename"], document["content_type"], base64.b64decode(document["content"])
+                ),
+            )
         if not reaction.attach_invoice:
             return ()
         invoice_id = delivery.event["payload"]["invoice_id"]
