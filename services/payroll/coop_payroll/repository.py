@@ -103,40 +103,30 @@ class PayrollRepository(Repository):
 
     # Directors' social insurance fund, by the quarter (domain/directors.py)
 
-    def closed_payslips_between(self, cooperative_id: str, first: str, last: str) -> list[Payslip]:
+    def closed_payslips_between(
+        self, cooperative_id: str, first: str, last: str, with_payments_only: bool = False
+    ) -> list[Payslip]:
         """The payslips of the cooperative's closed runs with a period from `first` to `last`
-        ('YYYY-MM', both included), oldest period first."""
-        return list(
-            self.session.scalars(
-                sa.select(Payslip)
-                .join(PayrollRun, PayrollRun.id == Payslip.run_id)
-                .where(
-                    PayrollRun.cooperative_id == cooperative_id,
-                    PayrollRun.status == RunStatus.CLOSED,
-                    Payslip.period >= first,
-                    Payslip.period <= last,
-                )
-                .order_by(Payslip.period, Payslip.created_at)
+        ('YYYY-MM', both included), oldest period first. `with_payments_only` keeps those that
+        make a payment besides the net (a director's fund share): a quarter's close reads these,
+        not every payslip of two years."""
+        query = (
+            sa.select(Payslip)
+            .join(PayrollRun, PayrollRun.id == Payslip.run_id)
+            .where(
+                PayrollRun.cooperative_id == cooperative_id,
+                PayrollRun.status == RunStatus.CLOSED,
+                Payslip.period >= first,
+                Payslip.period <= last,
             )
         )
+        if with_payments_only:
+            query = query.where(sa.cast(Payslip.payments, sa.Text) != "[]")
+        return list(self.session.scalars(query.order_by(Payslip.period, Payslip.created_at)))
 
     def closed_payslips_with_payments(self, cooperative_id: str, first: str, last: str) -> list[Payslip]:
-        """Like `closed_payslips_between`, only the payslips that make a payment besides the net
-        (a director's fund share): a quarter's close reads these, not every payslip of two years."""
-        return list(
-            self.session.scalars(
-                sa.select(Payslip)
-                .join(PayrollRun, PayrollRun.id == Payslip.run_id)
-                .where(
-                    PayrollRun.cooperative_id == cooperative_id,
-                    PayrollRun.status == RunStatus.CLOSED,
-                    Payslip.period >= first,
-                    Payslip.period <= last,
-                    sa.cast(Payslip.payments, sa.Text) != "[]",
-                )
-                .order_by(Payslip.period, Payslip.created_at)
-            )
-        )
+        """`closed_payslips_between`, only the payslips that pay something besides the net."""
+        return self.closed_payslips_between(cooperative_id, first, last, with_payments_only=True)
 
     def fund_paid_payslip_ids(self, cooperative_id: str, since_quarter: str) -> set[str]:
         """Ids of the statements already paid to the fund by a payment of `since_quarter` or later."""

@@ -73,20 +73,27 @@ def record_expense(uow, identity, members, data: dict) -> dict:
         vat_amount=Money(data["vat_amount"]),
         idempotency_key=key,
     )
+    return expense_out(book_expense(uow, identity, expense))
+
+
+def book_expense(uow, identity, expense: Expense) -> Expense:
+    """Store `expense` and debit its activity with the amount excluding VAT (the VAT stays on
+    the record: input VAT for the books). Used for expenses entered by staff and for supplier
+    e-invoices assigned to an activity."""
     uow.repo.add(expense)
     uow.repo.flush()
     book(
         uow,
-        cooperative_id,
+        expense.cooperative_id,
         identity.cooperative,
         expense.date,
         "expense",
         expense.id,
         f"{expense.supplier}: {expense.description}"[:200],
-        ledger.expense_paid(activity["id"], expense.amount_excl_vat, expense.vat_amount),
-        activity["id"],
+        ledger.expense_paid(expense.activity_id, expense.amount_excl_vat, expense.vat_amount),
+        expense.activity_id,
     )
-    return expense_out(expense)
+    return expense
 
 
 def charge_payslip(uow, event: dict, data: dict) -> bool:

@@ -8,9 +8,8 @@ import base64
 import hashlib
 import logging
 
-from coop_billing.domain import ledger
 from coop_billing.domain.purchases import NotAssignable, PurchaseStatus, check_assignable
-from coop_billing.handlers.ledger import book
+from coop_billing.handlers.ledger import book_expense
 from coop_billing.orm import Expense, PurchaseDocument
 from coop_billing.peppol import inbound
 from coop_billing.peppol.validation import findings_out, validate
@@ -174,19 +173,7 @@ def assign_purchase_document(uow, identity, members, data: dict) -> dict:
         vat_amount=-vat if credit else vat,
         idempotency_key=f"purchase:{document.id}",
     )
-    uow.repo.add(expense)
-    uow.repo.flush()
-    book(
-        uow,
-        cooperative_id,
-        identity.cooperative,
-        expense.date,
-        "expense",
-        expense.id,
-        f"{expense.supplier}: {expense.description}"[:200],
-        ledger.expense_paid(activity["id"], expense.amount_excl_vat, expense.vat_amount),
-        activity["id"],
-    )
+    book_expense(uow, identity, expense)
     document.status, document.activity_id = PurchaseStatus.ASSIGNED, activity["id"]
     document.expense_id, document.assigned_at = expense.id, utcnow()
     return purchase_out(document)
