@@ -5,6 +5,7 @@ tests/payroll_examples/, problems, events, refusals."""
 import base64
 from datetime import date
 
+import marshmallow
 import pytest
 
 from coop_payroll.handlers import models as model_handlers
@@ -288,7 +289,24 @@ def test_settings_are_an_admin_matter_and_returned_as_stored(uow):
         "social_fund_iban": "BE56363123456788",
         "social_fund_bic": None,
         "social_fund_fee_rate": "0.0305",
+        "workers": None,
     }
+
+
+def test_settings_change_only_what_is_given_and_the_fund_comes_with_its_account(uow):
+    fund = SettingsSchema().load({"social_fund_name": "Caisse", "social_fund_iban": "BE56 3631 2345 6788"})
+    settings.set_payroll_settings(uow, identity(), fund)
+    uow.commit()
+    # Dies declares its headcount without touching the fund BRUCOOP-style cooperatives name.
+    after = settings.set_payroll_settings(uow, identity(), SettingsSchema().load({"workers": 12}))
+    assert (after["workers"], after["social_fund_name"], after["social_fund_iban"]) == (
+        12,
+        "Caisse",
+        "BE56363123456788",
+    )
+    for half_a_fund in ({"social_fund_name": "Caisse"}, {"social_fund_iban": "BE56 3631 2345 6788"}, {}):
+        with pytest.raises(marshmallow.ValidationError):
+            SettingsSchema().load(half_a_fund)
 
 
 def test_runs_are_for_operators(uow):

@@ -1,8 +1,7 @@
 """marshmallow schemas for every payroll payload (what the service returns: views.py)."""
 
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from coop_payroll.domain.runs import DEFAULT_SOCIAL_FUND_FEE_RATE
 from coop_shared.schema_fields import Amount, Bic, Iban, Rate
 from coop_shared.status_models import BUDGET, GROSS, MONTHLY, PAYSLIP_KINDS
 from coop_shared.wire_schemas import PageSchema
@@ -41,15 +40,27 @@ class ListPayslipsSchema(PageSchema):
 
 
 class SettingsSchema(Schema):
-    """The directors' social insurance fund: named with its account, or refused (an empty payload
-    must not erase the fund the SEPA files pay)."""
+    """What an admin changes in the payroll settings; a setting left out keeps its value. The
+    directors' social insurance fund is named with its account, both together (an update must
+    never leave the SEPA files paying a fund without one), and an empty payload changes nothing:
+    it is refused."""
 
-    social_fund_name = fields.String(required=True, validate=validate.Length(1, 140))
-    social_fund_iban = Iban(required=True)
-    social_fund_bic = Bic(load_default=None)
-    social_fund_fee_rate = Rate(load_default=DEFAULT_SOCIAL_FUND_FEE_RATE)
+    social_fund_name = fields.String(validate=validate.Length(1, 140))
+    social_fund_iban = Iban()
+    social_fund_bic = Bic(allow_none=True)
+    social_fund_fee_rate = Rate()
     # workers declared to the ONSS; some employer contributions depend on it (never set: under 10)
     workers = fields.Integer(validate=validate.Range(0, 1_000_000))
+
+    @validates_schema
+    def _complete(self, data, **kwargs):
+        if not data:
+            raise ValidationError("Give at least one setting to change.", field_name="_schema")
+        if ("social_fund_name" in data) != ("social_fund_iban" in data):
+            raise ValidationError(
+                "Name the social insurance fund together with its IBAN.",
+                field_name="social_fund_iban" if "social_fund_name" in data else "social_fund_name",
+            )
 
 
 class WithholdingSummarySchema(Schema):

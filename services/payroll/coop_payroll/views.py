@@ -131,9 +131,20 @@ def payroll_closed(run, out: dict) -> dict:
     }
 
 
-def settings_out(data: dict) -> dict:
-    """The settings just stored, as given: rates and amounts as strings."""
-    return {k: (str(v) if v is not None else None) for k, v in data.items()}
+SETTINGS_FIELDS = (
+    "social_fund_name",
+    "social_fund_iban",
+    "social_fund_bic",
+    "social_fund_fee_rate",
+    "workers",
+)
+
+
+def settings_out(settings) -> dict:
+    """A cooperative's payroll settings as stored (rates as strings; the headcount a number)."""
+    out = {name: getattr(settings, name) for name in SETTINGS_FIELDS}
+    out["social_fund_fee_rate"] = f"{out['social_fund_fee_rate'].normalize():f}"  # 0.030500 reads 0.0305
+    return out
 
 
 def rendered_payslip_out(payslip, content: bytes, document: str = PAYSLIP) -> dict:

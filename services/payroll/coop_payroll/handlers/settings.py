@@ -1,4 +1,4 @@
-"""A cooperative's payroll settings: its directors' social insurance fund."""
+"""A cooperative's payroll settings: its directors' social insurance fund and its headcount."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ def set_payroll_settings(uow, identity, data: dict) -> dict:
     """Only an admin names the fund the SEPA files pay and the fee directors are charged."""
     require_role(identity, ADMIN)
     settings = uow.repo.settings_of(acting_cooperative(identity))
-    for key, value in data.items():
+    for key, value in data.items():  # only what the admin gave changes
         setattr(settings, key, value)
     uow.repo.save_settings(settings)
-    return settings_out(data)
+    return settings_out(settings)
