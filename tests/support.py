@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent
 AMQP_HOST = os.environ.get("COOP_TEST_AMQP_HOST", "127.0.0.1:5672")
 MANAGEMENT = os.environ.get("COOP_TEST_RABBIT_MANAGEMENT", "http://guest:guest@127.0.0.1:15672")
 PG_ADMIN = os.environ.get("COOP_TEST_POSTGRES", "postgresql+psycopg2://postgres@127.0.0.1:5432/postgres")
-SERVICES = ("members", "billing", "payroll", "notifications")
+SERVICES = ("members", "billing", "payroll", "notifications", "accounting")
 PLATFORM_KEY = "platform-key-for-tests-only"
 
 

@@ -25,7 +25,7 @@ from coop_shared.errors import ALL_ERRORS
 from coop_shared.event_catalogue import CATALOGUE
 from coop_shared.runtime.entrypoints import RpcSpec
 
-SERVICES = ("members", "billing", "payroll", "notifications")
+SERVICES = ("members", "billing", "payroll", "notifications", "accounting")
 
 PREAMBLE = """\
 # RPC and event contract (v1)

@@ -155,6 +155,7 @@ def build(connect, platform_key: str, today: date, progress) -> dict:
     _cooperatives(connect, platform_key, world, progress)
     _peppol(connect, world, progress)
     _members_and_customers(connect, world, today, progress)
+    _accompaniment(connect, world, today, progress)
     paid_lines = _invoices(connect, world, progress)
     _purchases(connect, world, progress)
     _bank_statements(connect, world, paid_lines, today, progress)
@@ -208,6 +209,64 @@ def _members_and_customers(connect, world: dict, today: date, progress) -> None:
         f"{sum(len(v) for v in people.values())} entrepreneurs with their activities, status and documents; "
         f"{sum(len(v) for v in demo_data.CUSTOMERS.values())} customers in French and Dutch"
     )
+
+
+def _accompaniment(connect, world: dict, today: date, progress) -> None:
+    """BRUCOOP's programme, its coach and its newcomer in the test phase at 0 % contribution;
+    a second run finds them all (docs/domain/accompaniment.md)."""
+    slug, first_name = demo_data.NEWCOMER
+    member, activity = world["activities"][(slug, first_name)]
+    period_start = f"{world['period']}-01"
+    with connect(world["keys"][slug]) as rpc:
+        programme = next(
+            (p for p in rpc.members.list_programmes()["items"] if p["name"] == demo_data.PROGRAMME["name"]),
+            None,
+        )
+        if programme is None:
+            coach = rpc.members.issue_api_key({"cooperative": slug, "role": "staff", "label": "coach (demo)"})
+            programme = rpc.members.create_programme(
+                dict(demo_data.PROGRAMME, coach_key_ids=[coach["key_id"]])
+            )
+        enrolment = rpc.members.enrol_member(
+            dict(
+                demo_data.newcomer_enrolment(today),
+                programme_id=programme["id"],
+                member_id=member["id"],
+                coach_key_id=programme["coach_key_ids"][0],
+            )
+        )
+        if enrolment["phase"] == "intake":
+            enrolment = rpc.members.move_phase(
+                {"enrolment_id": enrolment["id"], "to": "test", "on": period_start}
+            )
+        rpc.members.set_contribution_rate(
+            {
+                "activity_id": activity["id"],
+                "rate": "0",
+                "valid_from": period_start,
+                "valid_until": enrolment["test_phase_ends_on"],
+            }
+        )
+    world["enrolment"] = (slug, enrolment["id"])
+    progress(f"{slug}: {first_name} enrolled on '{programme['name']}', test phase at 0 % contribution")
+
+
+def _accompaniment_rows(rpc, slug: str, world: dict) -> list[str]:
+    if world.get("enrolment", (None,))[0] != slug:
+        return []
+    enrolment = rpc.members.get_enrolment(world["enrolment"][1])
+    programme = rpc.members.get_programme(enrolment["programme_id"])
+    member = rpc.members.get_member(enrolment["member_id"])
+    since = enrolment["phase_history"][-1]["on"]
+    gate = enrolment["right_to_work"] or {}
+    return [
+        f"accompaniment: {programme['name']} ({programme['enrolled']}/{programme['capacity']} enrolled; "
+        f"funders {', '.join(programme['funders'])})",
+        f"  {member['first_name']} {member['last_name']}: {enrolment['phase']} phase since {since}, "
+        f"until {enrolment['test_phase_ends_on']} at most; in {enrolment['language']} "
+        f"with a {enrolment['interpreter']} interpreter; {enrolment['hours_attended']} h attended",
+        f"  work allowed from {gate.get('work_allowed_from')}; awaited: {gate.get('awaited') or 'nothing'}",
+    ]
 
 
 def _invoices(connect, world: dict, progress) -> dict:
@@ -319,9 +378,29 @@ def summary(connect, world: dict) -> str:
             out.append(f"\n== {cooperative['name']} ({slug}) ==")
             out += _activity_rows(rpc, slug, world)
             out += _payslip_rows(rpc, slug, world)
+            out += _accompaniment_rows(rpc, slug, world)
             out += _delivery_rows(rpc, slug, world)
             out += _mail_and_unmatched_rows(rpc)
+            out += _vat_return_rows(rpc, world)
     return "\n".join(out)
+
+
+def _vat_return_rows(rpc, world: dict) -> list[str]:
+    """The month's VAT return from the books, once accounting has booked the month's invoices
+    (its grid 54 reaches their VAT; a few seconds at most after the day)."""
+    from coop_cli.accounting_commands import vat_return_lines
+
+    period = world["period"]
+    issued = rpc.billing.list_invoices({"issued_from": f"{period}-01", "kind": "invoice", "limit": 500})[
+        "items"
+    ]
+    vat = sum((Decimal(i["total_vat"]) for i in issued if i["issue_date"].startswith(period)), Decimal(0))
+    deadline = time.monotonic() + 15
+    answer = rpc.accounting.vat_return({"period": period})
+    while Decimal(answer["grids"]["54"]) < vat and time.monotonic() < deadline:
+        time.sleep(0.5)
+        answer = rpc.accounting.vat_return({"period": period})
+    return [""] + vat_return_lines(answer)
 
 
 def _activity_rows(rpc, slug: str, world: dict) -> list[str]:

@@ -228,3 +228,34 @@ INVOICES = [
     # To Dies over Peppol: Dies receives it as a supplier invoice and books it on an activity.
     ("brucoop", "Lena", 2, [("Atelier mobilité douce (formation)", "1", "600.00", "0.21")], False),
 ]
+
+# BRUCOOP's accompaniment programme and the newcomer on it (docs/domain/accompaniment.md): an
+# applicant for international protection in the test phase, with no contribution meanwhile.
+PROGRAMME = {
+    "name": "From asylum to enterprise 2026",
+    "funders": ["ESF+", "Brussels-Capital Region"],
+    "eligibility": ["international_protection_applicant", "job_seeker", "cpas_beneficiary"],
+    "capacity": 20,
+    "starts_on": "2026-01-01",
+}
+NEWCOMER = ("brucoop", "Yonas")
+
+
+def newcomer_enrolment(today: date) -> dict:
+    """Yonas's enrolment: entered two months before this month, applied for protection six
+    months before today (so the four-month wait is over)."""
+    first = today.replace(day=1)
+    entered = (first - timedelta(days=1)).replace(day=1) - timedelta(days=1)
+    return {
+        "entered_on": entered.replace(day=1).isoformat(),
+        "language": "en",
+        "interpreter": "Tigrinya",
+        "profile": {
+            "labour_situation": "international_protection_applicant",
+            "education_level": "isced_3_4",
+            "languages": ["ti", "en"],
+        },
+        "goals": ["A bicycle repair workshop of his own"],
+        "milestones": [{"text": "First ten paying customers", "due_on": None}],
+        "protection_applied_on": (today - timedelta(days=183)).isoformat(),
+    }

@@ -19,6 +19,7 @@ import logging.config  # noqa: E402
 import click  # noqa: E402
 
 from coop_cli import status_report, suite  # noqa: E402
+from coop_cli.accounting_commands import accounting  # noqa: E402
 from coop_cli.billing_commands import billing  # noqa: E402
 from coop_shared.settings import SERVICES  # noqa: E402
 
@@ -29,6 +30,7 @@ def main():
 
 
 main.add_command(billing)
+main.add_command(accounting)
 
 
 @main.command()

@@ -19,6 +19,7 @@ SERVICE_CLASSES = {
     "billing": "coop_billing.service:BillingService",
     "payroll": "coop_payroll.service:PayrollService",
     "notifications": "coop_notifications.service:NotificationsService",
+    "accounting": "coop_accounting.service:AccountingService",
 }
 
 

@@ -26,12 +26,22 @@ CATALOGUE = {
     "member_status_model_changed": EventType("members", True, "A member moved to another status model."),
     "member_lifecycle_changed": EventType("members", True, "A member became active, suspended or exited."),
     "document_expiring": EventType("members", True, "A member's document expires in 30 or 7 days."),
+    "member_enrolled": EventType("members", True, "A member was enrolled on an accompaniment programme."),
+    "enrolment_phase_changed": EventType(
+        "members", True, "An enrolment entered another phase (test, launch, autonomy, exit)."
+    ),
+    "appointment_due": EventType(
+        "members", True, "A coaching appointment or workshop starts within 48 hours."
+    ),
     "invoice_issued": EventType("billing", True, "An invoice got its number and can be sent."),
     "credit_note_issued": EventType("billing", True, "A credit note was issued against an invoice."),
     "payment_received": EventType("billing", True, "A payment was applied to an invoice."),
     "payment_unmatched": EventType("billing", True, "Money arrived that no invoice claims (or a remainder)."),
     "invoice_overdue": EventType("billing", True, "An invoice reached a reminder level."),
     "activity_account_changed": EventType("billing", True, "An activity's balance moved."),
+    "expense_recorded": EventType(
+        "billing", True, "An expense (or an assigned supplier e-invoice) was booked on an activity."
+    ),
     "invoice_delivered": EventType(
         "billing", True, "An invoice or credit note reached its customer over Peppol (delivered)."
     ),

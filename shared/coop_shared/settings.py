@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 DEFAULT_AMQP_URI = "amqp://guest:guest@localhost:5672/"
-SERVICES = ("members", "billing", "payroll", "notifications")
+SERVICES = ("members", "billing", "payroll", "notifications", "accounting")
 
 
 def lookup(config, name, default=None):

@@ -27,7 +27,7 @@ from tests.integration.payroll_setup import PERIOD, salaried
 
 pytestmark = pytest.mark.chaos
 INVOICES_PER_COOPERATIVE = 60
-REPLICAS = {"members": 1, "billing": 2, "payroll": 1, "notifications": 2}
+REPLICAS = {"members": 1, "billing": 2, "payroll": 1, "notifications": 2, "accounting": 1}
 CENT = Decimal("0.01")
 
 

@@ -19,7 +19,7 @@ from coop_cli import contract_doc, suite
 ROOT = Path(__file__).resolve().parents[2]
 CONTRACT = ROOT / "docs" / "rpc-contract.md"
 REGENERATE = ".venv/bin/coop contract > docs/rpc-contract.md"
-SERVICES = ("members", "billing", "payroll", "notifications")
+SERVICES = ("members", "billing", "payroll", "notifications", "accounting")
 THIS_FILE = Path(__file__).resolve().relative_to(ROOT).as_posix()
 
 # Built by concatenation so that this file does not match its own patterns.

@@ -10,7 +10,7 @@ from alembic.migration import MigrationContext
 
 from coop_shared.storage.migrations import upgrade
 
-SERVICES = ("members", "billing", "payroll", "notifications")
+SERVICES = ("members", "billing", "payroll", "notifications", "accounting")
 
 
 def drift(url: str, metadata: sa.MetaData) -> list:

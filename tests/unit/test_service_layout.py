@@ -24,7 +24,7 @@ from coop_shared.runtime.entrypoints import RpcSpec
 from coop_shared.storage.repository import Repository
 
 ROOT = Path(__file__).resolve().parents[2]
-SERVICES = ("members", "billing", "payroll", "notifications")
+SERVICES = ("members", "billing", "payroll", "notifications", "accounting")
 FILES = (
     "service.py",
     "repository.py",

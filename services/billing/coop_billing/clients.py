@@ -22,6 +22,12 @@ class MembersClient:
             self._cooperative = self._rpc.get_cooperative(self._slug)
         return self._cooperative
 
+    def contribution_rate_on(self, activity_id: str, on) -> dict:
+        """{"rate", "source"}: the activity's own dated rate in force `on` (a programme's test
+        phase, docs/domain/accompaniment.md), else the cooperative's; read on every call, never
+        cached, so a rate set a minute ago applies to the next payment."""
+        return self._rpc.contribution_rate_on({"activity_id": activity_id, "on": on.isoformat()})
+
     def activity(self, activity_id: str) -> dict:
         """One activity the caller may see, else NotFound naming it."""
         if activity_id not in self._activities:

@@ -120,12 +120,12 @@ class BillingService(CommonRpc, CredentialRevocationListener):
     @rpc(RecordPaymentSchema)
     def record_payment(self, identity, data):
         """The payment with its status (matched, unmatched, duplicate) and what was applied."""
-        return payments.record_payment(self.uow, identity, data)
+        return payments.record_payment(self.uow, identity, data, members=self._members(identity))
 
     @rpc(MatchPaymentSchema)
     def match_payment(self, identity, data):
         """The payment once what was left of it is applied to the chosen invoice."""
-        return payments.match_payment(self.uow, identity, data)
+        return payments.match_payment(self.uow, identity, data, members=self._members(identity))
 
     @rpc(PageSchema)
     def list_unmatched_payments(self, identity, data):
@@ -145,7 +145,7 @@ class BillingService(CommonRpc, CredentialRevocationListener):
     @rpc(ImportBankStatementSchema)
     def import_bank_statement(self, identity, data):
         """The statement's balances and counts, and what became of each credit."""
-        return statements.import_bank_statement(self.uow, identity, data)
+        return statements.import_bank_statement(self.uow, identity, data, members=self._members(identity))
 
     @rpc(RenderInvoiceSchema)
     def render_invoice(self, identity, data):

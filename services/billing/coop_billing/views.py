@@ -138,6 +138,10 @@ def invoice_issued_event(invoice, out: dict) -> dict:
         "total_vat": out["total_vat"],
         "total_incl_vat": out["total_incl_vat"],
         "structured_communication": out["structured_communication"],
+        # what the books need: VAT is due on the invoice date (accounting service)
+        "vat_regime": invoice.vat_regime,
+        "vat_breakdown": out["vat_breakdown"],
+        "customer_vat_number": invoice.buyer.get("vat_number"),
     }
 
 
@@ -152,6 +156,12 @@ def credit_note_issued_event(note, invoice, out: dict) -> dict:
         "customer_id": note.customer_id,
         "total_incl_vat": out["total_incl_vat"],
         "reason": note.reason,
+        "issue_date": out["issue_date"],
+        "total_excl_vat": out["total_excl_vat"],
+        "total_vat": out["total_vat"],
+        "vat_regime": note.vat_regime,
+        "vat_breakdown": out["vat_breakdown"],
+        "customer_vat_number": (note.buyer or {}).get("vat_number"),
     }
 
 
@@ -295,6 +305,11 @@ def expense_out(e) -> dict:
         "amount_excl_vat": money(e.amount_excl_vat),
         "vat_amount": money(e.vat_amount),
     }
+
+
+def expense_recorded_event(e) -> dict:
+    """`expense_recorded`: the expense as booked (a supplier credit note has negative amounts)."""
+    return dict(expense_out(e), expense_id=e.id, member_id=e.member_id)
 
 
 def entry_out(entry) -> dict:

@@ -5,6 +5,8 @@ Handlers receive these objects, never a raw proxy, so a handler test passes a sm
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 
 class PayrollClient:
     """payroll runs the status model plugins, so it states what their parameters look like."""
@@ -18,3 +20,17 @@ class PayrollClient:
             if model["key"] == status_model:
                 return model["parameters_schema"]
         return None
+
+
+class BillingClient:
+    """billing keeps each activity's account: the turnover a funder report counts."""
+
+    def __init__(self, billing_rpc):
+        self._billing = billing_rpc
+
+    def revenue(self, activity_id: str, start, end) -> Decimal:
+        """The revenue booked on the activity's account between `start` and `end` (excl. VAT)."""
+        account = self._billing.get_activity_account(
+            {"activity_id": activity_id, "from": start.isoformat(), "to": end.isoformat()}
+        )
+        return sum((Decimal(e["amount"]) for e in account["entries"] if e["kind"] == "revenue"), Decimal(0))

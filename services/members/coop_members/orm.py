@@ -132,3 +132,112 @@ class DocumentNotice(Base):
     document_id: Mapped[str] = mapped_column(sa.ForeignKey("documents.id"), primary_key=True)
     days_before: Mapped[int] = mapped_column(sa.Integer, primary_key=True)
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+
+
+# Accompaniment of newcomers (docs/domain/accompaniment.md). Coaches are staff API keys of the
+# cooperative, named by key id (docs/adr/ on accompaniment): staff are not members.
+
+
+class Programme(Base):
+    """An accompaniment programme of a cooperative, with its phases, funders and capacity."""
+
+    __tablename__ = "programmes"
+    __table_args__ = (sa.UniqueConstraint("cooperative_id", "name"),)
+    id: Mapped[str] = mapped_column(IdColumn, primary_key=True, default=new_id)
+    cooperative_id: Mapped[str] = mapped_column(sa.ForeignKey("cooperatives.id"), index=True)
+    name: Mapped[str] = mapped_column(sa.String(200))
+    phases: Mapped[list] = mapped_column(sa.JSON)
+    funders: Mapped[list] = mapped_column(sa.JSON)
+    eligibility: Mapped[list] = mapped_column(sa.JSON)
+    capacity: Mapped[int] = mapped_column(sa.Integer)
+    coach_key_ids: Mapped[list] = mapped_column(sa.JSON)
+    starts_on: Mapped[date] = mapped_column(sa.Date)
+    ends_on: Mapped[date | None] = mapped_column(sa.Date)
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+
+
+class Enrolment(Base):
+    """A member on a programme: phase, coach, needs, the profile at entry and at exit."""
+
+    __tablename__ = "enrolments"
+    __table_args__ = (sa.UniqueConstraint("programme_id", "member_id"),)
+    id: Mapped[str] = mapped_column(IdColumn, primary_key=True, default=new_id)
+    cooperative_id: Mapped[str] = mapped_column(sa.ForeignKey("cooperatives.id"), index=True)
+    programme_id: Mapped[str] = mapped_column(sa.ForeignKey("programmes.id"), index=True)
+    member_id: Mapped[str] = mapped_column(sa.ForeignKey("members.id"), index=True)
+    coach_key_id: Mapped[str] = mapped_column(sa.ForeignKey("api_keys.id"))
+    phase: Mapped[str] = mapped_column(sa.String(20))
+    language: Mapped[str] = mapped_column(sa.String(2))
+    interpreter: Mapped[str | None] = mapped_column(sa.String(60))
+    entry_profile: Mapped[dict] = mapped_column(sa.JSON)
+    exit_profile: Mapped[dict | None] = mapped_column(sa.JSON)
+    exit_outcome: Mapped[str | None] = mapped_column(sa.String(30))
+    goals: Mapped[list] = mapped_column(sa.JSON)
+    milestones: Mapped[list] = mapped_column(sa.JSON)
+    protection_applied_on: Mapped[date | None] = mapped_column(sa.Date)
+    first_decision_on: Mapped[date | None] = mapped_column(sa.Date)
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+
+
+class PhaseChange(Base):
+    """One phase of an enrolment from a date (the history, oldest first)."""
+
+    __tablename__ = "phase_changes"
+    id: Mapped[str] = mapped_column(IdColumn, primary_key=True, default=new_id)
+    enrolment_id: Mapped[str] = mapped_column(sa.ForeignKey("enrolments.id"), index=True)
+    phase: Mapped[str] = mapped_column(sa.String(20))
+    effective_on: Mapped[date] = mapped_column(sa.Date)
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+
+
+class Appointment(Base):
+    """A coaching appointment or a workshop, with its attendance once recorded."""
+
+    __tablename__ = "appointments"
+    __table_args__ = (sa.UniqueConstraint("enrolment_id", "starts_at", "title"),)
+    id: Mapped[str] = mapped_column(IdColumn, primary_key=True, default=new_id)
+    enrolment_id: Mapped[str] = mapped_column(sa.ForeignKey("enrolments.id"), index=True)
+    kind: Mapped[str] = mapped_column(sa.String(20))
+    title: Mapped[str] = mapped_column(sa.String(200))
+    starts_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))
+    duration_minutes: Mapped[int] = mapped_column(sa.Integer)
+    attended: Mapped[bool | None] = mapped_column(sa.Boolean)
+    # When `appointment_due` was emitted (once, ahead of the appointment).
+    reminded_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+
+
+class CoachingNote(Base):
+    """A coach's note on an enrolment: read by the coach and admins only."""
+
+    __tablename__ = "coaching_notes"
+    id: Mapped[str] = mapped_column(IdColumn, primary_key=True, default=new_id)
+    enrolment_id: Mapped[str] = mapped_column(sa.ForeignKey("enrolments.id"), index=True)
+    author_key_id: Mapped[str] = mapped_column(sa.ForeignKey("api_keys.id"))
+    text: Mapped[str] = mapped_column(sa.Text)
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+
+
+class NoteRead(Base):
+    """Each attempt to read an enrolment's notes: who, when, and whether it was granted."""
+
+    __tablename__ = "note_reads"
+    id: Mapped[str] = mapped_column(IdColumn, primary_key=True, default=new_id)
+    enrolment_id: Mapped[str] = mapped_column(sa.ForeignKey("enrolments.id"), index=True)
+    reader_key_id: Mapped[str | None] = mapped_column(sa.String(36))
+    reader_role: Mapped[str] = mapped_column(sa.String(20))
+    granted: Mapped[bool] = mapped_column(sa.Boolean)
+    read_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+
+
+class ContributionRate(Base):
+    """A dated contribution rate of one activity, overriding the cooperative's rate."""
+
+    __tablename__ = "contribution_rates"
+    id: Mapped[str] = mapped_column(IdColumn, primary_key=True, default=new_id)
+    cooperative_id: Mapped[str] = mapped_column(sa.ForeignKey("cooperatives.id"), index=True)
+    activity_id: Mapped[str] = mapped_column(sa.ForeignKey("activities.id"), index=True)
+    rate: Mapped[Decimal] = mapped_column(RateColumn)
+    valid_from: Mapped[date] = mapped_column(sa.Date)
+    valid_until: Mapped[date | None] = mapped_column(sa.Date)
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)

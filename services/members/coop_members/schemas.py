@@ -2,6 +2,7 @@
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from coop_members.domain import accompaniment
 from coop_members.domain.lifecycle import TARGETS, Lifecycle
 from coop_shared.credentials import COOPERATIVE_ROLES, MEMBER
 from coop_shared.schema_fields import BelgianVatNumber, Bic, EnterpriseNumber, Iban, NationalNumber, Rate
@@ -101,7 +102,16 @@ class AddActivitySchema(Schema):
     trade_name = fields.String(load_default=None, validate=validate.Length(1, 200))
 
 
-DOCUMENT_KINDS = ("id_card", "residence_card", "work_authorisation", "professional_card")
+DOCUMENT_KINDS = (
+    "id_card",
+    "residence_card",
+    "work_authorisation",
+    "professional_card",
+    # An applicant for international protection: the annex 26, then the orange card
+    # (attestation d'immatriculation), docs/domain/right-to-work.md.
+    "annex_26",
+    "orange_card",
+)
 
 
 class SetStatusModelSchema(Schema):
@@ -137,3 +147,143 @@ class RecordDocumentSchema(Schema):
 class RightToWorkSchema(Schema):
     member_id = fields.UUID(required=True)
     on = fields.Date(required=True)
+
+
+# Accompaniment (docs/domain/accompaniment.md)
+
+
+class PhaseSchema(Schema):
+    phase = fields.String(required=True, validate=validate.OneOf(accompaniment.PHASES))
+    max_months = fields.Integer(load_default=None, validate=validate.Range(1, 60))
+
+
+class CreateProgrammeSchema(Schema):
+    name = fields.String(required=True, validate=validate.Length(1, 200))
+    phases = fields.List(fields.Nested(PhaseSchema), load_default=None)
+    funders = fields.List(fields.String(validate=validate.Length(1, 200)), load_default=list)
+    eligibility = fields.List(
+        fields.String(validate=validate.OneOf(accompaniment.LABOUR_SITUATIONS)), load_default=list
+    )
+    capacity = fields.Integer(required=True, validate=validate.Range(1, 10000))
+    coach_key_ids = fields.List(fields.UUID(), required=True, validate=validate.Length(min=1))
+    starts_on = fields.Date(required=True)
+    ends_on = fields.Date(load_default=None)
+
+    @validates_schema
+    def test_phase_at_most_18_months(self, data, **kwargs):
+        for phase in data.get("phases") or []:
+            if phase["phase"] == accompaniment.TEST and (phase.get("max_months") or 0) > 18:
+                raise ValidationError("The test phase lasts at most 18 months.", "phases")
+
+
+class ProfileSchema(Schema):
+    labour_situation = fields.String(required=True, validate=validate.OneOf(accompaniment.LABOUR_SITUATIONS))
+    education_level = fields.String(
+        load_default=None, validate=validate.OneOf(accompaniment.EDUCATION_LEVELS)
+    )
+    languages = fields.List(fields.String(validate=validate.Length(2, 2)), load_default=list)
+
+
+class MilestoneSchema(Schema):
+    text = fields.String(required=True, validate=validate.Length(1, 300))
+    due_on = fields.Date(load_default=None)
+
+
+class EnrolMemberSchema(Schema):
+    programme_id = fields.UUID(required=True)
+    member_id = fields.UUID(required=True)
+    coach_key_id = fields.UUID(required=True)
+    entered_on = fields.Date(required=True)
+    language = fields.String(required=True, validate=validate.OneOf(LANGUAGES))
+    interpreter = fields.String(load_default=None, validate=validate.Length(1, 60))
+    profile = fields.Nested(ProfileSchema, required=True)
+    goals = fields.List(fields.String(validate=validate.Length(1, 300)), load_default=list)
+    milestones = fields.List(fields.Nested(MilestoneSchema), load_default=list)
+    protection_applied_on = fields.Date(load_default=None)
+    first_decision_on = fields.Date(load_default=None)
+
+    @validates_schema
+    def applicant_names_the_application(self, data, **kwargs):
+        profile = data.get("profile") or {}
+        if profile.get("labour_situation") == accompaniment.APPLICANT and not data.get(
+            "protection_applied_on"
+        ):
+            raise ValidationError(
+                "An applicant for international protection has an application date.", "protection_applied_on"
+            )
+
+
+class MovePhaseSchema(Schema):
+    enrolment_id = fields.UUID(required=True)
+    to = fields.String(required=True, validate=validate.OneOf(accompaniment.PHASES[1:]))
+    on = fields.Date(required=True)
+    status_model = fields.String(load_default=None, validate=validate.OneOf(accompaniment.LAUNCH_MODELS))
+    parameters = fields.Dict(load_default=dict)
+    exit_outcome = fields.String(load_default=None, validate=validate.OneOf(accompaniment.EXIT_OUTCOMES))
+    exit_profile = fields.Nested(ProfileSchema, load_default=None)
+
+    @validates_schema
+    def what_each_move_needs(self, data, **kwargs):
+        if data.get("to") == accompaniment.LAUNCH and not data.get("status_model"):
+            raise ValidationError(
+                "The launch names the status model (be_salaried or be_director).", "status_model"
+            )
+        if data.get("to") == accompaniment.EXIT and not data.get("exit_outcome"):
+            raise ValidationError("An exit names its outcome.", "exit_outcome")
+
+
+class ScheduleAppointmentSchema(Schema):
+    enrolment_id = fields.UUID(required=True)
+    kind = fields.String(load_default="appointment", validate=validate.OneOf(accompaniment.APPOINTMENT_KINDS))
+    title = fields.String(required=True, validate=validate.Length(1, 200))
+    starts_at = fields.AwareDateTime(required=True)
+    duration_minutes = fields.Integer(required=True, validate=validate.Range(5, 600))
+
+
+class RecordAttendanceSchema(Schema):
+    appointment_id = fields.UUID(required=True)
+    attended = fields.Boolean(required=True)
+
+
+class AddCoachingNoteSchema(Schema):
+    enrolment_id = fields.UUID(required=True)
+    text = fields.String(required=True, validate=validate.Length(1, 10000))
+
+
+class EnrolmentRefSchema(Schema):
+    enrolment_id = fields.UUID(required=True)
+
+
+class SetContributionRateSchema(Schema):
+    activity_id = fields.UUID(required=True)
+    rate = Rate(required=True)
+    valid_from = fields.Date(required=True)
+    valid_until = fields.Date(load_default=None)
+
+    @validates_schema
+    def dates_in_order(self, data, **kwargs):
+        if data.get("valid_until") and data.get("valid_from") and data["valid_until"] < data["valid_from"]:
+            raise ValidationError("A rate cannot end before it starts.", "valid_until")
+
+
+class FunderReportSchema(Schema):
+    programme_id = fields.UUID(required=True)
+    from_ = fields.Date(required=True, data_key="from")
+    to = fields.Date(required=True)
+    format = fields.String(load_default="json", validate=validate.OneOf(("json", "csv", "pdf")))
+    nominative = fields.Boolean(load_default=False)
+
+
+class ContributionRateOnSchema(Schema):
+    activity_id = fields.UUID(required=True)
+    on = fields.Date(required=True)
+
+
+class ListProgrammesSchema(Schema):
+    """No field yet: an empty payload lists every programme of the caller's cooperative."""
+
+
+class RunAppointmentRemindersSchema(Schema):
+    within_hours = fields.Integer(
+        load_default=accompaniment.REMINDER_HOURS, validate=validate.Range(1, accompaniment.REMINDER_HOURS)
+    )

@@ -4,6 +4,7 @@ decimal strings), exactly as docs/rpc-contract.md shows them."""
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 from coop_members.domain.status_history import status_on
 
@@ -112,4 +113,100 @@ def right_to_work_out(member_id: str, on: date, allowed: bool, reasons: list[str
         "allowed": allowed,
         "reasons": reasons,
         "status_model": status.status_model if status else None,
+    }
+
+
+# Accompaniment (docs/domain/accompaniment.md)
+
+
+def programme_out(p, enrolled: int) -> dict:
+    return {
+        "id": p.id,
+        "cooperative_id": p.cooperative_id,
+        "name": p.name,
+        "phases": p.phases,
+        "funders": list(p.funders),
+        "eligibility": list(p.eligibility),
+        "capacity": p.capacity,
+        "enrolled": enrolled,
+        "coach_key_ids": list(p.coach_key_ids),
+        "starts_on": p.starts_on.isoformat(),
+        "ends_on": p.ends_on.isoformat() if p.ends_on else None,
+    }
+
+
+def appointment_out(a, enrolment) -> dict:
+    return {
+        "id": a.id,
+        "enrolment_id": a.enrolment_id,
+        "kind": a.kind,
+        "title": a.title,
+        "starts_at": a.starts_at.isoformat(),
+        "duration_minutes": a.duration_minutes,
+        "attended": a.attended,
+        "language": enrolment.language,
+        "interpreter": enrolment.interpreter,
+    }
+
+
+def _day(d):
+    return d.isoformat() if d else None
+
+
+def enrolment_out(
+    e, programme_name: str, phases: list, appointments: list, right_to_work: dict | None
+) -> dict:
+    """An enrolment with its phase history, appointments and, for an applicant, the work gate."""
+    return {
+        "id": e.id,
+        "programme_id": e.programme_id,
+        "programme": programme_name,
+        "member_id": e.member_id,
+        "coach_key_id": e.coach_key_id,
+        "phase": e.phase,
+        "phase_history": [{"phase": p.phase, "on": p.effective_on.isoformat()} for p in phases],
+        "language": e.language,
+        "interpreter": e.interpreter,
+        "entry_profile": e.entry_profile,
+        "exit_profile": e.exit_profile,
+        "exit_outcome": e.exit_outcome,
+        "goals": list(e.goals),
+        "milestones": list(e.milestones),
+        "appointments": [appointment_out(a, e) for a in appointments],
+        "hours_attended": str(
+            (Decimal(sum(a.duration_minutes for a in appointments if a.attended)) / 60).quantize(
+                Decimal("0.01")
+            )
+        ),
+        "right_to_work": right_to_work,
+    }
+
+
+def coaching_note_out(n, author_label: str | None) -> dict:
+    return {
+        "id": n.id,
+        "enrolment_id": n.enrolment_id,
+        "author_key_id": n.author_key_id,
+        "author": author_label,
+        "text": n.text,
+        "written_at": n.created_at.isoformat(),
+    }
+
+
+def note_read_out(r, label: str | None) -> dict:
+    return {
+        "reader_key_id": r.reader_key_id,
+        "reader": label,
+        "role": r.reader_role,
+        "granted": r.granted,
+        "read_at": r.read_at.isoformat(),
+    }
+
+
+def contribution_rate_out(r) -> dict:
+    return {
+        "activity_id": r.activity_id,
+        "rate": str(r.rate.normalize()),
+        "valid_from": r.valid_from.isoformat(),
+        "valid_until": _day(r.valid_until),
     }

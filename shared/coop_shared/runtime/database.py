@@ -8,6 +8,7 @@ caller was told it succeeded.
 
 from __future__ import annotations
 
+import logging
 import weakref
 
 import sqlalchemy as sa
@@ -21,6 +22,8 @@ from coop_shared.runtime.engine import create_engine, is_sqlite
 from coop_shared.runtime.outbox_relay import OutboxRelay
 from coop_shared.settings import Settings
 from coop_shared.storage.repository import Repository
+
+log = logging.getLogger(__name__)
 
 
 class UnitOfWork:
@@ -123,6 +126,16 @@ class UnitOfWork:
         if self._session is not None:
             try:
                 self._session.close()  # rolls back whatever was not committed
+            except Exception:
+                # The server closed the connection (a restart, a dropped connection): there is
+                # nothing left to roll back. This runs in worker_teardown, where an exception
+                # would stop the whole service process (docs/nameko-delivery.md), so the
+                # connection is discarded and the error only logged.
+                log.warning("closing a unit of work whose database connection was lost", exc_info=True)
+                try:
+                    self._session.invalidate()
+                except Exception:
+                    pass
             finally:
                 self._session = self._repo = None
                 self._provider.release()

@@ -4,7 +4,12 @@ from datetime import date
 
 from coop_billing.domain import ledger
 from coop_billing.orm import Expense, LedgerPosting, LedgerTransaction
-from coop_billing.views import activity_account_changed_event, activity_account_out, expense_out
+from coop_billing.views import (
+    activity_account_changed_event,
+    activity_account_out,
+    expense_out,
+    expense_recorded_event,
+)
 from coop_shared.credentials import OPERATORS, READERS, acting_cooperative, require_role
 from coop_shared.money import Money
 
@@ -92,6 +97,10 @@ def book_expense(uow, identity, expense: Expense) -> Expense:
         f"{expense.supplier}: {expense.description}"[:200],
         ledger.expense_paid(expense.activity_id, expense.amount_excl_vat, expense.vat_amount),
         expense.activity_id,
+    )
+    # the books take the purchase and its deductible VAT from this event (accounting service)
+    uow.emit(
+        "expense_recorded", expense.cooperative_id, identity.cooperative, expense_recorded_event(expense)
     )
     return expense
 

@@ -1,5 +1,7 @@
 """Payments: matching to invoices, partial and over-payments, duplicates, staff matching."""
 
+from decimal import Decimal
+
 from coop_billing.domain import ledger, payments, structured_communication
 from coop_billing.domain.states import DocumentKind, InvoiceStatus, MatchOutcome
 from coop_billing.handlers.issuing import refresh_status
@@ -11,7 +13,9 @@ from coop_shared.errors import BusinessRuleViolation
 from coop_shared.money import Money
 
 
-def _allocation(uow, payment: Payment, invoice: Invoice, available: Money) -> PaymentAllocation | None:
+def _allocation(
+    uow, payment: Payment, invoice: Invoice, available: Money, rate: Decimal
+) -> PaymentAllocation | None:
     """The part of `available` that settles the invoice, with the revenue and the contribution
     it earns the activity; None when the invoice has nothing left to pay."""
     receivable = uow.repo.receivable(invoice)
@@ -19,9 +23,7 @@ def _allocation(uow, payment: Payment, invoice: Invoice, available: Money) -> Pa
     if applied == Money.zero():
         return None
     revenue = ledger.revenue_share(invoice.total_excl_vat, invoice.total_incl_vat, receivable.paid, applied)
-    contribution = ledger.contribution_on(
-        uow.repo.revenue_booked(invoice.id), revenue, invoice.contribution_rate
-    )
+    contribution = ledger.contribution_on(uow.repo.revenue_booked(invoice.id), revenue, rate)
     return PaymentAllocation(
         payment_id=payment.id,
         invoice_id=invoice.id,
@@ -31,10 +33,33 @@ def _allocation(uow, payment: Payment, invoice: Invoice, available: Money) -> Pa
     )
 
 
-def apply_payment(uow, cooperative: str, payment: Payment, invoice: Invoice, available: Money) -> Money:
+def contribution_rate(invoice: Invoice, value_date, members=None) -> tuple[Decimal, str | None]:
+    """(rate, how the ledger names it): an activity's own rate in force on the payment's date
+    overrides the cooperative's rate the invoice was issued under (docs/domain/accompaniment.md);
+    without a members client (or for an activity without its own rate) the invoice's rate."""
+    if members is None or not invoice.activity_id:
+        return invoice.contribution_rate, None
+    found = members.contribution_rate_on(invoice.activity_id, value_date)
+    if found["source"] != "activity":
+        if invoice.contribution_rate is None:
+            return None, None
+        return invoice.contribution_rate, f"contribution {_percent(invoice.contribution_rate)} %"
+    rate = Decimal(found["rate"])
+    return rate, f"contribution {_percent(rate)} % (activity rate on {value_date.isoformat()})"
+
+
+def _percent(rate: Decimal) -> str:
+    return format((rate * 100).normalize(), "f")
+
+
+def apply_payment(
+    uow, cooperative: str, payment: Payment, invoice: Invoice, available: Money, members=None
+) -> Money:
     """Apply up to `available` of the payment to the invoice (locked by the caller); book the
-    activity's revenue and the contribution in one balanced transaction. Returns what was applied."""
-    allocation = _allocation(uow, payment, invoice, available)
+    activity's revenue and the contribution in one balanced transaction. Returns what was applied.
+    `members` (billing's MembersClient) gives the activity's dated contribution rate."""
+    rate, rate_label = contribution_rate(invoice, payment.value_date, members)
+    allocation = _allocation(uow, payment, invoice, available, rate)
     if allocation is None:
         return Money.zero()
     uow.repo.add(allocation)
@@ -46,7 +71,7 @@ def apply_payment(uow, cooperative: str, payment: Payment, invoice: Invoice, ava
         payment.value_date,
         "payment_allocation",
         allocation.id,
-        f"{invoice.number} · {payment.bank_reference}",
+        " · ".join(part for part in (invoice.number, payment.bank_reference, rate_label) if part),
         ledger.payment_received(
             invoice.activity_id, allocation.amount, allocation.revenue, allocation.contribution
         ),
@@ -95,7 +120,7 @@ def _new_payment(cooperative_id: str, data: dict) -> Payment:
     )
 
 
-def record_payment(uow, identity, data: dict, invoice=None) -> dict:
+def record_payment(uow, identity, data: dict, invoice=None, members=None) -> dict:
     """A payment, applied to its invoice when one is named or found by its communication; the
     rest announced as unmatched. A bank reference seen before is a duplicate, booking nothing.
 
@@ -114,7 +139,7 @@ def record_payment(uow, identity, data: dict, invoice=None) -> dict:
     uow.repo.flush()
     applied = Money.zero()
     if invoice is not None:
-        applied = apply_payment(uow, identity.cooperative, payment, invoice, payment.amount)
+        applied = apply_payment(uow, identity.cooperative, payment, invoice, payment.amount, members)
     remainder = payment.amount - applied
     if remainder > Money.zero():
         uow.emit(
@@ -128,7 +153,7 @@ def record_payment(uow, identity, data: dict, invoice=None) -> dict:
     return payment_out(payment, applied, outcome)
 
 
-def match_payment(uow, identity, data: dict) -> dict:
+def match_payment(uow, identity, data: dict, members=None) -> dict:
     """Staff apply what is left of a payment to an invoice of their choice."""
     require_role(identity, *OPERATORS)
     cooperative_id = acting_cooperative(identity)
@@ -138,7 +163,7 @@ def match_payment(uow, identity, data: dict) -> dict:
         raise BusinessRuleViolation("Nothing of this payment is left to match.", {"payment_id": payment.id})
     invoice = uow.repo.invoice(cooperative_id, data["invoice_id"], for_update=True)
     _settles(invoice)
-    applied = apply_payment(uow, identity.cooperative, payment, invoice, left)
+    applied = apply_payment(uow, identity.cooperative, payment, invoice, left, members)
     if applied == Money.zero():
         raise BusinessRuleViolation("This invoice has nothing left to pay.", {"invoice_id": invoice.id})
     uow.repo.refresh(payment)

@@ -31,18 +31,19 @@ PARSERS = {"coda": coda.parse, "camt053": camt053.parse}
 COUNTERS = {MatchOutcome.MATCHED: "matched", MatchOutcome.DUPLICATE: "duplicates"}
 
 
-def import_bank_statement(uow, identity, data: dict) -> dict:
-    """What became of every credit of the statement, with its balances and warnings."""
+def import_bank_statement(uow, identity, data: dict, members=None) -> dict:
+    """What became of every credit of the statement, with its balances and warnings; `members`
+    gives each activity's dated contribution rate (handlers/payments.py)."""
     require_role(identity, *OPERATORS)
     cooperative_id = acting_cooperative(identity)
     try:
-        return _import(uow, identity, cooperative_id, data)
+        return _import(uow, identity, cooperative_id, data, members)
     except StatementError as exc:
         uow.rollback()  # whatever was booked before the faulty movement goes too
         raise exc.as_validation_error() from None
 
 
-def _import(uow, identity, cooperative_id: str, data: dict) -> dict:
+def _import(uow, identity, cooperative_id: str, data: dict, members=None) -> dict:
     statement = PARSERS[data["format"]](data["content"])
     if statement.currency != "EUR":
         raise StatementError(f"only EUR accounts are booked, this statement is in {statement.currency}")
@@ -51,7 +52,7 @@ def _import(uow, identity, cooperative_id: str, data: dict) -> dict:
     for movement in statement.credits:
         payload = _payment_of(movement, statement)
         invoice = _matching_invoice(uow, cooperative_id, movement, payload)
-        outcome = record_payment(uow, identity, payload, invoice=invoice)
+        outcome = record_payment(uow, identity, payload, invoice=invoice, members=members)
         counts[COUNTERS.get(outcome["status"], "unmatched")] += 1
         lines.append(statement_line_out(movement, Money(payload["amount"]), outcome))
     return statement_out(row, statement, counts, warnings, lines)

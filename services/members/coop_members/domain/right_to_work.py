@@ -58,7 +58,9 @@ def judge(
             d
             for d in valid
             if d.kind == "work_authorisation"
-            or (d.kind == "residence_card" and d.labour_market == "unlimited")
+            # The renewed orange card of an applicant says "labour market: unlimited" after the
+            # four-month wait (RD of 2 September 2018, docs/domain/right-to-work.md).
+            or (d.kind in ("residence_card", "orange_card") and d.labour_market == "unlimited")
         ]
         if allowing:
             return True, [

@@ -12,4 +12,9 @@ date, a client of another service) service.py passes in.
     status_models  a member's status model over time
     lifecycle      candidate, active, suspended, exited
     documents      identity and right-to-work documents, their expiry reminders
+    programmes     accompaniment programmes: phases, funders, eligibility, capacity, coaches
+    enrolments     a member on a programme: phases, launch gate, appointments, attendance
+    coaching       coaching notes (coach and admins only) and the log of their reads
+    contribution_rates  dated contribution rates per activity
+    funder_reports the report of a programme for its funders
 """

@@ -100,6 +100,15 @@ def _announce_if_due(uow: UnitOfWork[MembersRepository], document_id: str, today
             "member_language": member.language,
             "member_name": f"{member.first_name} {member.last_name}",
             "cooperative_email": cooperative.email,
-        },
+        }
+        # The coaches of the member's accompaniment, named in the office's reminder
+        # (docs/domain/accompaniment.md); a coach is a staff key with no address of its own.
+        | ({"coach": coaches} if (coaches := _coaches_of(uow, member.id)) else {}),
     )
     return True
+
+
+def _coaches_of(uow: UnitOfWork[MembersRepository], member_id: str) -> str:
+    keys = [e.coach_key_id for e in uow.repo.enrolments_of_member(member_id) if e.phase != "exit"]
+    labels = uow.repo.api_key_labels(keys)
+    return ", ".join(labels[k] for k in keys if k in labels)

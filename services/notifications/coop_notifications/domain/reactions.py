@@ -78,6 +78,12 @@ EMAIL_REACTIONS: dict[str, tuple[Recipient, ...]] = {
         Recipient(MEMBER, "document_expiring"),
         Recipient(COOPERATIVE, "document_expiring_staff"),
     ),
+    # Accompaniment (members' docs/domain/accompaniment.md): the member in their language with
+    # the interpreter noted, the staff for the coach (a coach is a staff key, with no address).
+    "appointment_due": (
+        Recipient(MEMBER, "appointment_due"),
+        Recipient(COOPERATIVE, "appointment_due_staff"),
+    ),
 }
 
 # Events a cooperative may subscribe a webhook to: its own business facts. Credential

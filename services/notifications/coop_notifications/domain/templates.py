@@ -295,19 +295,63 @@ DEFAULTS: dict[str, dict[str, Text]] = {
             "Document de {{ member_name }} à renouveler",
             "Bonjour,\n\nLe document {{ reference }} de "
             "{{ member_name }} expire le {{ valid_until }} (dans {{ days_left }} jours). Sans document valide, "
-            "aucune paie ne peut être versée : demandez-lui une copie du nouveau document.\n",
+            "aucune paie ne peut être versée : demandez-lui une copie du nouveau document.\n"
+            "{% if coach is defined and coach %}\nAccompagnement : {{ coach }}.\n{% endif %}",
         ),
         "nl": Text(
             "Document van {{ member_name }} te vernieuwen",
             "Dag,\n\nHet document {{ reference }} van "
             "{{ member_name }} vervalt op {{ valid_until }} (over {{ days_left }} dagen). Zonder geldig "
-            "document kan geen loon worden uitbetaald: vraag een kopie van het nieuwe document.\n",
+            "document kan geen loon worden uitbetaald: vraag een kopie van het nieuwe document.\n"
+            "{% if coach is defined and coach %}\nBegeleiding: {{ coach }}.\n{% endif %}",
         ),
         "en": Text(
             "Document of {{ member_name }} to renew",
             "Hello,\n\nDocument {{ reference }} of "
             "{{ member_name }} expires on {{ valid_until }} (in {{ days_left }} days). Without a valid "
-            "document no pay can be made: ask them for a copy of the new document.\n",
+            "document no pay can be made: ask them for a copy of the new document.\n"
+            "{% if coach is defined and coach %}\nCoach: {{ coach }}.\n{% endif %}",
+        ),
+    },
+    # Accompaniment (members' docs/domain/accompaniment.md)
+    "appointment_due": {
+        "fr": Text(
+            "Rendez-vous le {{ starts }} : {{ title }}",
+            "Bonjour {{ member_name }},\n\nNous vous rappelons votre rendez-vous « {{ title }} » le "
+            "{{ starts }} ({{ duration_minutes }} minutes).{% if interpreter %} Un interprète "
+            "({{ interpreter }}) sera présent.{% endif %}\n\n{{ cooperative }}\n",
+        ),
+        "nl": Text(
+            "Afspraak op {{ starts }}: {{ title }}",
+            'Dag {{ member_name }},\n\nWe herinneren je aan je afspraak "{{ title }}" op '
+            "{{ starts }} ({{ duration_minutes }} minuten).{% if interpreter %} Er is een tolk "
+            "({{ interpreter }}) aanwezig.{% endif %}\n\n{{ cooperative }}\n",
+        ),
+        "en": Text(
+            "Appointment on {{ starts }}: {{ title }}",
+            'Hello {{ member_name }},\n\nA reminder of your appointment "{{ title }}" on '
+            "{{ starts }} ({{ duration_minutes }} minutes).{% if interpreter %} An interpreter "
+            "({{ interpreter }}) will be there.{% endif %}\n\n{{ cooperative }}\n",
+        ),
+    },
+    "appointment_due_staff": {
+        "fr": Text(
+            "Rendez-vous de {{ member_name }} le {{ starts }}",
+            "Bonjour {{ coach }},\n\nRendez-vous « {{ title }} » avec {{ member_name }} le {{ starts }} "
+            "({{ duration_minutes }} minutes), en {{ language }}.{% if interpreter %} Interprète à "
+            "prévoir : {{ interpreter }}.{% endif %}\n",
+        ),
+        "nl": Text(
+            "Afspraak van {{ member_name }} op {{ starts }}",
+            'Dag {{ coach }},\n\nAfspraak "{{ title }}" met {{ member_name }} op {{ starts }} '
+            "({{ duration_minutes }} minuten), in het {{ language }}.{% if interpreter %} Te voorziene "
+            "tolk: {{ interpreter }}.{% endif %}\n",
+        ),
+        "en": Text(
+            "Appointment of {{ member_name }} on {{ starts }}",
+            'Hello {{ coach }},\n\nAppointment "{{ title }}" with {{ member_name }} on {{ starts }} '
+            "({{ duration_minutes }} minutes), in {{ language }}.{% if interpreter %} Interpreter to "
+            "book: {{ interpreter }}.{% endif %}\n",
         ),
     },
 }
@@ -371,6 +415,17 @@ SAMPLES: dict[str, dict] = {
     },
 }
 SAMPLES["document_expiring_staff"] = SAMPLES["document_expiring"]
+SAMPLES["appointment_due"] = {
+    "member_name": "Yonas Tesfaye",
+    "title": "Business plan",
+    "starts": "2026-12-03 10:00",
+    "duration_minutes": 90,
+    "language": "en",
+    "interpreter": "Tigrinya",
+    "coach": "Coach Sarah",
+    "cooperative": "BRUCOOP",
+}
+SAMPLES["appointment_due_staff"] = SAMPLES["appointment_due"]
 SAMPLES["invoice_issued_copy"] = SAMPLES["invoice_issued"]
 SAMPLES["invoice_delivery_failed"] = {
     "number": "DIES-2026-00001",

@@ -1,0 +1,1 @@
+"""accounting: the cooperative's double-entry books, VAT returns and exports for its accountant."""

@@ -1,0 +1,40 @@
+"""Calls accounting makes to other services: one class per service called.
+
+Accounting asks members for the declarant of a VAT return with the caller's own credential
+(forwarded context data), so members' tenancy rules apply.
+"""
+
+
+class MembersClient:
+    def __init__(self, members_rpc, cooperative_slug: str | None):
+        self._rpc = members_rpc
+        self._slug = cooperative_slug
+
+    def cooperative(self) -> dict:
+        """The caller's cooperative: name, VAT number, address, e-mail."""
+        return self._rpc.get_cooperative(self._slug)
+
+
+class BillingClient:
+    """The documents behind the sales entries, read with the caller's credential."""
+
+    def __init__(self, billing_rpc):
+        self._rpc = billing_rpc
+
+    def invoice_file(self, invoice_id: str, file_format: str) -> dict:
+        """{"filename", "content_type", "content" (base64)} of an invoice or credit note as
+        `pdf` or `ubl`."""
+        return self._rpc.render_invoice({"invoice_id": invoice_id, "format": file_format})
+
+
+class PayrollClient:
+    """The payslips of a month, read with the caller's credential."""
+
+    def __init__(self, payroll_rpc):
+        self._rpc = payroll_rpc
+
+    def payslips(self, period: str) -> list[dict]:
+        return self._rpc.list_payslips({"period": period, "limit": 500})["items"]
+
+    def payslip_pdf(self, payslip_id: str) -> dict:
+        return self._rpc.render_payslip(payslip_id)

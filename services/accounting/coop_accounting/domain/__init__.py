@@ -1,0 +1,1 @@
+"""Pure accounting rules: the chart, balanced entries, periods, VAT grids (no framework)."""

@@ -1,0 +1,1 @@
+"""Use cases of the accounting service, one module per concern."""

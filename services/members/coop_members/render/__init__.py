@@ -1,0 +1,1 @@
+"""Documents members prints: the funder report of a programme (PDF)."""
