@@ -114,8 +114,7 @@ class BeDirector(StatusModel):
             "type": "object",
             "additionalProperties": False,
             "properties": {
-                "household": {"enum": list(belgian_tax.HOUSEHOLDS), "default": belgian_tax.SINGLE},
-                "dependent_children": {"type": "integer", "minimum": 0, "maximum": 20, "default": 0},
+                **belgian_tax.HOUSEHOLD_PARAMETERS,
                 "cooperative_pays_social_contributions": {"type": "boolean", "default": True},
                 "social_fund_fee_rate": {
                     "type": "string",

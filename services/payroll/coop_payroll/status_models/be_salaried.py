@@ -122,8 +122,7 @@ class BeSalaried(StatusModel):
             "type": "object",
             "additionalProperties": False,
             "properties": {
-                "household": {"enum": list(belgian_tax.HOUSEHOLDS), "default": belgian_tax.SINGLE},
-                "dependent_children": {"type": "integer", "minimum": 0, "maximum": 20, "default": 0},
+                **belgian_tax.HOUSEHOLD_PARAMETERS,
                 "single_parent": {"type": "boolean", "default": False},
                 "weekly_hours": {"type": "number", "exclusiveMinimum": 0, "maximum": 60, "default": 38},
                 "full_time_hours": {"type": "number", "minimum": 30, "maximum": 40, "default": 38},

@@ -114,3 +114,11 @@ def exceptional_rate(normal_annual: Money, column: str, row: ParameterRow) -> De
         if bracket["up_to"] is None or normal_annual.amount <= Decimal(bracket["up_to"]):
             return Decimal(bracket[column])
     raise ValueError("exceptional allocation scale must end with an open bracket")
+
+
+# The household facts the withholding key formula reads, as JSON Schema properties of every
+# Belgian status model's parameters (be_salaried, be_director).
+HOUSEHOLD_PARAMETERS = {
+    "household": {"enum": list(HOUSEHOLDS), "default": SINGLE},
+    "dependent_children": {"type": "integer", "minimum": 0, "maximum": 20, "default": 0},
+}
