@@ -12,8 +12,9 @@ def alembic_config(package: str, database_url: str) -> Config:
     return config
 
 
-def upgrade(package: str, database_url: str, revision: str = "head") -> None:
-    """Apply the migrations of `package` (e.g. 'coop_members') to `database_url`."""
+def upgrade(package: str, database_url: str, revision: str = "heads") -> None:
+    """Apply the migrations of `package` (e.g. 'coop_members') to `database_url`: every head, so
+    that branches written side by side apply before they are put in one line."""
     command.upgrade(alembic_config(package, database_url), revision)
 
 
