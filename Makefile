@@ -2,7 +2,7 @@
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
-PACKAGES := -e shared -e services/members -e services/billing -e services/payroll -e services/notifications -e services/accounting -e cli
+PACKAGES := -e shared -e services/members -e services/billing -e services/payroll -e services/notifications -e services/accounting -e services/web -e cli
 MANIFESTS := requirements/constraints.txt requirements/test.txt shared/pyproject.toml cli/pyproject.toml $(wildcard services/*/pyproject.toml)
 
 .PHONY: setup demo run test lint services chaos bench migrate clean

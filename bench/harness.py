@@ -117,6 +117,8 @@ def machine() -> dict:
         "rabbitmq": run("rabbitmqctl", "version"),
         "kernel": platform.release(),
         "date": time.strftime("%Y-%m-%d"),
+        # other work on the machine during the run: figures are ratios to a baseline of the same run
+        "load_average_1_5_15": [round(v, 2) for v in os.getloadavg()],
     }
 
 
@@ -132,8 +134,16 @@ def report() -> None:
     sections = []
     for path in sorted(RESULTS.glob("*.json")):
         data = json.loads(path.read_text())
+        load = data["machine"].get("load_average_1_5_15")
         sections.append(
-            f"## {path.stem} ({data['machine']['date']})\n\n" + "\n".join(data.get("summary", []))
+            f"## {path.stem} ({data['machine']['date']}"
+            + (
+                f", load average {load[0]} / {load[1]} / {load[2]} on {data['machine']['cores']} cores"
+                if load
+                else ""
+            )
+            + ")\n\n"
+            + "\n".join(data.get("summary", []))
         )
     first = json.loads(next(iter(sorted(RESULTS.glob("*.json")))).read_text())["machine"] if sections else {}
     header = (

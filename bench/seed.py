@@ -15,6 +15,11 @@ from coop_members.orm import Activity, Member, MemberStatus
 from coop_shared.money import Money
 from coop_shared.storage.types import new_id
 
+try:  # the running balances came with issue 18; the bench also measures the code before it
+    from coop_billing.orm import LedgerBalance
+except ImportError:  # pragma: no cover
+    LedgerBalance = None
+
 
 def members(
     members_url: str, cooperative_id: str, count: int, since: date, first: int = 0
@@ -70,7 +75,7 @@ def members(
 def balances(billing_url: str, cooperative_id: str, activity_ids: list[str], amount: str, on: date) -> None:
     """Credit each activity `amount` with a balanced transaction, as a payment would."""
     engine = sa.create_engine(billing_url)
-    transactions, postings = [], []
+    transactions, postings, balances = [], [], {}
     for activity_id in activity_ids:
         transaction_id = new_id()
         transactions.append(
@@ -92,10 +97,73 @@ def balances(billing_url: str, cooperative_id: str, activity_ids: list[str], amo
                     "account": posting.account,
                     "kind": posting.kind,
                     "amount": posting.amount.amount,
+                    "entry_date": on,
                 }
             )
+            if posting.account.startswith(ledger.RUNNING_BALANCE_PREFIXES):
+                balances[posting.account] = balances.get(posting.account, Decimal(0)) + posting.amount.amount
     with Session(engine) as session:
         session.execute(sa.insert(LedgerTransaction), transactions)
         session.execute(sa.insert(LedgerPosting), postings)
+        # the running balances billing keeps beside its postings (coop_billing.orm.LedgerBalance);
+        # each activity is seeded once, so no balance row exists before
+        session.execute(
+            sa.insert(LedgerBalance),
+            [{"cooperative_id": cooperative_id, "account": a, "balance": b} for a, b in balances.items()],
+        )
+        session.commit()
+    engine.dispose()
+
+
+def history(billing_url: str, cooperative_id: str, activity_id: str, entries: int, until: date) -> None:
+    """`entries` entries on one activity's account (a payment books two: its revenue and the
+    contribution), one payment a day going back from `until`, as a long-lived activity has."""
+    engine = sa.create_engine(billing_url)
+    transactions, postings, balance = [], [], Decimal(0)
+    # 121.00 paid: 100.00 of revenue, 21.00 of VAT, a contribution of 10.00
+    money, revenue, contribution = Money(Decimal("121.00")), Money(Decimal("100.00")), Money(Decimal("10.00"))
+    dated = hasattr(LedgerPosting, "entry_date")  # the running balance came with issue 18
+    for n in range(entries // 2):
+        transaction_id, on = new_id(), date.fromordinal(until.toordinal() - (entries // 2 - n) // 5)
+        transactions.append(
+            {
+                "id": transaction_id,
+                "cooperative_id": cooperative_id,
+                "entry_date": on,
+                "source": "bench_history",
+                "source_id": f"{activity_id}/{n}",
+                "reference": f"bench {n}",
+            }
+        )
+        for posting in ledger.payment_received(activity_id, money, revenue, contribution).postings:
+            row = {
+                "transaction_id": transaction_id,
+                "cooperative_id": cooperative_id,
+                "account": posting.account,
+                "kind": posting.kind,
+                "amount": posting.amount.amount,
+            }
+            postings.append(dict(row, entry_date=on) if dated else row)
+            if posting.account == ledger.activity_account(activity_id):
+                balance += posting.amount.amount
+    with Session(engine) as session:
+        session.execute(sa.insert(LedgerTransaction), transactions)
+        session.execute(sa.insert(LedgerPosting), postings)
+        if dated:
+            session.execute(
+                sa.insert(LedgerBalance),
+                [
+                    {
+                        "cooperative_id": cooperative_id,
+                        "account": ledger.activity_account(activity_id),
+                        "balance": balance,
+                    }
+                ],
+            )
+        session.commit()
+        # Statistics, as autovacuum gathers them on a table that grew over months: without them
+        # the planner of a table filled a second ago reads the whole account to sort it.
+        session.execute(sa.text("ANALYZE ledger_postings"))
+        session.execute(sa.text("ANALYZE ledger_transactions"))
         session.commit()
     engine.dispose()

@@ -33,6 +33,7 @@ def suite_settings(amqp_uri, databases, tmp_path):
         "AMQP_URI": amqp_uri,
         **databases,
         "COOP_PLATFORM_KEY": support.PLATFORM_KEY,
+        "COOP_SERVICE_KEY": support.SERVICE_KEY,
         "COOP_DATA_DIR": str(tmp_path),
         "COOP_EVENT_RETRY_DELAYS": "0.2,0.4",
         "COOP_OUTBOX_POLL_SECONDS": "0.2",

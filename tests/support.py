@@ -21,6 +21,7 @@ MANAGEMENT = os.environ.get("COOP_TEST_RABBIT_MANAGEMENT", "http://guest:guest@1
 PG_ADMIN = os.environ.get("COOP_TEST_POSTGRES", "postgresql+psycopg2://postgres@127.0.0.1:5432/postgres")
 SERVICES = ("members", "billing", "payroll", "notifications", "accounting")
 PLATFORM_KEY = "platform-key-for-tests-only"
+SERVICE_KEY = "service-key-for-tests-only"  # a secret of its own (docs/adr/019)
 
 
 @contextmanager
@@ -85,11 +86,15 @@ def outbox_bodies(url: str, event_type: str) -> list[dict]:
     ]
 
 
-def publish_raw(amqp_uri: str, source: str, event_type: str, body: dict) -> None:
-    """What a second relay (or a redelivery after a crash) would put on the bus."""
+def publish_raw(amqp_uri: str, source: str, event_type: str, body: dict, user_id: str | None = "") -> None:
+    """What a second relay (or a redelivery after a crash) would put on the bus: with the
+    connection's user as `user_id`, as the relay sets it (None: no user_id at all)."""
     from kombu import Connection, Producer
     from nameko.standalone.events import get_event_exchange
 
+    from coop_shared.runtime.event_origin import broker_user
+
+    properties = {} if user_id is None else {"user_id": user_id or broker_user(amqp_uri)}
     with Connection(amqp_uri) as connection:
         Producer(connection.default_channel).publish(
             body,
@@ -97,6 +102,7 @@ def publish_raw(amqp_uri: str, source: str, event_type: str, body: dict) -> None
             routing_key=event_type,
             serializer="json",
             delivery_mode=2,
+            **properties,
         )
 
 
@@ -182,17 +188,38 @@ def received(folder: Path, suffix: str) -> list[Path]:
 
 def run_in_process(config: dict, names):
     """Migrate the named services' databases, declare the bus, start them in this process."""
-    from nameko.runners import ServiceRunner
-
     from coop_cli import suite
 
     suite.migrate(names, config)
     suite.declare_topology(config)
+    if any(f"{name.upper()}_AMQP_URI" in config for name in names):
+        # Each service as its own broker user (coop_shared.runtime.broker_users): one runner
+        # per service, each with its own AMQP_URI.
+        return Runners([_started(suite.service_config(name, config), [name]) for name in names])
+    return _started(config, names)
+
+
+def _started(config: dict, names):
+    from nameko.runners import ServiceRunner
+
+    from coop_cli import suite
+
     runner = ServiceRunner(config)
     for name in names:
         runner.add_service(suite.service_class(name))
     runner.start()
     return runner
+
+
+class Runners:
+    """Several ServiceRunners stopped together."""
+
+    def __init__(self, runners):
+        self.runners = runners
+
+    def kill(self):
+        for runner in self.runners:
+            runner.kill()
 
 
 @contextmanager
@@ -207,7 +234,13 @@ def suite_in_process(names=SERVICES, **settings):
     with fresh_vhost() as amqp_uri, fresh_databases() as databases:
         runner = run_in_process(
             suite.nameko_config(
-                {"AMQP_URI": amqp_uri, **databases, "COOP_PLATFORM_KEY": PLATFORM_KEY, **settings}
+                {
+                    "AMQP_URI": amqp_uri,
+                    **databases,
+                    "COOP_PLATFORM_KEY": PLATFORM_KEY,
+                    "COOP_SERVICE_KEY": SERVICE_KEY,
+                    **settings,
+                }
             ),
             names,
         )

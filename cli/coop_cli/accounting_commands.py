@@ -35,7 +35,9 @@ def _call(key: str, timeout: float, method: str, payload: dict) -> dict:
 def vat_return_lines(answer: dict) -> list[str]:
     """The return's non-zero grids, one a line, and the balance (71 due or 72 refundable)."""
     grids = answer["grids"]
-    lines = [f"VAT return {answer['period']} (draft, {answer['rules_version']})"]
+    rules = answer.get("vat_rules") or {}
+    named = f", {rules['version']}{'' if rules.get('certain', True) else ' unconfirmed'}" if rules else ""
+    lines = [f"VAT return {answer['period']} (draft, {answer['rules_version']}{named})"]
     lines += [
         f"  grid {grid}: {amount:>12}"
         for grid, amount in grids.items()

@@ -80,9 +80,14 @@ never run later.
   activity codes such as `A0001`) are separate fields and never replace an id.
 - Unknown payload fields are refused (`ValidationError` naming them), so a misspelt optional
   field is reported instead of silently ignored.
-- Commands that create money records accept an `idempotency_key` (or carry a natural one such
-  as a payment's `bank_reference`): the same key again returns the first result and creates
-  nothing. Retry such commands with the same key after a timeout.
+- Every method that creates a record accepts an optional `idempotency_key` (1 to 100
+  characters): the same key again, from the same credential, returns the first answer and
+  creates nothing; the same key with another payload is a `Conflict`. Keys are the caller's
+  own: another credential's key never returns its record. Retry such commands with the same
+  key after a timeout. A request the broker delivers twice (after a restart) is answered once
+  without a key, by its message's correlation id. `issue_api_key` answered again shows
+  `secret: null` (the secret is shown once and stored nowhere). Natural keys count too, such as
+  a payment's `bank_reference`.
 - Belgian identifiers are checked, not just stored: enterprise numbers and VAT numbers (mod 97
   and the country's own rule), national register and BIS numbers, IBANs (with a Belgian
   IBAN's bank code), BICs. They are returned in their compact form (`0403170701`,
@@ -114,6 +119,13 @@ of such objects, its fields shown as `name[].field`.
     activity account, and draft invoices for their own activities.
 - Nothing of another cooperative is visible to a key, not even whether an id exists: another
   cooperative's id answers `NotFound`, exactly as an id that does not exist.
+- A **person** signed in (`members.authenticate`) holds a session token, `sess_…`, which is a
+  credential like a key: `Bearer sess_…` gives the role, cooperative and member the person
+  holds in the cooperative the session has selected (`members.select_cooperative`), with its
+  `person_id`. A session waiting for its second factor (stage `second_factor`, or
+  `enrol_only` for an admin without one) is refused everywhere but the methods that take its
+  token in their payload. Sessions end after 30 idle minutes, 12 hours, a sign-out, a revocation
+  or a password change (`docs/adr/024-accounts-for-people.md`).
 
 ## Errors
 
@@ -145,7 +157,10 @@ consumer inside the suite: if that consumer's queue is missing, the broker retur
 and it waits in the outbox until the queue exists. The others are published for whoever
 listens (an integrator's own queue bound to the exchange); with no listener they are dropped,
 by design. Business events can also be delivered to webhooks registered with
-`notifications.register_webhook`.
+`notifications.register_webhook`: an `https` URL whose host resolves to public addresses only
+(checked at registration and at every call; loopback, private, link-local and metadata
+addresses are refused unless the operator allows their network), answered with any 2xx,
+redirects not followed.
 """
 
 
@@ -260,6 +275,8 @@ def _payload_lines(function) -> list[str]:
             return ["No payload."]
         return ["Payload: not declared by a schema yet; see the summary above."]
     notes = [] if spec.needs_caller else ["*Public*: no credential needed."]
+    if spec.service_may_call:  # docs/adr/019-broker-least-privilege-and-service-claims.md
+        notes.append("*The suite's services* may call it too, acting for one cooperative (read-only).")
     if spec.schema is None:
         return [" ".join(notes + ["No payload."])]
     rows = list(field_rows(spec.schema()))

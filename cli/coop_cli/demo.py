@@ -25,7 +25,7 @@ import click
 
 from coop_cli import demo_data, statement_files, suite
 from coop_shared.dates import brussels_today
-from coop_shared.errors import Conflict
+from coop_shared.errors import Conflict, Forbidden
 from coop_shared.settings import SERVICES, data_dir
 
 
@@ -70,6 +70,8 @@ class LocalSuite:
         env = dict(
             os.environ,
             COOP_PLATFORM_KEY=self.platform_key,
+            # The services' own secret, never derived from the platform key (docs/adr/019).
+            COOP_SERVICE_KEY=os.environ.get("COOP_SERVICE_KEY") or secrets.token_urlsafe(32),
             SMTP_HOST="127.0.0.1",
             SMTP_PORT=str(smtp_port),
             COOP_MAIL_FROM="no-reply@demo.coop.example",
@@ -107,14 +109,29 @@ class LocalSuite:
                 process.kill()
 
 
-def _admin_key(platform, cooperative: dict) -> str:
+def _admin_key(connect, platform, cooperative: dict) -> str:
+    """The demo's admin key of the cooperative, kept next to the platform key: idempotency keys
+    belong to the key that sent them (docs/adr/021-nothing-run-twice-and-the-trail.md), so a
+    second run finds the first run's invoices only when it speaks with the same key."""
     try:
         platform.members.create_cooperative(cooperative)
     except Conflict:
         pass  # made by an earlier run
-    return platform.members.issue_api_key(
+    key_file = data_dir() / "demo" / f"{cooperative['slug']}-admin-key"
+    if key_file.exists():
+        known = key_file.read_text().strip()
+        try:
+            with connect(known) as rpc:
+                if rpc.members.whoami().get("cooperative") == cooperative["slug"]:
+                    return known
+        except Forbidden:
+            pass  # another installation's key, or revoked: issue a new one
+    secret = platform.members.issue_api_key(
         {"cooperative": cooperative["slug"], "role": "admin", "label": "coop demo"}
     )["secret"]
+    key_file.parent.mkdir(parents=True, exist_ok=True)
+    key_file.write_text(secret)
+    return secret
 
 
 def _member(rpc, person, activity, model, parameters, documents, period_start: str) -> tuple[dict, dict]:
@@ -169,7 +186,7 @@ def build(connect, platform_key: str, today: date, progress) -> dict:
 def _cooperatives(connect, platform_key: str, world: dict, progress) -> None:
     with connect(platform_key) as platform:
         for cooperative in (demo_data.DIES, demo_data.BRUCOOP):
-            world["keys"][cooperative["slug"]] = _admin_key(platform, cooperative)
+            world["keys"][cooperative["slug"]] = _admin_key(connect, platform, cooperative)
     progress("cooperatives Dies (salaried entrepreneurs) and BRUCOOP (company directors) ready")
 
 
@@ -400,7 +417,12 @@ def _vat_return_rows(rpc, world: dict) -> list[str]:
     while Decimal(answer["grids"]["54"]) < vat and time.monotonic() < deadline:
         time.sleep(0.5)
         answer = rpc.accounting.vat_return({"period": period})
-    return [""] + vat_return_lines(answer)
+    trial = rpc.accounting.trial_balance({"period": period})
+    books = (
+        f"books {period}: {len(trial['accounts'])} accounts, debit {trial['total_debit']} = "
+        f"credit {trial['total_credit']}, balance {trial['balance']}"
+    )
+    return ["", *vat_return_lines(answer), books]
 
 
 def _activity_rows(rpc, slug: str, world: dict) -> list[str]:

@@ -21,7 +21,13 @@ import click  # noqa: E402
 from coop_cli import status_report, suite  # noqa: E402
 from coop_cli.accounting_commands import accounting  # noqa: E402
 from coop_cli.billing_commands import billing  # noqa: E402
+from coop_cli.broker_commands import broker_users  # noqa: E402
+from coop_cli.data_key_commands import data_key  # noqa: E402
+from coop_cli.privacy_commands import privacy  # noqa: E402
 from coop_shared.settings import SERVICES  # noqa: E402
+
+WEB = "web"  # the HTTP API: served by `coop run` and `coop serve web`, not a nameko service
+SERVED = (*SERVICES, WEB)
 
 
 @click.group()
@@ -31,6 +37,9 @@ def main():
 
 main.add_command(billing)
 main.add_command(accounting)
+main.add_command(broker_users)
+main.add_command(data_key)
+main.add_command(privacy)
 
 
 @main.command()
@@ -43,9 +52,12 @@ def migrate(services):
 
 @main.command()
 def topology():
-    """Declare every event queue and the RPC message-ttl policy on the broker."""
+    """Declare the exchanges, every event queue, the RPC message-ttl policy and the services' broker
+    users (those whose <SERVICE>_AMQP_URI is set) on the broker."""
     result = suite.declare_topology()
     click.echo(f"{len(result['queues'])} event queues declared; RPC TTL policy: {result['rpc_ttl_policy']}")
+    if result["broker_users"]:
+        click.echo(f"broker users declared: {', '.join(result['broker_users'])}")
 
 
 @main.command()
@@ -53,16 +65,28 @@ def topology():
     "--service",
     "services",
     multiple=True,
-    type=click.Choice(SERVICES),
-    help="Run only these services (repeatable); all four by default.",
+    type=click.Choice(SERVED),
+    help="Run only these services (repeatable); all of them, the HTTP API (web) too, by default.",
 )
 def run(services):
     """Migrate, declare the bus, then run the services in this process until stopped."""
     from nameko.cli.run import run as nameko_run
 
-    names = services or SERVICES
+    names = tuple(n for n in services if n != WEB) or (() if services else SERVICES)
     config = suite.nameko_config()
     logging.config.dictConfig(config["LOGGING"])
+    if WEB in services or not services:  # the HTTP API beside them (docs/adr/023-http-api.md)
+        from coop_web.server import spawn
+
+        try:
+            _, sock = spawn(config)
+            click.echo(f"HTTP API on http://{':'.join(map(str, sock.getsockname()[:2]))}/api/v1")
+        except OSError as exc:  # the port is taken (another suite on this machine): the services still run
+            if not names:
+                raise click.ClickException(f"HTTP API: {exc} (set COOP_HTTP_PORT)") from None
+            click.echo(f"HTTP API not started: {exc} (set COOP_HTTP_PORT)", err=True)
+    if not names:
+        eventlet.Event().wait()  # only the HTTP API: serve until stopped
     for name, where in suite.migrate(names).items():
         click.echo(f"{name}: database ready ({where})")
     result = suite.declare_topology(names=SERVICES)
@@ -82,15 +106,27 @@ def demo(keep_running):
 
 
 @main.command()
-@click.argument("service", type=click.Choice(SERVICES))
+@click.argument("service", type=click.Choice(SERVED))
 def serve(service):
     """Run one service in this process, as a container does (migrations are a separate step:
     `coop migrate SERVICE`, then `coop topology`)."""
     from nameko.cli.run import run as nameko_run
 
+    from coop_shared.secret_guard import refusal
+
+    # A container never serves with a secret copied from .env.example (docs/adr/022).
+    problem = refusal()
+    if problem:
+        click.echo(f"coop serve {service}: {problem}", err=True)
+        raise SystemExit(2)
     config = suite.nameko_config()
     logging.config.dictConfig(config["LOGGING"])
     logging.getLogger("coop").info("serving %s on %s", service, config["AMQP_URI"].split("@")[-1])
+    if service == WEB:  # a WSGI application, not a nameko service (docs/adr/023-http-api.md)
+        from coop_web.server import serve as serve_http
+
+        serve_http(config)
+        return
     nameko_run([suite.service_class(service)], config)
 
 
@@ -100,7 +136,8 @@ def serve(service):
 def health(services, timeout):
     """Ask SERVICES (all by default) for their `health` and print the answers as JSON; exit 1
     unless every one is ok (a container health check: `coop health billing`)."""
-    answers = status_report.healths(suite.nameko_config()["AMQP_URI"], services or SERVICES, timeout)
+    config = suite.nameko_config()
+    answers = status_report.healths(config["AMQP_URI"], services or SERVICES, timeout, config.get("AMQP_SSL"))
     click.echo(json.dumps(answers, indent=2))
     if any(a.get("status") != "ok" for a in answers.values()):
         raise SystemExit(1)
@@ -124,8 +161,9 @@ def contract():
 )
 def status(timeout, management):
     """Each service's health, version, outbox backlog, and its queues' depths on the broker."""
-    amqp_uri = suite.nameko_config()["AMQP_URI"]
-    healths = status_report.healths(amqp_uri, SERVICES, timeout)
+    config = suite.nameko_config()
+    amqp_uri = config["AMQP_URI"]
+    healths = status_report.healths(amqp_uri, SERVICES, timeout, config.get("AMQP_SSL"))
     queues = status_report.queue_depths(amqp_uri, management)
     click.echo(status_report.table(healths, queues))
     if any(a.get("status") != "ok" for a in healths.values()):

@@ -11,11 +11,14 @@ import urllib.request
 from coop_shared.runtime.topology import management_url
 
 
-def healths(amqp_uri: str, services, timeout: float) -> dict:
-    from nameko.standalone.rpc import ClusterRpcProxy
+def healths(amqp_uri: str, services, timeout: float, ssl: dict | None = None) -> dict:
+    # The project's client: its reply queue is named after the broker user, which a service's
+    # own user may declare (a container's health check runs as that user), and it speaks TLS
+    # when `ssl` is given (coop_shared.settings.amqp_ssl).
+    from coop_shared.client import connect
 
     answers = {}
-    with ClusterRpcProxy({"AMQP_URI": amqp_uri}, timeout=timeout) as rpc:
+    with connect(amqp_uri, None, timeout=timeout, ssl=ssl) as rpc:
         for name in services:
             try:
                 answers[name] = getattr(rpc, name).health()

@@ -7,8 +7,10 @@ password stretching needed: there is nothing to guess); the secret itself is sho
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
+import json
 import secrets
 from dataclasses import asdict, dataclass
 from enum import StrEnum
@@ -45,7 +47,10 @@ class Identity:
     cooperative_id: str | None = None
     cooperative: str | None = None  # the cooperative's slug
     member_id: str | None = None
-    key_id: str | None = None
+    key_id: str | None = None  # the API key, or the session of a person signed in
+    # A person signed in (members' accounts for people, docs/adr/024-accounts-for-people.md): the
+    # role, cooperative and member are those the person holds in the cooperative selected.
+    person_id: str | None = None
 
     @property
     def is_platform(self) -> bool:
@@ -57,7 +62,10 @@ class Identity:
     @classmethod
     def from_dict(cls, data: dict) -> Identity:
         return cls(
-            **{k: data.get(k) for k in ("role", "cooperative_id", "cooperative", "member_id", "key_id")}
+            **{
+                k: data.get(k)
+                for k in ("role", "cooperative_id", "cooperative", "member_id", "key_id", "person_id")
+            }
         )
 
 
@@ -85,24 +93,70 @@ def matches_key(secret: str, configured_key: str | None) -> bool:
     return bool(configured_key) and hmac.compare_digest(secret.encode(), configured_key.encode())
 
 
-# Context data naming the cooperative a service credential acts for (see `SERVICE`).
-ACTING_FOR_ID, ACTING_FOR_SLUG = "acting_for_cooperative_id", "acting_for_cooperative"
+# The service credential (`COOP_SERVICE_KEY`) never travels: a service calling for one
+# cooperative sends a *claim* signed with it (HMAC-SHA256), naming the one method it calls, the
+# cooperative, and an expiry a minute away. A claim read off the bus cannot be replayed for
+# another cooperative or another method (the signature covers both), nor later than its expiry;
+# without the key none can be made (docs/adr/019-broker-least-privilege-and-service-claims.md).
+SERVICE_CLAIM_PREFIX = "svc1."
+SERVICE_CLAIM_SECONDS = 60
+_CLOCK_SKEW_SECONDS = 5
 
 
-def service_context(service_key: str, cooperative_id: str, cooperative: str) -> dict:
-    """Context data of a call made by a service on behalf of one cooperative."""
+def _b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).decode().rstrip("=")
+
+
+def _claim_mac(key: str, body: str) -> str:
+    return hmac.new(key.encode("utf-8"), (SERVICE_CLAIM_PREFIX + body).encode(), hashlib.sha256).hexdigest()
+
+
+def sign_service_claim(
+    service_key: str,
+    target: str,
+    cooperative_id: str,
+    cooperative: str,
+    now: float,
+    ttl: int = SERVICE_CLAIM_SECONDS,
+) -> str:
+    """A claim that the suite acts for `cooperative` in one call of `target` ('billing.render_invoice')."""
+    claim = {"t": target, "c": str(cooperative_id), "s": str(cooperative), "e": int(now) + int(ttl)}
+    body = _b64(json.dumps(claim, sort_keys=True, separators=(",", ":")).encode())
+    return f"{SERVICE_CLAIM_PREFIX}{body}.{_claim_mac(service_key, body)}"
+
+
+def is_service_claim(secret: str) -> bool:
+    return secret.startswith(SERVICE_CLAIM_PREFIX)
+
+
+def service_context(service_key: str, target: str, cooperative_id: str, cooperative: str, now: float) -> dict:
+    """Context data of one call of `target` made by a service on behalf of one cooperative."""
     return {
-        "authorization": f"Bearer {service_key}",
-        ACTING_FOR_ID: cooperative_id,
-        ACTING_FOR_SLUG: cooperative,
+        "authorization": f"Bearer {sign_service_claim(service_key, target, cooperative_id, cooperative, now)}"
     }
 
 
-def service_identity(context_data: dict) -> Identity:
-    """The identity behind a verified service credential: read-only, one cooperative."""
-    cooperative_id, slug = context_data.get(ACTING_FOR_ID), context_data.get(ACTING_FOR_SLUG)
-    if not cooperative_id or not slug:
-        raise Forbidden("A service credential must name the cooperative it acts for.")
+def verify_service_claim(secret: str, keys, target: str, now: float) -> Identity:
+    """The identity a claim stands for: read-only, its one cooperative. `keys` are the current
+    service key and the previous one during a rotation; Forbidden for anything else."""
+    body, _, mac = secret[len(SERVICE_CLAIM_PREFIX) :].partition(".")
+    if (
+        not body
+        or not mac
+        or not any(key and hmac.compare_digest(mac, _claim_mac(key, body)) for key in keys)
+    ):
+        raise Forbidden("Unknown credential.")
+    try:
+        claim = json.loads(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)))
+        target_claimed, cooperative_id, slug, expires = claim["t"], claim["c"], claim["s"], int(claim["e"])
+    except (ValueError, KeyError, TypeError):
+        raise Forbidden("Unknown credential.") from None
+    if target_claimed != target:
+        raise Forbidden(f"This service claim was made for {target_claimed}, not {target}.")
+    if expires < now - _CLOCK_SKEW_SECONDS:
+        raise Forbidden("This service claim has expired.")
+    if expires > now + SERVICE_CLAIM_SECONDS + _CLOCK_SKEW_SECONDS:
+        raise Forbidden("A service claim lives at most a minute.")
     return Identity(role=SERVICE, cooperative_id=str(cooperative_id), cooperative=str(slug))
 
 

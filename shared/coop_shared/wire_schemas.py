@@ -35,3 +35,20 @@ def ref_payload(value, name="id") -> dict:
     if isinstance(value, dict):
         return value
     raise ValidationError(fields={name: ["Pass an id string or an object with 'id'."]})
+
+
+class PersonReferenceSchema(Schema):
+    """A person as members names them to the other services for an export or an erasure
+    (docs/adr/018-access-retention-erasure.md): the member, their activities, their e-mails."""
+
+    member_id = fields.UUID(required=True)
+    activity_ids = fields.List(fields.UUID(), load_default=list)
+    activity_codes = fields.List(fields.String(validate=validate.Length(1, 20)), load_default=list)
+    emails = fields.List(fields.String(validate=validate.Length(1, 254)), load_default=list)
+    dry_run = fields.Boolean(load_default=False)
+
+
+class RetentionRunSchema(Schema):
+    """A retention run on demand: `dry_run` reports what would go and changes nothing."""
+
+    dry_run = fields.Boolean(load_default=False)

@@ -64,6 +64,20 @@ def test_the_demo_prints_each_activitys_figures_within_a_minute_and_can_run_twic
     assert "pending" not in first and "failed" not in first
     assert sent == 29 == len(list((tmp_path / "var" / "demo" / "mail").glob("*.eml")))  # each caught once
 
+    # each cooperative's VAT return of the month, from the books (issue 15): its invoices' VAT
+    # in grid 54 and the balance due or refundable
+    period = time.strftime("%Y-%m")
+    returns = re.findall(
+        rf"^VAT return {period} \(draft, [^)]*\)\n((?:  .*\n)+)", first + "\n", flags=re.MULTILINE
+    )
+    assert len(returns) == 2, first[-2000:]
+    # and each cooperative's books balance: the trial balance sums to zero
+    balances = re.findall(
+        rf"^books {period}: \d+ accounts, debit ([\d.]+) = credit ([\d.]+), balance (\S+)$", first, re.M
+    )
+    assert len(balances) == 2 and all(d == c and d != "0.00" and b == "0.00" for d, c, b in balances)
+    for grids in returns:
+        assert "  grid 54:" in grids and re.search(r"  (due \(71\)|refundable \(72\)): \d+\.\d\d", grids)
     second, _ = run_demo(amqp_uri, tmp_path / "var")
     assert figures(second) == figures(first)
     assert delivery_rows(second) == delivery_rows(first)

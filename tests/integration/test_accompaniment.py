@@ -4,6 +4,8 @@ work is allowed and accepted after; 0 % contribution during the test phase and t
 cooperative's rate after on the same activity; coaching notes for the coach only, every read
 logged; a funder report whose counts match the enrolments."""
 
+import base64
+
 import pytest
 
 from coop_shared.errors import BusinessRuleViolation, Forbidden
@@ -189,4 +191,6 @@ def test_the_funder_report_counts_the_enrolments(world):
             "nominative": True,
         }
     )
-    assert "Amina Diallo,intake,2026-02-01,international_protection_applicant,30_54," in csv_report["content"]
+    assert "Amina Diallo,intake,2026-02-01,international_protection_applicant,30_54," in base64.b64decode(
+        csv_report["content"]
+    ).decode("utf-8")

@@ -197,6 +197,7 @@ def test_every_method_with_an_id_answers_not_found_to_another_cooperative(suite_
     member_id, activity_id, customer_id = world.member["id"], world.activity["id"], world.nl_customer["id"]
     calls = {
         ("members", "get_member"): member_id,
+        ("members", "get_members"): {"ids": [member_id]},
         ("members", "get_activity"): activity_id,
         ("members", "add_activity"): {"member_id": member_id, "name": "x"},
         ("members", "set_status_model"): {
@@ -212,6 +213,14 @@ def test_every_method_with_an_id_answers_not_found_to_another_cooperative(suite_
         },
         ("members", "record_document"): {"member_id": member_id, "kind": "id_card", "reference": "X1"},
         ("members", "check_right_to_work"): {"member_id": member_id, "on": f"{PERIOD}-01"},
+        ("members", "update_member_identity"): {"member_id": member_id, "last_name": "x"},
+        ("members", "update_member_address"): {"member_id": member_id, "address": None},
+        ("members", "update_member_iban"): {"member_id": member_id, "iban": None},
+        ("members", "list_member_changes"): {"member_id": member_id},
+        ("members", "export_member_data"): {"member_id": member_id},
+        ("members", "erase_member"): {"member_id": member_id},
+        ("billing", "update_customer"): {"customer_id": customer_id, "name": "x"},
+        ("billing", "list_customer_changes"): {"customer_id": customer_id},
         ("billing", "get_customer"): customer_id,
         ("billing", "get_invoice"): invoice["id"],
         ("billing", "issue_invoice"): invoice["id"],

@@ -75,6 +75,8 @@ def mail_settings(receivers, **extra) -> dict:
             "COOP_MAIL_FROM": "factures@coop.example",
             "COOP_DELIVERY_POLL_SECONDS": "0.2",
             "COOP_DELIVERY_RETRY_DELAYS": "0.5,1,2",
+            # The local receiver: loopback is refused to webhooks unless the operator allows it.
+            "COOP_WEBHOOK_ALLOWED_NETWORKS": "127.0.0.1/32",
         },
         **extra,
     )
@@ -439,8 +441,9 @@ def test_webhook_urls_and_roles_are_checked_at_registration(start_services, rpc_
         )
     assert notifications.list_webhooks()["total"] == 0
 
+    # A public address literal: accepted without any lookup, and no call is made (no invoice).
     hook = notifications.register_webhook(
-        {"url": "https://hooks.example/coop", "events": ["invoice_issued"], "secret": HOOK_SECRET}
+        {"url": "https://93.184.215.14/coop", "events": ["invoice_issued"], "secret": HOOK_SECRET}
     )
     assert "secret" not in hook
     assert notifications.remove_webhook(hook["id"])["active"] is False

@@ -3,6 +3,7 @@ four-month wait of an applicant, programme capacity and eligibility, the launch 
 notes for the coach and admins only with every read logged, dated contribution rates, the
 funder report's counts."""
 
+import base64
 from datetime import UTC, date
 
 import pytest
@@ -417,7 +418,8 @@ def test_the_funder_report_counts_the_enrolments_and_names_nobody_by_default(uow
     csv_report = funder_reports.funder_report(
         uow, setup["admin"], billing, FunderReportSchema().load(dict(payload, nominative=True, format="csv"))
     )
-    lines = csv_report["content"].splitlines()
+    assert csv_report["content_type"] == "text/csv; charset=utf-8"
+    lines = base64.b64decode(csv_report["content"]).decode("utf-8").splitlines()
     assert "participants,2" in lines and "turnover,1250.00" in lines
     assert "Amina Diallo,test,2026-02-01,job_seeker,30_54," in lines
     assert csv_report["filename"] == "from-asylum-to-enterprise-2026_2026-01-01_2026-06-30.csv"
@@ -485,8 +487,6 @@ def test_an_appointment_is_announced_once_two_days_ahead_in_the_members_language
 
 
 def test_the_funder_report_prints_as_a_pdf_in_the_shared_font(uow, setup):
-    import base64
-
     import pypdfium2
 
     member = register(uow, setup["admin"], first_name="Élodie")
@@ -500,6 +500,7 @@ def test_the_funder_report_prints_as_a_pdf_in_the_shared_font(uow, setup):
     billing = FakeBilling({})
     anonymous = funder_reports.funder_report(uow, setup["admin"], billing, FunderReportSchema().load(payload))
     assert anonymous["filename"] == "from-asylum-to-enterprise-2026_2026-01-01_2026-06-30.pdf"
+    assert anonymous["content_type"] == "application/pdf"
     pdf = pypdfium2.PdfDocument(base64.b64decode(anonymous["content"]))
     text = " ".join(pdf[0].get_textpage().get_text_range().split())  # the title wraps
     assert "Funder report — From asylum to enterprise 2026" in text

@@ -42,13 +42,68 @@ def test_roles():
     assert Identity.from_dict(staff.as_dict()) == staff
 
 
-def test_a_service_credential_reads_for_the_one_cooperative_it_names():
-    from coop_shared.credentials import READERS, SERVICE, service_context, service_identity
+def test_a_service_claim_reads_for_the_one_cooperative_and_method_it_was_signed_for():
+    from coop_shared.credentials import READERS, SERVICE, bearer_secret, service_context, verify_service_claim
 
-    context = service_context("svc-key", "c1", "dies")
-    assert context["authorization"] == "Bearer svc-key"
-    identity = service_identity(context)
+    now = 1_790_000_000.0
+    context = service_context("svc-key", "billing.render_invoice", "c1", "dies", now=now)
+    claim = bearer_secret(context["authorization"])
+    assert "svc-key" not in context["authorization"]  # the key itself never travels
+    identity = verify_service_claim(claim, ("svc-key", None), "billing.render_invoice", now + 59)
     assert (identity.role, identity.cooperative_id, identity.cooperative) == (SERVICE, "c1", "dies")
     assert SERVICE in READERS and not identity.is_platform
+
+
+def test_a_captured_claim_cannot_be_replayed_for_another_cooperative_method_or_later():
+    import base64
+    import json
+
+    from coop_shared.credentials import sign_service_claim, verify_service_claim
+
+    now = 1_790_000_000.0
+    claim = sign_service_claim("svc-key", "members.get_member", "c1", "dies", now)
+    keys = ("svc-key", None)
+    with pytest.raises(Forbidden, match="members.get_member"):  # another method
+        verify_service_claim(claim, keys, "members.issue_api_key", now)
+    with pytest.raises(Forbidden, match="expired"):  # later than its minute (and the skew)
+        verify_service_claim(claim, keys, "members.get_member", now + 60 + 6)
+    # Another cooperative: the body rewritten, the signature no longer matches.
+    prefix, rest = claim[:5], claim[5:]
+    body, _, mac = rest.partition(".")
+    forged = json.loads(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)))
+    forged.update(c="c2", s="brucoop")
+    forged_body = base64.urlsafe_b64encode(json.dumps(forged).encode()).decode().rstrip("=")
+    with pytest.raises(Forbidden, match="Unknown credential"):
+        verify_service_claim(f"{prefix}{forged_body}.{mac}", keys, "members.get_member", now)
+    # Signed with another key (a guess, or the platform key): refused.
+    with pytest.raises(Forbidden, match="Unknown credential"):
+        verify_service_claim(
+            sign_service_claim("other", "members.get_member", "c2", "brucoop", now),
+            keys,
+            "members.get_member",
+            now,
+        )
+    # A claim made to live for an hour is refused even when correctly signed.
+    with pytest.raises(Forbidden, match="at most a minute"):
+        verify_service_claim(
+            sign_service_claim("svc-key", "members.get_member", "c1", "dies", now, ttl=3600),
+            keys,
+            "members.get_member",
+            now,
+        )
+    # No service key configured: nothing verifies.
     with pytest.raises(Forbidden):
-        service_identity({"authorization": "Bearer svc-key"})
+        verify_service_claim(claim, (None, None), "members.get_member", now)
+
+
+def test_the_service_key_rotates_alone_the_previous_key_still_verifies():
+    from coop_shared.credentials import sign_service_claim, verify_service_claim
+
+    now = 1_790_000_000.0
+    old = sign_service_claim("key-2026-11", "payroll.render_payslip", "c1", "dies", now)
+    new = sign_service_claim("key-2026-12", "payroll.render_payslip", "c1", "dies", now)
+    rotating = ("key-2026-12", "key-2026-11")
+    for claim in (old, new):
+        assert verify_service_claim(claim, rotating, "payroll.render_payslip", now).cooperative == "dies"
+    with pytest.raises(Forbidden):  # once the previous key is dropped
+        verify_service_claim(old, ("key-2026-12", None), "payroll.render_payslip", now)

@@ -47,14 +47,18 @@ def test_the_kubernetes_manifests_mirror_the_compose_stack():
         container = deployment["spec"]["template"]["spec"]["containers"][0]
         assert container["readinessProbe"]["exec"]["command"] == ["coop", "health", container["args"][1]]
     job = yaml.safe_load((DEPLOY / "k8s" / "migrate-job.yaml").read_text())
-    assert job["spec"]["template"]["spec"]["initContainers"][0]["args"] == ["migrate"]
+    assert [c["args"] for c in job["spec"]["template"]["spec"]["initContainers"]] == [
+        ["migrate", name] for name in SERVICES
+    ]
 
 
 def test_the_broker_definitions_hold_the_policies_and_no_secret():
     import json
 
     definitions = json.loads((DEPLOY / "rabbitmq" / "definitions.json").read_text())
-    assert definitions["users"] == []  # the operator's user comes from .env at boot (start.sh)
+    # The services' users, with no password (set by `coop topology` from their URIs) and no tag;
+    # the operator's user comes from .env at boot (start.sh), the only administrator.
+    assert all(u["password_hash"] == "" and u["tags"] == "" for u in definitions["users"])
     policies = {p["name"]: p["definition"] for p in definitions["policies"]}
     assert policies["coop-rpc-ttl"] == {"message-ttl": 120000}
     assert policies["coop-event-queues"]["dead-letter-exchange"] == "coop.dead-letter"

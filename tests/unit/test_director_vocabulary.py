@@ -20,6 +20,7 @@ from coop_shared.credentials import ADMIN, Identity
 from coop_shared.money import Money
 from coop_shared.status_models import PayRequest, load_status_models
 from tests.unit.fake_uow import FakeUnitOfWork
+from tests.unit.payroll_fakes import BatchBilling, BatchMembers
 
 MODELS = load_status_models()
 LANGUAGES = ("fr", "nl", "en")
@@ -32,7 +33,7 @@ MEMBER_ID, ACTIVITY = "00000000-0000-4000-8000-00000000c001", "00000000-0000-400
 ADMIN_KEY = Identity(role=ADMIN, cooperative_id=COOP_ID, cooperative="brucoop")
 
 
-class Members:
+class Members(BatchMembers):
     def __init__(self, language, model):
         self.language, self.model = language, model
 
@@ -59,11 +60,15 @@ class Members:
             ],
         }
 
+    def national_numbers(self, member_ids, purpose):
+        """members' full numbers, as the service credential gets them (the member's answer is masked)."""
+        return {i: self.member(i).get("national_number") for i in member_ids}
+
     def right_to_work(self, member_id, on):
         return {"allowed": True, "reasons": []}
 
 
-class Billing:
+class Billing(BatchBilling):
     def balance(self, activity_id):
         return Money.of("9000.00")
 

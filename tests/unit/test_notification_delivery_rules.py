@@ -43,7 +43,8 @@ def test_events_without_an_email_plan_none():
 
 def test_the_service_listens_to_every_event_a_webhook_may_subscribe_to_and_to_no_other():
     handled = {event_type for _, event_type, _ in event_subscriptions(suite.service_class("notifications"))}
-    assert handled == set(reactions.WEBHOOK_EVENTS)
+    assert handled == set(reactions.WEBHOOK_EVENTS) | set(reactions.EMAIL_ONLY_EVENTS)
+    assert not set(reactions.WEBHOOK_EVENTS) & set(reactions.EMAIL_ONLY_EVENTS)
     assert set(reactions.EMAIL_REACTIONS) <= handled
     assert "api_key_revoked" not in handled and "delivery_failed" not in handled
 

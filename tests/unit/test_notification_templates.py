@@ -7,11 +7,11 @@ from coop_notifications.domain.templates import (
     LANGUAGES,
     SAMPLES,
     Text,
-    check,
     default,
     email,
     render,
 )
+from coop_notifications.rendering import check  # the save-time check, in a bounded worker
 from coop_shared.errors import ValidationError
 
 

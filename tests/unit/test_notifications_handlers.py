@@ -28,6 +28,11 @@ SETTINGS = DeliverySettings(
 PDF = b"%PDF-1.7 invoice DIES-2026-00001"
 
 
+def public_resolver(host, port):
+    """hooks.example as a public address: no name is ever looked up in a unit test."""
+    return ["93.184.215.14"]
+
+
 def invoice_issued(event_id="e0000000-0000-4000-8000-000000000001", cooperative=("dies", DIES_ID)):
     slug, cooperative_id = cooperative
     return {
@@ -251,7 +256,9 @@ def test_a_webhook_receives_its_cooperative_events_signed_and_no_other(uow, clie
         "events": ["invoice_issued"],
         "secret": "dies-secret-0123456789",
     }
-    registered = webhooks.register_webhook(uow, DIES_ADMIN, RegisterWebhookSchema().load(hook), SETTINGS)
+    registered = webhooks.register_webhook(
+        uow, DIES_ADMIN, RegisterWebhookSchema().load(hook), SETTINGS, resolver=public_resolver
+    )
     assert "secret" not in registered
     channel = FakeChannel()
     react(uow, invoice_issued(), channel, clients_for)

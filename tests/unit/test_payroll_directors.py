@@ -19,6 +19,7 @@ from coop_shared.errors import Forbidden, NotFound
 from coop_shared.money import Money
 from coop_shared.status_models import PayRequest, load_status_models
 from tests.unit.fake_uow import FakeUnitOfWork
+from tests.unit.payroll_fakes import BatchBilling, BatchMembers
 
 MODELS = load_status_models()
 DIRECTOR = MODELS["be_director"]
@@ -33,7 +34,7 @@ def admin(role=ADMIN, member_id=None):
     return Identity(role=role, cooperative_id=BRUCOOP_ID, cooperative="brucoop", member_id=member_id)
 
 
-class Members:
+class Members(BatchMembers):
     def __init__(self, parameters):
         self.parameters = parameters
 
@@ -62,11 +63,15 @@ class Members:
             ],
         }
 
+    def national_numbers(self, member_ids, purpose):
+        """members' full numbers, as the service credential gets them (the member's answer is masked)."""
+        return {i: self.member(i).get("national_number") for i in member_ids}
+
     def right_to_work(self, member_id, on):
         return {"allowed": True, "reasons": []}
 
 
-class Billing:
+class Billing(BatchBilling):
     def balance(self, activity_id):
         return Money.of("100000.00")
 

@@ -22,13 +22,14 @@ from coop_shared.money import Money
 from coop_shared.status_models import load_status_models
 from tests.fixtures_data import DIES
 from tests.unit.fake_uow import FakeUnitOfWork
+from tests.unit.payroll_fakes import BatchBilling
 from tests.unit.test_payroll_handlers import AMINA, AMINA_ACTIVITY, FakeMembersClient, identity, person
 
 MODELS = load_status_models()
 CONTRACT = {"household": "single", "weekly_hours": 30.4, "function": "Coursière", "start_date": "2025-01-01"}
 
 
-class Billing:
+class Billing(BatchBilling):
     """An activity with 20,000.00 available and what its provisions hold."""
 
     def __init__(self, provisions=None):

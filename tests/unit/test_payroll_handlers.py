@@ -18,6 +18,7 @@ from coop_shared.errors import BusinessRuleViolation, Forbidden, NotFound
 from coop_shared.money import Money
 from coop_shared.status_models import load_status_models
 from tests.unit.fake_uow import FakeUnitOfWork
+from tests.unit.payroll_fakes import BatchBilling, BatchMembers
 
 MODELS = load_status_models()
 PERIOD = "2026-09"
@@ -57,7 +58,7 @@ def person(member_id, activity_id, status_model="be_salaried", parameters=None, 
     )
 
 
-class FakeMembersClient:
+class FakeMembersClient(BatchMembers):
     """What members would answer: the cooperative, the people, their right to work."""
 
     def __init__(self, *people, not_allowed=()):
@@ -73,6 +74,10 @@ class FakeMembersClient:
             raise NotFound(f"No member '{member_id}'.")
         return self.people[member_id]
 
+    def national_numbers(self, member_ids, purpose):
+        """members' full numbers, as the service credential gets them (the member's answer is masked)."""
+        return {i: self.member(i).get("national_number") for i in member_ids}
+
     def right_to_work(self, member_id, on):
         self.asked_right_to_work.append((member_id, on.isoformat()))
         if member_id in self.not_allowed:
@@ -80,7 +85,7 @@ class FakeMembersClient:
         return {"allowed": True, "reasons": []}
 
 
-class FakeBillingClient:
+class FakeBillingClient(BatchBilling):
     def __init__(self, **balances):
         self.balances = {activity: Money.of(amount) for activity, amount in balances.items()}
         self.asked = []

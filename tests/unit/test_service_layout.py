@@ -120,3 +120,17 @@ def test_clients_are_named_after_the_service_they_call(service):
     assert all(name.endswith("Client") and name[: -len("Client")].lower() in SERVICES for name in classes), (
         classes
     )
+
+
+# The web service (docs/adr/023-http-api.md) is a gateway, not a nameko service: it owns no
+# data yet (no orm.py, repository.py or migrations/), decides no authorization (no handlers/:
+# the services do, from the forwarded credential) and has no rules of its own (no domain/). Its
+# service.py holds the HTTP entrypoints; its payloads are the services' own schemas.
+WEB_FILES = ("service.py", "routes.py", "contract.py", "openapi.py", "rpc_pool.py", "authenticators.py")
+
+
+def test_the_web_gateway_has_its_own_shape_and_no_database():
+    web = package_dir("web")
+    assert [name for name in WEB_FILES if not (web / name).exists()] == []
+    assert [name for name in ("orm.py", "repository.py", "migrations") if (web / name).exists()] == []
+    assert calls_in(web / "service.py") & set(ROLE_CHECKS) == set(), "the services check roles"

@@ -21,16 +21,42 @@ def test_config_wins_over_environment(monkeypatch):
     )
 
 
-def test_the_service_key_is_explicit_or_derived_from_the_platform_key(monkeypatch):
-    for name in ("COOP_SERVICE_KEY", "COOP_PLATFORM_KEY"):
+def test_the_service_key_is_a_secret_of_its_own_never_derived_from_the_platform_key(monkeypatch):
+    for name in ("COOP_SERVICE_KEY", "COOP_PLATFORM_KEY", "COOP_SERVICE_KEY_PREVIOUS"):
         monkeypatch.delenv(name, raising=False)
     assert Settings.load("notifications").service_key is None
-    derived = Settings.load("notifications", {"COOP_PLATFORM_KEY": "p"}).service_key
-    assert derived.startswith("svc_") and derived != "p"
-    assert (
-        derived == Settings.load("billing", {"COOP_PLATFORM_KEY": "p"}).service_key
-    )  # same in every service
-    assert Settings.load("billing", {"COOP_PLATFORM_KEY": "p", "COOP_SERVICE_KEY": "s"}).service_key == "s"
+    assert Settings.load("notifications", {"COOP_PLATFORM_KEY": "p"}).service_key is None
+    rotating = Settings.load("billing", {"COOP_SERVICE_KEY": "s2", "COOP_SERVICE_KEY_PREVIOUS": "s1"})
+    assert (rotating.service_key, rotating.previous_service_key) == ("s2", "s1")
+
+
+def test_tls_options_of_the_broker_connections(monkeypatch):
+    import ssl
+
+    for name in ("AMQP_URI", "COOP_AMQP_SSL_CA_FILE", "COOP_AMQP_SSL_CERT_FILE", "COOP_AMQP_SSL_KEY_FILE"):
+        monkeypatch.delenv(name, raising=False)
+    assert Settings.load("billing").amqp_ssl is None  # plain amqp:// on a developer's machine
+    tls = Settings.load(
+        "billing",
+        {
+            "AMQP_URI": "amqps://coop-billing:pw@rabbitmq:5671/coop",
+            "COOP_AMQP_SSL_CA_FILE": "/etc/coop/tls/ca.pem",
+            "COOP_AMQP_SSL_CERT_FILE": "/etc/coop/tls/billing.pem",
+            "COOP_AMQP_SSL_KEY_FILE": "/etc/coop/tls/billing.key",
+        },
+    ).amqp_ssl
+    assert tls == {
+        "cert_reqs": ssl.CERT_REQUIRED,
+        "ca_certs": "/etc/coop/tls/ca.pem",
+        "certfile": "/etc/coop/tls/billing.pem",
+        "keyfile": "/etc/coop/tls/billing.key",
+        "server_hostname": "rabbitmq",
+    }
+    # amqps:// alone verifies the broker against the system's CAs; never without verification.
+    assert Settings.load("billing", {"AMQP_URI": "amqps://u:p@broker.example:5671/coop"}).amqp_ssl == {
+        "cert_reqs": ssl.CERT_REQUIRED,
+        "server_hostname": "broker.example",
+    }
 
 
 def test_one_timeout_for_every_call_between_services_and_the_outbox_backoff_are_settings(monkeypatch):

@@ -20,6 +20,7 @@ from coop_shared.errors import Forbidden, NotFound
 from coop_shared.money import Money
 from coop_shared.status_models import load_status_models
 from tests.unit.fake_uow import FakeUnitOfWork
+from tests.unit.payroll_fakes import BatchBilling, BatchMembers
 
 MODELS = load_status_models()
 COOP_ID = "00000000-0000-4000-8000-0000000000e1"
@@ -42,7 +43,7 @@ def admin(role=ADMIN, member_id=None):
     return Identity(role=role, cooperative_id=COOP_ID, cooperative="mixte", member_id=member_id)
 
 
-class Members:
+class Members(BatchMembers):
     def cooperative(self):
         return {
             "slug": "mixte",
@@ -80,11 +81,15 @@ class Members:
             ],
         }
 
+    def national_numbers(self, member_ids, purpose):
+        """members' full numbers, as the service credential gets them (the member's answer is masked)."""
+        return {i: self.member(i).get("national_number") for i in member_ids}
+
     def right_to_work(self, member_id, on):
         return {"allowed": True, "reasons": []}
 
 
-class Billing:
+class Billing(BatchBilling):
     def balance(self, activity_id):
         return Money.of("100000.00")
 

@@ -26,6 +26,14 @@ class BillingClient:
         `pdf` or `ubl`."""
         return self._rpc.render_invoice({"invoice_id": invoice_id, "format": file_format})
 
+    def statement_files(self, period: str) -> list[dict]:
+        """The month's bank statement files as received: name, size, SHA-256."""
+        return self._rpc.list_bank_statement_files({"period": period})["items"]
+
+    def statement_file(self, statement_id: str) -> dict:
+        """One statement file byte for byte as received: {"filename", "sha256", "content" (base64)}."""
+        return self._rpc.render_bank_statement_file({"statement_id": statement_id})
+
 
 class PayrollClient:
     """The payslips of a month, read with the caller's credential."""

@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from coop_shared.money import Money
-from coop_shared.storage.messaging_tables import inbox_table, outbox_table
+from coop_shared.storage.messaging_tables import idempotency_table, inbox_table, outbox_table
 from coop_shared.storage.types import IdColumn, MoneyType, new_id, utcnow
 
 
@@ -16,6 +16,7 @@ class Base(DeclarativeBase):
 
 outbox = outbox_table(Base.metadata)
 inbox = inbox_table(Base.metadata)
+idempotency = idempotency_table(Base.metadata)
 
 
 class Account(Base):

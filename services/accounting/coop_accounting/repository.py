@@ -72,6 +72,15 @@ class AccountingRepository(Repository):
 
     # Entries
 
+    def lock_books(self, cooperative_id: str) -> None:
+        """Hold the cooperative's books until the transaction ends (a PostgreSQL advisory lock;
+        SQLite, with one writer at a time, needs none): two bookings of one cooperative wait for
+        each other, so each reads the entries the other committed."""
+        if self.session.get_bind().dialect.name == "postgresql":
+            self.session.execute(
+                sa.text("select pg_advisory_xact_lock(hashtext(:key))"), {"key": f"books:{cooperative_id}"}
+            )
+
     def entry_of(self, cooperative_id: str, source: str, source_id: str) -> JournalEntry | None:
         return self.session.scalars(
             sa.select(JournalEntry).where(
@@ -133,6 +142,29 @@ class AccountingRepository(Repository):
             )
         )
         return _money(total)
+
+    def open_items(self, cooperative_id: str, account: str) -> list[tuple[str, Money, str | None]]:
+        """(reference, debit − credit, partner) of every open item of `account`, oldest first:
+        the references whose lines do not sum to zero yet."""
+        rows = self.session.execute(
+            sa.select(
+                EntryLine.reference,
+                sa.func.sum(EntryLine.debit) - sa.func.sum(EntryLine.credit),
+                sa.func.max(EntryLine.partner),
+                sa.func.min(JournalEntry.entry_date),
+            )
+            .join(JournalEntry, EntryLine.entry_id == JournalEntry.id)
+            .where(
+                EntryLine.cooperative_id == cooperative_id,
+                EntryLine.account == account,
+                EntryLine.reference.is_not(None),
+            )
+            .group_by(EntryLine.reference)
+            .order_by(sa.func.min(JournalEntry.entry_date), EntryLine.reference)
+        )
+        return [
+            (ref, _money(balance), partner) for ref, balance, partner, _ in rows if _money(balance).amount
+        ]
 
     def lines(
         self,

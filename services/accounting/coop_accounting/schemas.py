@@ -117,3 +117,33 @@ class PayslipIssuedSchema(_Event):
     provisions = fields.Dict(keys=fields.String(), values=Amount(), load_default=dict)
     draws_on = fields.String(load_default=None, allow_none=True)
     from_provision = Amount(load_default="0")
+    # what is withheld, split (payroll's domain/withholdings.py); absent from older events
+    withholding_tax = Amount(load_default=None)
+    employee_social_security = Amount(load_default=None)
+    employer_social_security = Amount(load_default=None)
+    social_fund = Amount(load_default=None)
+
+
+class TransferSchema(_Event):
+    kind = fields.String(required=True, validate=validate.OneOf(("net_pay", "social_fund")))
+    payslip_id = fields.String(load_default=None)
+    fund_payment_id = fields.String(load_default=None)
+    member_id = fields.String(load_default=None)
+    activity_id = fields.String(load_default=None)
+    status_model = fields.String(load_default=None)
+    amount = Amount(required=True, positive=True)
+
+
+class PaymentsInstructedSchema(_Event):
+    run_id = fields.String(required=True)
+    period = fields.String(load_default=None)
+    execution_date = fields.String(load_default=None)
+    transfers = fields.List(fields.Nested(TransferSchema), required=True)
+
+
+class BankDebitRecordedSchema(_Event):
+    bank_reference = fields.String(required=True)
+    amount = Amount(required=True, positive=True)
+    value_date = fields.String(load_default=None, allow_none=True)
+    counterparty_name = fields.String(load_default=None, allow_none=True)
+    communication = fields.String(load_default=None, allow_none=True)

@@ -2,12 +2,13 @@
 
 from coop_accounting.clients import BillingClient, MembersClient, PayrollClient
 from coop_accounting.dependencies import Exports
-from coop_accounting.handlers import booking, chart, exports, periods, reports
+from coop_accounting.handlers import booking, chart, exports, periods, privacy, reports
 from coop_accounting.orm import Base
 from coop_accounting.repository import AccountingRepository
 from coop_accounting.schemas import (
     AccountMappingSchema,
     AgedReceivablesSchema,
+    BankDebitRecordedSchema,
     CreditNoteIssuedSchema,
     ExpenseRecordedSchema,
     ExportSchema,
@@ -16,6 +17,7 @@ from coop_accounting.schemas import (
     NoFieldsSchema,
     OptionalPeriodSchema,
     PaymentReceivedSchema,
+    PaymentsInstructedSchema,
     PaymentUnmatchedSchema,
     PayslipIssuedSchema,
     PeriodSchema,
@@ -26,16 +28,18 @@ from coop_shared.runtime.caller import Caller
 from coop_shared.runtime.common_rpc import CommonRpc
 from coop_shared.runtime.database import Database
 from coop_shared.runtime.entrypoints import CredentialRevocationListener, event_handler, rpc
+from coop_shared.runtime.person_data_rpc import PersonDataRpc
 from coop_shared.runtime.resilient_rpc import ServiceRpc
 
 
-class AccountingService(CommonRpc, CredentialRevocationListener):
+class AccountingService(CommonRpc, PersonDataRpc, CredentialRevocationListener):
     """The cooperative's books, booked from billing's and payroll's events."""
 
     name = "accounting"
 
     uow = Database(Base.metadata, repository=AccountingRepository)
     caller = Caller()
+    privacy_handlers = privacy  # PersonDataRpc: export, erasure, retention (handlers/privacy.py)
     members = ServiceRpc("members")
     billing = ServiceRpc("billing")
     payroll = ServiceRpc("payroll")
@@ -69,6 +73,14 @@ class AccountingService(CommonRpc, CredentialRevocationListener):
     @event_handler("payroll", "payslip_issued")
     def on_payslip_issued(self, event):
         booking.payslip_issued(self.uow, event, PayslipIssuedSchema().load(event["payload"]))
+
+    @event_handler("payroll", "payroll_payments_instructed")
+    def on_payroll_payments_instructed(self, event):
+        booking.payments_instructed(self.uow, event, PaymentsInstructedSchema().load(event["payload"]))
+
+    @event_handler("billing", "bank_debit_recorded")
+    def on_bank_debit_recorded(self, event):
+        booking.bank_debit_recorded(self.uow, event, BankDebitRecordedSchema().load(event["payload"]))
 
     # Chart of accounts
 
@@ -138,7 +150,7 @@ class AccountingService(CommonRpc, CredentialRevocationListener):
 
     @rpc(PeriodSchema)
     def export_pack(self, identity, data):
-        """The month's zip for the accountant: journals, sales invoices as UBL and PDF, payslips as PDF."""
+        """The month's zip for the accountant: journals, sales UBL and PDF, bank statements as received, payslips."""
         return exports.export_pack(
             self.uow, identity, self.exports, BillingClient(self.billing), PayrollClient(self.payroll), data
         )

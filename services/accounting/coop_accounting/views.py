@@ -104,22 +104,25 @@ def aged_out(on, items, buckets) -> dict:
     }
 
 
-def vat_return_out(period: str, grids: dict, xml: str) -> dict:
+def vat_return_out(period: str, grids: dict, xml: str, vat_rules: dict) -> dict:
+    """`vat_rules`: the dated VAT rules (version, source, certain) the grids were built with."""
     return {
         "period": period,
         "grids": {g: str(v) for g, v in sorted(grids.items())},
         "intervat_xml": xml,
         "status": "draft",
         "rules_version": RULES_VERSION,
+        "vat_rules": vat_rules,
     }
 
 
-def client_listing_out(year: int, customers, xml: str) -> dict:
+def client_listing_out(year: int, customers, xml: str, vat_rules: dict) -> dict:
     return {
         "year": year,
         "customers": [{"vat_number": v, "turnover": str(t), "vat_amount": str(a)} for v, t, a in customers],
         "intervat_xml": xml,
         "rules_version": RULES_VERSION,
+        "vat_rules": vat_rules,
     }
 
 

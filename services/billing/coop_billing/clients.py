@@ -4,17 +4,31 @@ Billing asks members with the caller's own credential (forwarded context data), 
 tenancy rules apply: another cooperative's activity is NotFound here too.
 """
 
+import time
+
+from coop_shared.credentials import may_see_member
 from coop_shared.errors import NotFound
+
+# Activities read from members, kept by this process (issue 18: creating an invoice or reading
+# an account asked members for the activity every time). An activity's cooperative and member
+# never change; its name could (no call renames one today), so an entry is read again after
+# ACTIVITY_SECONDS. Each use checks the caller against the cached cooperative and member exactly
+# as members does (`get_activity`), so the cache shows nobody an activity members would refuse.
+ACTIVITY_SECONDS, ACTIVITIES_KEPT = 30.0, 10_000
+_activities: dict[str, tuple[float, dict]] = {}
 
 
 class MembersClient:
-    """The caller's cooperative and activities, read from members once per worker."""
+    """The caller's cooperative and activities, read from members once per worker (activities
+    once per process for `ACTIVITY_SECONDS` when the caller's identity is given)."""
 
-    def __init__(self, members_rpc, cooperative_slug: str | None):
+    def __init__(self, members_rpc, cooperative_slug: str | None, identity=None):
         self._rpc = members_rpc
         self._slug = cooperative_slug
+        self._identity = identity
         self._activities = {}
         self._cooperative = None
+        self._rates = {}
 
     def cooperative(self) -> dict:
         """The caller's cooperative: legal identity, IBAN, contribution rate, payment terms."""
@@ -24,15 +38,41 @@ class MembersClient:
 
     def contribution_rate_on(self, activity_id: str, on) -> dict:
         """{"rate", "source"}: the activity's own dated rate in force `on` (a programme's test
-        phase, docs/domain/accompaniment.md), else the cooperative's; read on every call, never
-        cached, so a rate set a minute ago applies to the next payment."""
-        return self._rpc.contribution_rate_on({"activity_id": activity_id, "on": on.isoformat()})
+        phase, docs/domain/accompaniment.md), else the cooperative's. Asked once per activity
+        and day within one call (a statement of 25,000 payments on a few activities asks a few
+        times, not 25,000: issue 18), never kept beyond it, so a rate set a minute ago applies
+        to the next payment."""
+        key = (activity_id, on)
+        if key not in self._rates:
+            self._rates[key] = self._rpc.contribution_rate_on(
+                {"activity_id": activity_id, "on": on.isoformat()}
+            )
+        return self._rates[key]
 
     def activity(self, activity_id: str) -> dict:
         """One activity the caller may see, else NotFound naming it."""
         if activity_id not in self._activities:
-            try:
-                self._activities[activity_id] = self._rpc.get_activity(activity_id)
-            except NotFound:
-                raise NotFound(f"No activity '{activity_id}'.") from None
+            known = self._known(activity_id)
+            if known is None:
+                try:
+                    known = self._rpc.get_activity(activity_id)
+                except NotFound:
+                    raise NotFound(f"No activity '{activity_id}'.") from None
+                if self._identity is not None:
+                    if len(_activities) >= ACTIVITIES_KEPT:
+                        _activities.clear()
+                    _activities[activity_id] = (time.monotonic(), known)
+            self._activities[activity_id] = known
         return self._activities[activity_id]
+
+    def _known(self, activity_id: str) -> dict | None:
+        """The activity as members answered it lately, if this caller may see it."""
+        kept = _activities.get(activity_id) if self._identity is not None else None
+        if kept is None or time.monotonic() - kept[0] > ACTIVITY_SECONDS:
+            return None
+        activity = kept[1]
+        if activity.get("cooperative_id") != self._identity.cooperative_id:
+            return None  # another cooperative's: members decides (NotFound)
+        if not may_see_member(self._identity, activity.get("member_id")):
+            return None
+        return activity

@@ -8,8 +8,8 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from coop_billing.domain.states import DocumentKind, InvoiceStatus
 from coop_shared.money import Money
-from coop_shared.storage.messaging_tables import inbox_table, outbox_table
-from coop_shared.storage.types import IdColumn, MoneyType, RateColumn, new_id, utcnow
+from coop_shared.storage.messaging_tables import idempotency_table, inbox_table, outbox_table
+from coop_shared.storage.types import EncryptedText, IdColumn, MoneyType, RateColumn, new_id, utcnow
 
 
 class Base(DeclarativeBase):
@@ -18,6 +18,7 @@ class Base(DeclarativeBase):
 
 outbox = outbox_table(Base.metadata)
 inbox = inbox_table(Base.metadata)
+idempotency = idempotency_table(Base.metadata)
 
 
 class Customer(Base):
@@ -33,6 +34,23 @@ class Customer(Base):
     language: Mapped[str] = mapped_column(sa.String(2))
     peppol_id: Mapped[str | None] = mapped_column(sa.String(60))
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+
+
+class CustomerChange(Base):
+    """One field of a customer rectified (GDPR art. 16 for a person): who, when, the old and the
+    new value, both sealed. Issued invoices keep their own snapshot (`Invoice.buyer`)."""
+
+    __tablename__ = "customer_changes"
+    id: Mapped[str] = mapped_column(IdColumn, primary_key=True, default=new_id)
+    cooperative_id: Mapped[str] = mapped_column(IdColumn, index=True)
+    customer_id: Mapped[str] = mapped_column(sa.ForeignKey("customers.id"), index=True)
+    field: Mapped[str] = mapped_column(sa.String(40))
+    old_value: Mapped[str | None] = mapped_column(EncryptedText("customer_changes.value"))
+    new_value: Mapped[str | None] = mapped_column(EncryptedText("customer_changes.value"))
+    changed_by_key_id: Mapped[str | None] = mapped_column(sa.String(36))
+    changed_by_role: Mapped[str] = mapped_column(sa.String(20))
+    reason: Mapped[str | None] = mapped_column(sa.String(500))
+    changed_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
 
 
 class Invoice(Base):
@@ -80,6 +98,9 @@ class Invoice(Base):
     period_end: Mapped[date | None] = mapped_column(sa.Date)
     # The customer's declaration for the 6 % renovation rate (AR n°20 art. 1quater).
     renovation_declaration: Mapped[bool] = mapped_column(sa.Boolean, default=False)
+    # The key that made it (coop_shared.audit.actor; docs/adr/021-nothing-run-twice-and-the-trail.md)
+    created_by: Mapped[str | None] = mapped_column(sa.String(60))
+    issued_by: Mapped[str | None] = mapped_column(sa.String(60))  # the key that numbered it
 
     lines: Mapped[list["InvoiceLine"]] = relationship(
         order_by="InvoiceLine.position", cascade="all, delete-orphan", lazy="selectin"
@@ -129,6 +150,8 @@ class Payment(Base):
     counterparty_name: Mapped[str | None] = mapped_column(sa.String(200))
     counterparty_iban: Mapped[str | None] = mapped_column(sa.String(34))
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    # The key that made it (coop_shared.audit.actor; docs/adr/021-nothing-run-twice-and-the-trail.md)
+    created_by: Mapped[str | None] = mapped_column(sa.String(60))
 
     allocations: Mapped[list["PaymentAllocation"]] = relationship(lazy="selectin")
 
@@ -158,12 +181,18 @@ class LedgerTransaction(Base):
     source_id: Mapped[str] = mapped_column(sa.String(100))  # unique per source: no double booking
     reference: Mapped[str] = mapped_column(sa.String(200))
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    # The key behind its source (a payment's, an expense's); null when booked from another
+    # service's event (a payslip: payroll's run names who closed it).
+    created_by: Mapped[str | None] = mapped_column(sa.String(60))
 
     postings: Mapped[list["LedgerPosting"]] = relationship(lazy="selectin")
 
 
 class LedgerPosting(Base):
     __tablename__ = "ledger_postings"
+    # A page of an account, newest first, read from the index alone: its cost does not grow with
+    # the account's history (issue 18; handlers/ledger.py, get_activity_account).
+    __table_args__ = (sa.Index("ix_ledger_postings_account_date", "account", "entry_date", "id"),)
     id: Mapped[int] = mapped_column(
         sa.BigInteger().with_variant(sa.Integer, "sqlite"), primary_key=True, autoincrement=True
     )
@@ -172,6 +201,48 @@ class LedgerPosting(Base):
     account: Mapped[str] = mapped_column(sa.String(60), index=True)
     kind: Mapped[str] = mapped_column(sa.String(20))
     amount: Mapped[Money] = mapped_column(MoneyType())
+    # the transaction's entry date, copied so that an account's entries are paged by date
+    entry_date: Mapped[date] = mapped_column(sa.Date)
+
+
+class LedgerBalance(Base):
+    """The running balance of an activity's accounts (`activity:<id>`, `provision:<id>:...`),
+    updated in the transaction that books each posting, so a balance is read in one row instead
+    of summing a history that only grows (issue 18). The postings stay the truth: the balance is
+    always their sum (tests/integration/test_ledger_pages.py checks it), and the migration that
+    created this table computed it from them. The cooperative's own accounts (bank, VAT,
+    contributions) have no row: every payment touches them, and one row for all would make
+    concurrent payments wait for each other."""
+
+    __tablename__ = "ledger_balances"
+    cooperative_id: Mapped[str] = mapped_column(IdColumn, primary_key=True)
+    account: Mapped[str] = mapped_column(sa.String(60), primary_key=True)
+    balance: Mapped[Money] = mapped_column(MoneyType())
+
+
+class KnownPayer(Base):
+    """An IBAN that paid an invoice of this customer: automatic matching's second rule
+    (handlers/statements.py) reads it by its primary key, so the lookup costs the same however
+    many payments were booked (issue 18). Written when a payment is applied to an invoice; the
+    migration that created it filled it from the payments booked before."""
+
+    __tablename__ = "known_payers"
+    cooperative_id: Mapped[str] = mapped_column(IdColumn, primary_key=True)
+    iban: Mapped[str] = mapped_column(sa.String(34), primary_key=True)
+    customer_id: Mapped[str] = mapped_column(IdColumn, primary_key=True)
+
+
+class InvoicePdf(Base):
+    """An issued invoice's or credit note's PDF as first rendered, with its EPC QR payload:
+    nothing on an issued document changes (its status is not printed), so it is rendered once
+    and every later reader (the customer's e-mail, the member's, the UBL that embeds it) gets
+    the same bytes (issue 18: rendering was most of the cost of issuing under load)."""
+
+    __tablename__ = "invoice_pdfs"
+    invoice_id: Mapped[str] = mapped_column(sa.ForeignKey("invoices.id"), primary_key=True)
+    content: Mapped[bytes] = mapped_column(sa.LargeBinary)
+    epc_qr_payload: Mapped[str | None] = mapped_column(sa.Text)
+    rendered_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
 
 
 class Expense(Base):
@@ -188,6 +259,8 @@ class Expense(Base):
     vat_amount: Mapped[Money] = mapped_column(MoneyType())
     idempotency_key: Mapped[str | None] = mapped_column(sa.String(100))
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    # The key that made it (coop_shared.audit.actor; docs/adr/021-nothing-run-twice-and-the-trail.md)
+    created_by: Mapped[str | None] = mapped_column(sa.String(60))
 
 
 class BillingSettings(Base):
@@ -229,6 +302,23 @@ class BankStatement(Base):
     closing_date: Mapped[date | None] = mapped_column(sa.Date)
     movements: Mapped[int] = mapped_column(sa.Integer)
     imported_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+
+
+class BankStatementFile(Base):
+    """The statement file exactly as received (CODA or camt.053), kept with the statement it
+    was imported as: its bytes, name and SHA-256, for the accountant's period pack (a bank
+    statement is an accounting document: docs/domain/accounting.md "WinBooks ACT")."""
+
+    __tablename__ = "bank_statement_files"
+    __table_args__ = (sa.UniqueConstraint("statement_id"),)
+    id: Mapped[str] = mapped_column(IdColumn, primary_key=True, default=new_id)
+    cooperative_id: Mapped[str] = mapped_column(IdColumn, index=True)
+    statement_id: Mapped[str] = mapped_column(sa.ForeignKey("bank_statements.id"))
+    filename: Mapped[str] = mapped_column(sa.String(200))
+    content: Mapped[bytes] = mapped_column(sa.LargeBinary)
+    content_sha256: Mapped[str] = mapped_column(sa.String(64))
+    size: Mapped[int] = mapped_column(sa.Integer)
+    received_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
 
 
 # Peppol (docs/adr/011-peppol-delivery.md)

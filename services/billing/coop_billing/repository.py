@@ -17,12 +17,16 @@ from coop_billing.domain.receivables import Receivable
 from coop_billing.domain.states import OPEN, DocumentKind
 from coop_billing.orm import (
     BankStatement,
+    BankStatementFile,
     BillingSettings,
     Customer,
-    Expense,
+    CustomerChange,
     Invoice,
     InvoiceDelivery,
     InvoiceLine,
+    InvoicePdf,
+    KnownPayer,
+    LedgerBalance,
     LedgerPosting,
     LedgerTransaction,
     NumberSeries,
@@ -32,9 +36,10 @@ from coop_billing.orm import (
     PeppolSettings,
     PurchaseDocument,
 )
+from coop_shared.errors import NotFound
 from coop_shared.money import Money
 from coop_shared.storage.repository import Repository
-from coop_shared.storage.types import MoneyType
+from coop_shared.storage.types import MoneyType, utcnow
 
 CreditNote = aliased(Invoice, name="credit_note")
 
@@ -57,6 +62,18 @@ class BillingRepository(Repository):
     def customer(self, cooperative_id: str, customer_id) -> Customer:
         return self.one_of_cooperative(Customer, cooperative_id, customer_id, "customer")
 
+    def customer_for_update(self, cooperative_id: str, customer_id) -> Customer:
+        """The customer, locked until the end of the transaction (rectifications one at a time)."""
+        return self.one_of_cooperative(Customer, cooperative_id, customer_id, "customer", for_update=True)
+
+    def customer_changes(self, customer_id: str) -> list[CustomerChange]:
+        """The rectifications of a customer, oldest first (values read back in clear)."""
+        return self.session.scalars(
+            sa.select(CustomerChange)
+            .where(CustomerChange.customer_id == customer_id)
+            .order_by(CustomerChange.changed_at, CustomerChange.id)
+        ).all()
+
     def customers_page(self, cooperative_id: str, filters: dict, limit: int, offset: int):
         """(customers of this page by name, total); `filters`: kind, q (part of the name)."""
         query = sa.select(Customer).where(Customer.cooperative_id == cooperative_id)
@@ -75,11 +92,6 @@ class BillingRepository(Repository):
         """An invoice by id alone (the overdue timer works for every cooperative), locked and
         read afresh so its status is the committed one."""
         return self.session.get(Invoice, invoice_id, with_for_update=True, populate_existing=True)
-
-    def invoice_by_idempotency_key(self, cooperative_id: str, key: str) -> Invoice | None:
-        return self.session.scalars(
-            sa.select(Invoice).where(Invoice.cooperative_id == cooperative_id, Invoice.idempotency_key == key)
-        ).first()
 
     def invoice_by_communication(self, cooperative_id: str, digits: str) -> Invoice | None:
         """The invoice carrying that communication, locked for the payment being applied."""
@@ -185,6 +197,18 @@ class BillingRepository(Repository):
             sa.select(_sum(PaymentAllocation.revenue)).where(PaymentAllocation.invoice_id == invoice_id)
         )
 
+    def revenues_booked(self, invoice_ids) -> dict[str, Money]:
+        """{invoice id: revenue (excl. VAT) booked so far on its payments} of these invoices."""
+        ids = list(dict.fromkeys(invoice_ids))
+        if not ids:
+            return {}
+        rows = self.session.execute(
+            sa.select(PaymentAllocation.invoice_id, _sum(PaymentAllocation.revenue))
+            .where(PaymentAllocation.invoice_id.in_(ids))
+            .group_by(PaymentAllocation.invoice_id)
+        ).all()
+        return {invoice_id: revenue for invoice_id, revenue in rows}
+
     def credit_notes_of(self, invoice_ids) -> dict[str, list[Invoice]]:
         """{invoice id: its credit notes in number order} of these invoices, in one query."""
         ids = list(dict.fromkeys(invoice_ids))
@@ -284,14 +308,69 @@ class BillingRepository(Repository):
         return [(payment, amount) for payment, amount in rows], total
 
     def customers_paying_from(self, cooperative_id: str, iban: str) -> list[str]:
-        """Ids of the customers whose invoices received a payment from `iban`."""
-        return self.session.scalars(
-            sa.select(Invoice.customer_id)
-            .distinct()
-            .join(PaymentAllocation, PaymentAllocation.invoice_id == Invoice.id)
-            .join(Payment, Payment.id == PaymentAllocation.payment_id)
-            .where(Payment.cooperative_id == cooperative_id, Payment.counterparty_iban == iban)
-        ).all()
+        """Ids of the customers whose invoices received a payment from `iban` (known_payers:
+        read by its primary key, whatever the number of payments booked)."""
+        return self.known_payers_of(cooperative_id, [iban]).get(iban, [])
+
+    def known_payers_of(self, cooperative_id: str, ibans) -> dict[str, list[str]]:
+        """{iban: ids of the customers it paid} of these IBANs, a thousand IBANs a query."""
+        names, found = [i for i in dict.fromkeys(ibans) if i], defaultdict(list)
+        for start in range(0, len(names), 1000):
+            rows = self.session.execute(
+                sa.select(KnownPayer.iban, KnownPayer.customer_id).where(
+                    KnownPayer.cooperative_id == cooperative_id,
+                    KnownPayer.iban.in_(names[start : start + 1000]),
+                )
+            )
+            for iban, customer_id in rows:
+                found[iban].append(customer_id)
+        return dict(found)
+
+    def remember_payers(self, cooperative_id: str, pairs) -> None:
+        """Record (iban, customer id) pairs as known payers; pairs known already are kept once."""
+        rows = [
+            {"cooperative_id": cooperative_id, "iban": iban, "customer_id": customer_id}
+            for iban, customer_id in dict.fromkeys(pairs)
+        ]
+        if rows:
+            dialect = self.session.get_bind().dialect.name
+            insert = (postgresql if dialect == "postgresql" else sqlite).insert
+            self.session.execute(insert(KnownPayer).on_conflict_do_nothing(), rows)
+
+    def references_booked(self, cooperative_id: str, references) -> set[str]:
+        """Which of these bank references a payment of the cooperative already carries."""
+        names, found = list(dict.fromkeys(references)), set()
+        for start in range(0, len(names), 1000):
+            found.update(
+                self.session.scalars(
+                    sa.select(Payment.bank_reference).where(
+                        Payment.cooperative_id == cooperative_id,
+                        Payment.bank_reference.in_(names[start : start + 1000]),
+                    )
+                )
+            )
+        return found
+
+    def invoices_by_communications(self, cooperative_id: str, communications) -> dict[str, Invoice]:
+        """{structured communication: its invoice} of these communications, locked for the
+        payments being applied (in id order, so two imports lock them without deadlock), a
+        thousand a query: a statement's invoices are found set-wise, not one query a movement."""
+        names, found = sorted(set(communications)), {}
+        for start in range(0, len(names), 1000):
+            invoices = self.session.scalars(
+                sa.select(Invoice)
+                .where(
+                    Invoice.cooperative_id == cooperative_id,
+                    Invoice.structured_communication.in_(names[start : start + 1000]),
+                    Invoice.kind == DocumentKind.INVOICE,
+                )
+                .order_by(Invoice.id)
+                .with_for_update()
+                .execution_options(populate_existing=True)
+            )
+            for invoice in invoices:
+                found.setdefault(invoice.structured_communication, invoice)
+        return found
 
     # Bank statements
 
@@ -314,12 +393,32 @@ class BillingRepository(Repository):
             .limit(1)
         ).first()
 
-    # Ledger and expenses
+    def statement_files(self, cooperative_id: str, first: date, last: date) -> list[BankStatementFile]:
+        """The files as received of the statements closing between `first` and `last` (or,
+        without a closing date, imported then), in closing order."""
+        day = sa.func.coalesce(BankStatement.closing_date, sa.func.date(BankStatement.imported_at))
+        return list(
+            self.session.scalars(
+                sa.select(BankStatementFile)
+                .join(BankStatement, BankStatementFile.statement_id == BankStatement.id)
+                .where(BankStatementFile.cooperative_id == cooperative_id, day >= first, day <= last)
+                .order_by(day, BankStatement.number)
+            )
+        )
 
-    def expense_by_idempotency_key(self, cooperative_id: str, key: str) -> Expense | None:
-        return self.session.scalars(
-            sa.select(Expense).where(Expense.cooperative_id == cooperative_id, Expense.idempotency_key == key)
+    def statement_file(self, cooperative_id: str, statement_id: str) -> BankStatementFile:
+        """One statement's file; another cooperative's answers NotFound like a missing one."""
+        row = self.session.scalars(
+            sa.select(BankStatementFile).where(
+                BankStatementFile.cooperative_id == cooperative_id,
+                BankStatementFile.statement_id == statement_id,
+            )
         ).first()
+        if row is None:
+            raise NotFound(f"No bank statement file '{statement_id}'.")
+        return row
+
+    # Ledger and expenses
 
     def ledger_transaction_exists(self, cooperative_id: str, source: str, source_id: str) -> bool:
         return (
@@ -335,42 +434,107 @@ class BillingRepository(Repository):
             > 0
         )
 
-    def account_entries(self, cooperative_id: str, account: str, date_from=None, date_to=None):
-        """(entries before `date_from`, entries from `date_from` to `date_to`) of one account,
-        by date: (entry_date, kind, amount, reference, id) rows."""
+    def add_to_balances(self, cooperative_id: str, changes: dict[str, Money]) -> dict[str, Money]:
+        """Add each change to its account's running balance (a row created at the first posting)
+        and return the new balances. Rows are taken in account order, so two transactions
+        booking on the same accounts wait for each other instead of deadlocking; the row stays
+        locked until the commit, so the balance read back is this transaction's own."""
+        dialect = self.session.get_bind().dialect.name
+        insert = (postgresql if dialect == "postgresql" else sqlite).insert
+        balances = {}
+        for account in sorted(changes):
+            statement = insert(LedgerBalance).values(
+                cooperative_id=cooperative_id, account=account, balance=changes[account]
+            )
+            statement = statement.on_conflict_do_update(
+                index_elements=[LedgerBalance.cooperative_id, LedgerBalance.account],
+                set_={"balance": LedgerBalance.balance + statement.excluded.balance},
+            ).returning(LedgerBalance.balance)
+            balances[account] = self.session.scalar(statement)
+        return balances
+
+    def stored_balances(self, cooperative_id: str, accounts, booked_only: bool = False) -> dict[str, Money]:
+        """{account: running balance} of these accounts (zero for an account never booked, or
+        absent with `booked_only`)."""
+        names = list(dict.fromkeys(accounts))
+        found = {} if booked_only else {name: Money.zero() for name in names}
+        for start in range(0, len(names), 1000):
+            rows = self.session.execute(
+                sa.select(LedgerBalance.account, LedgerBalance.balance).where(
+                    LedgerBalance.cooperative_id == cooperative_id,
+                    LedgerBalance.account.in_(names[start : start + 1000]),
+                )
+            )
+            found.update({account: balance for account, balance in rows})
+        return found
+
+    def sum_after(self, cooperative_id: str, account: str, day: date) -> Money:
+        """The sum of the account's postings dated after `day` (the balance on `day` is the
+        running balance less this)."""
+        return self.session.scalar(
+            sa.select(_sum(LedgerPosting.amount)).where(
+                LedgerPosting.cooperative_id == cooperative_id,
+                LedgerPosting.account == account,
+                LedgerPosting.entry_date > day,
+            )
+        )
+
+    def entries_newest_first(
+        self, cooperative_id: str, account: str, date_from, date_to, limit: int, offset: int
+    ) -> list:
+        """Up to `limit` entries of one account between `date_from` and `date_to` (both optional),
+        newest first, after skipping the `offset` newest: (entry_date, kind, amount, reference,
+        id) rows. The index (account, entry_date, id) serves the order, so a page costs what it
+        holds and skips, not the account's whole history."""
         query = (
             sa.select(
-                LedgerTransaction.entry_date,
+                LedgerPosting.entry_date,
                 LedgerPosting.kind,
                 LedgerPosting.amount,
                 LedgerTransaction.reference,
                 LedgerTransaction.id,
             )
             .join(LedgerTransaction, LedgerTransaction.id == LedgerPosting.transaction_id)
-            .where(LedgerPosting.cooperative_id == cooperative_id, LedgerPosting.account == account)
+            .where(LedgerPosting.account == account, LedgerPosting.cooperative_id == cooperative_id)
         )
+        if date_from:
+            query = query.where(LedgerPosting.entry_date >= date_from)
         if date_to:
-            query = query.where(LedgerTransaction.entry_date <= date_to)
-        rows = self.session.execute(query.order_by(LedgerTransaction.entry_date, LedgerPosting.id)).all()
-        before = [r for r in rows if date_from and r.entry_date < date_from]
-        within = [r for r in rows if not (date_from and r.entry_date < date_from)]
-        return before, within
+            query = query.where(LedgerPosting.entry_date <= date_to)
+        order = (LedgerPosting.entry_date.desc(), LedgerPosting.id.desc())
+        return self.session.execute(query.order_by(*order).limit(limit).offset(offset)).all()
 
-    def balances_by_prefix(self, cooperative_id: str, prefix: str) -> dict[str, Money]:
-        """{account: balance} of every account whose name starts with `prefix` (an activity's
-        provision accounts)."""
-        rows = self.session.execute(
-            sa.select(LedgerPosting.account, _sum(LedgerPosting.amount))
-            .where(LedgerPosting.cooperative_id == cooperative_id, LedgerPosting.account.startswith(prefix))
-            .group_by(LedgerPosting.account)
-        ).all()
-        return {account: balance for account, balance in rows}
+    def sum_of_newest(self, cooperative_id: str, account: str, date_from, date_to, count: int) -> Money:
+        """The sum of the `count` newest entries of the account in the range (the pages before
+        the one asked for)."""
+        if count <= 0:
+            return Money.zero()
+        newest = sa.select(LedgerPosting.amount).where(
+            LedgerPosting.account == account, LedgerPosting.cooperative_id == cooperative_id
+        )
+        if date_from:
+            newest = newest.where(LedgerPosting.entry_date >= date_from)
+        if date_to:
+            newest = newest.where(LedgerPosting.entry_date <= date_to)
+        newest = newest.order_by(LedgerPosting.entry_date.desc(), LedgerPosting.id.desc()).limit(count)
+        return self.session.scalar(sa.select(_sum(newest.subquery().c.amount)))
 
-    def account_balance(self, cooperative_id: str, account: str) -> Money:
-        return self.session.scalar(
-            sa.select(_sum(LedgerPosting.amount)).where(
-                LedgerPosting.cooperative_id == cooperative_id, LedgerPosting.account == account
+    # Rendered documents
+
+    def invoice_pdf(self, invoice_id: str) -> InvoicePdf | None:
+        return self.session.get(InvoicePdf, invoice_id)
+
+    def keep_invoice_pdf(self, invoice_id: str, content: bytes, epc_qr_payload: str | None) -> None:
+        """Store the first rendering of an issued document; a rendering stored meanwhile by
+        another worker (two e-mails of one invoice read at once) is kept, this one dropped."""
+        dialect = self.session.get_bind().dialect.name
+        insert = (postgresql if dialect == "postgresql" else sqlite).insert
+        self.session.execute(
+            insert(InvoicePdf)
+            .values(
+                invoice_id=invoice_id, content=content, epc_qr_payload=epc_qr_payload, rendered_at=utcnow()
             )
+            .on_conflict_do_nothing()
         )
 
     # Peppol delivery (docs/adr/011-peppol-delivery.md)

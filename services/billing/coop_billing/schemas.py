@@ -38,6 +38,38 @@ class CreateCustomerSchema(Schema):
             )
 
 
+class UpdateCustomerSchema(Schema):
+    """Rectify a customer: only the fields given change, each kept in its history (invoices
+    already issued keep the customer as it was on them)."""
+
+    customer_id = fields.UUID(required=True)
+    name = fields.String(validate=validate.Length(1, 200))
+    vat_number = VatNumber(allow_none=True)
+    enterprise_number = EnterpriseNumber(allow_none=True)
+    email = fields.Email(allow_none=True)
+    address = fields.Nested(AddressSchema)
+    language = fields.String(validate=validate.OneOf(LANGUAGES))
+    peppol_id = fields.String(allow_none=True, validate=PEPPOL_ID)
+    reason = fields.String(load_default=None, validate=validate.Length(1, 500))
+
+    @validates_schema
+    def something_to_change(self, data, **kwargs):
+        if not set(data) - {"customer_id", "reason"}:
+            raise ValidationError("Name at least one field to rectify.", "_schema")
+
+    @validates_schema
+    def belgian_vat_matches_enterprise(self, data, **kwargs):
+        vat, enterprise = data.get("vat_number"), data.get("enterprise_number")
+        if vat and vat.startswith("BE") and enterprise and vat[2:] != enterprise:
+            raise ValidationError(
+                "A Belgian VAT number is BE followed by the enterprise number.", "vat_number"
+            )
+
+
+class CustomerRefSchema(Schema):
+    customer_id = fields.UUID(required=True)
+
+
 class ListCustomersSchema(PageSchema):
     cooperative = fields.String(validate=SLUG)
     q = fields.String(validate=validate.Length(1, 100))
@@ -151,6 +183,13 @@ class ActivityAccountSchema(Schema):
     activity_id = fields.UUID(required=True)
     from_ = fields.Date(data_key="from", load_default=None)
     to = fields.Date(load_default=None)
+    # a page of entries, counted from the newest (handlers/ledger.py, get_activity_account)
+    limit = fields.Integer(load_default=500, validate=validate.Range(1, 1000))
+    offset = fields.Integer(load_default=0, validate=validate.Range(0))
+
+
+class GetBalancesSchema(Schema):
+    activity_ids = fields.List(fields.UUID(), required=True, validate=validate.Length(1, 1000))
 
 
 class Base64Content(fields.Field):
@@ -176,6 +215,17 @@ MAX_STATEMENT_BYTES = 20_000_000
 class ImportBankStatementSchema(Schema):
     format = fields.String(required=True, validate=validate.OneOf(("coda", "camt053")))
     content = Base64Content(required=True)
+    # the file's name as received, kept with its bytes (the accountant's period pack)
+    filename = fields.String(load_default=None, validate=validate.Length(1, 200))
+
+
+class StatementFilesSchema(Schema):
+    # a month of this century, as accounting's periods (year 0 is no date: found by schemathesis)
+    period = fields.String(required=True, validate=validate.Regexp(r"^20\d{2}-(0[1-9]|1[0-2])$"))
+
+
+class StatementFileSchema(Schema):
+    statement_id = fields.UUID(required=True)
 
 
 class RenderInvoiceSchema(Schema):

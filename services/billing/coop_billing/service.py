@@ -4,6 +4,7 @@ from nameko.timer import timer
 
 from coop_billing.clients import MembersClient
 from coop_billing.handlers import (
+    balances,
     customers,
     deliveries,
     invoices,
@@ -11,6 +12,7 @@ from coop_billing.handlers import (
     ledger,
     overdue,
     payments,
+    privacy,
     purchases,
     rendering,
     statements,
@@ -25,6 +27,8 @@ from coop_billing.schemas import (
     CreateCreditNoteSchema,
     CreateCustomerSchema,
     CreateInvoiceSchema,
+    CustomerRefSchema,
+    GetBalancesSchema,
     ImportBankStatementSchema,
     ListCustomersSchema,
     ListInvoicesSchema,
@@ -38,6 +42,9 @@ from coop_billing.schemas import (
     RecordPaymentSchema,
     RenderInvoiceSchema,
     RenderPurchaseDocumentSchema,
+    StatementFileSchema,
+    StatementFilesSchema,
+    UpdateCustomerSchema,
     UpdateInvoiceSchema,
 )
 from coop_shared.dates import brussels_today
@@ -45,6 +52,7 @@ from coop_shared.runtime.caller import Caller
 from coop_shared.runtime.common_rpc import CommonRpc
 from coop_shared.runtime.database import Database
 from coop_shared.runtime.entrypoints import CredentialRevocationListener, event_handler, rpc
+from coop_shared.runtime.person_data_rpc import PersonDataRpc
 from coop_shared.runtime.resilient_rpc import ServiceRpc
 from coop_shared.runtime.timers import settings_timer
 from coop_shared.wire_schemas import PageSchema, RefSchema
@@ -52,25 +60,26 @@ from coop_shared.wire_schemas import PageSchema, RefSchema
 OVERDUE_CHECK_SECONDS = 3600  # hourly; each invoice and level is reminded once (overdue_notices)
 
 
-class BillingService(CommonRpc, CredentialRevocationListener):
+class BillingService(CommonRpc, PersonDataRpc, CredentialRevocationListener):
     """Every method resolves the credential before reading the payload (`rpc`)."""
 
     name = "billing"
 
     uow = Database(Base.metadata, repository=BillingRepository)
     caller = Caller()
+    privacy_handlers = privacy  # PersonDataRpc: export, erasure, retention (handlers/privacy.py)
     members = ServiceRpc("members")
     peppol = PeppolNetwork()
 
     def _members(self, identity) -> MembersClient:
-        return MembersClient(self.members, identity.cooperative)
+        return MembersClient(self.members, identity.cooperative, identity)
 
-    @rpc(CreateCustomerSchema)
+    @rpc(CreateCustomerSchema, creates=True)
     def create_customer(self, identity, data):
         """The new customer."""
         return customers.create_customer(self.uow, identity, data)
 
-    @rpc(RefSchema, id_field="id")
+    @rpc(RefSchema, id_field="id", service_may_call=True)
     def get_customer(self, identity, data):
         """One customer of the caller's cooperative."""
         return customers.get_customer(self.uow, identity, data)
@@ -80,7 +89,17 @@ class BillingService(CommonRpc, CredentialRevocationListener):
         """{"items": customers by name, "total"}."""
         return customers.list_customers(self.uow, identity, data)
 
-    @rpc(CreateInvoiceSchema)
+    @rpc(UpdateCustomerSchema)
+    def update_customer(self, identity, data):
+        """The customer rectified, with "changed"; issued invoices keep their buyer; emits customer_details_changed."""
+        return customers.update_customer(self.uow, identity, data)
+
+    @rpc(CustomerRefSchema, id_field="customer_id")
+    def list_customer_changes(self, identity, data):
+        """{"items", "total"}: who changed which field of the customer, when, old and new value (admin)."""
+        return customers.list_customer_changes(self.uow, identity, data)
+
+    @rpc(CreateInvoiceSchema, creates=True)
     def create_invoice(self, identity, data):
         """The new draft invoice with its totals and VAT breakdown."""
         return invoices.create_invoice(self.uow, identity, self._members(identity), data)
@@ -112,12 +131,12 @@ class BillingService(CommonRpc, CredentialRevocationListener):
         """{"items": invoices or credit notes, newest first, "total"}."""
         return invoices.list_invoices(self.uow, identity, data)
 
-    @rpc(CreateCreditNoteSchema)
+    @rpc(CreateCreditNoteSchema, creates=True)
     def create_credit_note(self, identity, data):
         """The issued credit note."""
         return issuing.create_credit_note(self.uow, identity, data, brussels_today(), peppol=self.peppol)
 
-    @rpc(RecordPaymentSchema)
+    @rpc(RecordPaymentSchema, creates=True)
     def record_payment(self, identity, data):
         """The payment with its status (matched, unmatched, duplicate) and what was applied."""
         return payments.record_payment(self.uow, identity, data, members=self._members(identity))
@@ -132,22 +151,37 @@ class BillingService(CommonRpc, CredentialRevocationListener):
         """{"items": payments with something left to apply, oldest first, "total"}."""
         return payments.list_unmatched_payments(self.uow, identity, data)
 
-    @rpc(RecordExpenseSchema)
+    @rpc(RecordExpenseSchema, creates=True)
     def record_expense(self, identity, data):
         """The expense, booked on its activity's account."""
         return ledger.record_expense(self.uow, identity, self._members(identity), data)
 
     @rpc(ActivityAccountSchema, id_field="activity_id")
     def get_activity_account(self, identity, data):
-        """An activity's opening balance, balance and entries over the period."""
+        """An activity's balance and a page of its entries (newest first), each with its running balance."""
         return ledger.get_activity_account(self.uow, identity, self._members(identity), data)
+
+    @rpc(GetBalancesSchema, service_may_call=True)
+    def get_balances(self, identity, data):
+        """{"items": [each activity's balance and provisions]}: up to 1,000 activities in one call (staff)."""
+        return balances.get_balances(self.uow, identity, data)
 
     @rpc(ImportBankStatementSchema)
     def import_bank_statement(self, identity, data):
         """The statement's balances and counts, and what became of each credit."""
         return statements.import_bank_statement(self.uow, identity, data, members=self._members(identity))
 
-    @rpc(RenderInvoiceSchema)
+    @rpc(StatementFilesSchema)
+    def list_bank_statement_files(self, identity, data):
+        """The month's bank statement files as received (name, size, SHA-256), by closing date."""
+        return statements.list_statement_files(self.uow, identity, data)
+
+    @rpc(StatementFileSchema)
+    def render_bank_statement_file(self, identity, data):
+        """One bank statement file byte for byte as received (base64), with its name and SHA-256."""
+        return statements.render_statement_file(self.uow, identity, data)
+
+    @rpc(RenderInvoiceSchema, service_may_call=True)
     def render_invoice(self, identity, data):
         """{"filename", "content_type", "content" (base64)}, and the EPC QR payload of a PDF."""
         return rendering.render_invoice(self.uow, identity, data)

@@ -47,6 +47,21 @@ def customer_out(c) -> dict:
     }
 
 
+def customer_change_out(c, old, new) -> dict:
+    """One rectification of a customer: who, when, which field, the old and the new value."""
+    return {
+        "id": c.id,
+        "customer_id": c.customer_id,
+        "field": c.field,
+        "old_value": old,
+        "new_value": new,
+        "changed_by_key_id": c.changed_by_key_id,
+        "changed_by_role": c.changed_by_role,
+        "reason": c.reason,
+        "changed_at": c.changed_at.isoformat(),
+    }
+
+
 # Invoices and credit notes
 
 
@@ -292,6 +307,18 @@ def statement_out(row, statement, counts: dict, warnings: list[str], lines: list
     }
 
 
+def statement_file_out(row) -> dict:
+    """A statement file as received: its name, size and SHA-256 (the bytes only on request)."""
+    return {
+        "statement_id": row.statement_id,
+        "filename": row.filename,
+        "content_type": "application/xml" if row.filename.endswith(".xml") else "text/plain",
+        "size": row.size,
+        "sha256": row.content_sha256,
+        "received_at": row.received_at.isoformat() if row.received_at else None,
+    }
+
+
 # Ledger and expenses
 
 
@@ -327,12 +354,16 @@ def activity_account_out(activity: dict, opening: Money, balance: Money, entries
     """`balance` is what the activity can pay out; `provisions` (by kind) is set aside for the
     pay it will owe and is not part of it."""
     provisions = provisions or {}
+    shown, running = [], opening
+    for entry in entries:  # in date order, from the balance before the first one
+        running += entry.amount
+        shown.append(dict(entry_out(entry), balance_after=str(running)))
     return {
         "activity_id": activity["id"],
         "activity_code": activity.get("code"),
         "opening_balance": str(opening),
         "balance": str(balance),
-        "entries": [entry_out(entry) for entry in entries],
+        "entries": shown,
         "provisions": {kind: str(amount) for kind, amount in sorted(provisions.items())},
         "provision_balance": str(sum(provisions.values(), Money.zero())),
     }

@@ -4,11 +4,12 @@ from datetime import date, datetime
 from decimal import Decimal
 
 import sqlalchemy as sa
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, validates
 
 from coop_members.domain.lifecycle import Lifecycle
-from coop_shared.storage.messaging_tables import inbox_table, outbox_table
-from coop_shared.storage.types import IdColumn, RateColumn, new_id, utcnow
+from coop_shared import personal_data
+from coop_shared.storage.messaging_tables import idempotency_table, inbox_table, outbox_table
+from coop_shared.storage.types import EncryptedString, EncryptedText, IdColumn, RateColumn, new_id, utcnow
 
 
 class Base(DeclarativeBase):
@@ -17,6 +18,7 @@ class Base(DeclarativeBase):
 
 outbox = outbox_table(Base.metadata)
 inbox = inbox_table(Base.metadata)
+idempotency = idempotency_table(Base.metadata)
 
 
 class Cooperative(Base):
@@ -53,6 +55,9 @@ class ApiKey(Base):
     secret_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
     revoked_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    # Who issued and who revoked it: a key id, or "platform" (coop_shared.audit.actor)
+    issued_by: Mapped[str | None] = mapped_column(sa.String(60))
+    revoked_by: Mapped[str | None] = mapped_column(sa.String(60))
 
 
 class Member(Base):
@@ -64,12 +69,37 @@ class Member(Base):
     email: Mapped[str] = mapped_column(sa.String(254))
     language: Mapped[str] = mapped_column(sa.String(2))
     birth_date: Mapped[date | None] = mapped_column(sa.Date)
-    national_number: Mapped[str | None] = mapped_column(sa.String(11))
+    # The national register or BIS number, sealed at rest; its keyed hash finds a number without
+    # decrypting every row (docs/adr/017-personal-data-at-rest-and-rectification.md).
+    national_number: Mapped[str | None] = mapped_column(EncryptedString("members.national_number"))
+    national_number_hash: Mapped[str | None] = mapped_column(sa.String(64), index=True)
     nationality: Mapped[str | None] = mapped_column(sa.String(2))
     iban: Mapped[str | None] = mapped_column(sa.String(34))
     address: Mapped[dict | None] = mapped_column(sa.JSON)
     lifecycle: Mapped[str] = mapped_column(sa.String(20), default=Lifecycle.CANDIDATE)
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+
+    @validates("national_number")
+    def _hash_national_number(self, key, value):
+        self.national_number_hash = personal_data.keyring().index(value)
+        return value
+
+
+class MemberChange(Base):
+    """One field of a member rectified (GDPR art. 16): who, when, the old and the new value,
+    both sealed (they are the person's data, national numbers included)."""
+
+    __tablename__ = "member_changes"
+    id: Mapped[str] = mapped_column(IdColumn, primary_key=True, default=new_id)
+    cooperative_id: Mapped[str] = mapped_column(sa.ForeignKey("cooperatives.id"), index=True)
+    member_id: Mapped[str] = mapped_column(sa.ForeignKey("members.id"), index=True)
+    field: Mapped[str] = mapped_column(sa.String(40))
+    old_value: Mapped[str | None] = mapped_column(EncryptedText("member_changes.value"))
+    new_value: Mapped[str | None] = mapped_column(EncryptedText("member_changes.value"))
+    changed_by_key_id: Mapped[str | None] = mapped_column(sa.String(36))
+    changed_by_role: Mapped[str] = mapped_column(sa.String(20))
+    reason: Mapped[str | None] = mapped_column(sa.String(500))
+    changed_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
 
 
 class Activity(Base):
@@ -241,3 +271,112 @@ class ContributionRate(Base):
     valid_from: Mapped[date] = mapped_column(sa.Date)
     valid_until: Mapped[date | None] = mapped_column(sa.Date)
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+
+
+class AuditEntry(Base):
+    """One admin action or money record of any service, as announced by its
+    `<service>_action_recorded` event (coop_shared.audit): what, on which record, by which key,
+    when. Written once per event (the inbox); never changed (docs/adr/021-nothing-run-twice-and-the-trail.md)."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (sa.Index("ix_audit_log_cooperative_occurred", "cooperative_id", "occurred_at"),)
+    id: Mapped[str] = mapped_column(IdColumn, primary_key=True, default=new_id)
+    event_id: Mapped[str] = mapped_column(IdColumn, unique=True)
+    cooperative_id: Mapped[str | None] = mapped_column(IdColumn)
+    occurred_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))
+    service: Mapped[str] = mapped_column(sa.String(20))
+    action: Mapped[str] = mapped_column(sa.String(80))
+    kind: Mapped[str] = mapped_column(sa.String(10))  # admin or money
+    subject_id: Mapped[str | None] = mapped_column(sa.String(60))
+    key_id: Mapped[str | None] = mapped_column(IdColumn)
+    role: Mapped[str] = mapped_column(sa.String(20))
+    details: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+
+
+# Accounts for people (docs/adr/024-accounts-for-people.md): a person signs in with an e-mail
+# and a password and holds a role in one or more cooperatives.
+
+
+class Person(Base):
+    __tablename__ = "people"
+    id: Mapped[str] = mapped_column(IdColumn, primary_key=True, default=new_id)
+    email: Mapped[str] = mapped_column(sa.String(254), unique=True)  # normalised (domain/people.py)
+    language: Mapped[str] = mapped_column(sa.String(2))
+    password_hash: Mapped[str | None] = mapped_column(sa.String(200))  # argon2id; None until invited once
+    password_changed_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    totp_secret: Mapped[str | None] = mapped_column(EncryptedString("people.totp_secret"))
+    totp_confirmed_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    totp_last_step: Mapped[int | None] = mapped_column(sa.BigInteger)  # a code is accepted once
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+
+
+class PersonRole(Base):
+    """The one role a person holds in a cooperative; `member_id` links an entrepreneur (role member)."""
+
+    __tablename__ = "person_roles"
+    __table_args__ = (sa.UniqueConstraint("person_id", "cooperative_id"),)
+    id: Mapped[str] = mapped_column(IdColumn, primary_key=True, default=new_id)
+    person_id: Mapped[str] = mapped_column(sa.ForeignKey("people.id"), index=True)
+    cooperative_id: Mapped[str] = mapped_column(sa.ForeignKey("cooperatives.id"), index=True)
+    role: Mapped[str] = mapped_column(sa.String(20))
+    member_id: Mapped[str | None] = mapped_column(sa.ForeignKey("members.id"))
+    granted_by: Mapped[str | None] = mapped_column(sa.String(60))
+    granted_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+
+
+class AccountLink(Base):
+    """An invitation or a password-reset link: its token's SHA-256, single use, expiring."""
+
+    __tablename__ = "account_links"
+    id: Mapped[str] = mapped_column(IdColumn, primary_key=True, default=new_id)
+    kind: Mapped[str] = mapped_column(sa.String(20))
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    person_id: Mapped[str] = mapped_column(sa.ForeignKey("people.id"), index=True)
+    cooperative_id: Mapped[str] = mapped_column(sa.ForeignKey("cooperatives.id"))
+    role: Mapped[str | None] = mapped_column(sa.String(20))  # what an invitation grants
+    member_id: Mapped[str | None] = mapped_column(sa.ForeignKey("members.id"))
+    created_by: Mapped[str | None] = mapped_column(sa.String(60))
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))
+    used_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+
+
+class PersonSession(Base):
+    """A signed-in session: its token's SHA-256, where it came from, how far it got (`stage`)."""
+
+    __tablename__ = "person_sessions"
+    id: Mapped[str] = mapped_column(IdColumn, primary_key=True, default=new_id)
+    person_id: Mapped[str] = mapped_column(sa.ForeignKey("people.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    stage: Mapped[str] = mapped_column(sa.String(20))
+    cooperative_id: Mapped[str | None] = mapped_column(sa.ForeignKey("cooperatives.id"))  # selected
+    client_address: Mapped[str | None] = mapped_column(sa.String(45))
+    user_agent: Mapped[str | None] = mapped_column(sa.String(300))
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))
+    ended_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    ended_why: Mapped[str | None] = mapped_column(sa.String(30))
+
+
+class LoginCounter(Base):
+    """Failed logins in a row of one account ('account:<sha256 of the e-mail>') or one client
+    address ('address:<ip>') (domain/login_throttle.py). The password reset quota uses the same
+    rows under 'reset:account:…' and 'reset:address:…': `failures` counts the requests served in
+    the window, `locked_until` is when the window ends."""
+
+    __tablename__ = "login_counters"
+    key: Mapped[str] = mapped_column(sa.String(80), primary_key=True)
+    failures: Mapped[int] = mapped_column(sa.Integer, default=0)
+    last_failure_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    locked_until: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+
+
+class RecoveryCode(Base):
+    """One of a person's ten recovery codes, as SHA-256; used once."""
+
+    __tablename__ = "recovery_codes"
+    id: Mapped[str] = mapped_column(IdColumn, primary_key=True, default=new_id)
+    person_id: Mapped[str] = mapped_column(sa.ForeignKey("people.id"), index=True)
+    code_hash: Mapped[str] = mapped_column(sa.String(64))
+    used_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))

@@ -8,20 +8,29 @@ from datetime import date
 import sqlalchemy as sa
 
 from coop_members.orm import (
+    AccountLink,
     Activity,
     ApiKey,
     Appointment,
+    AuditEntry,
     CoachingNote,
     ContributionRate,
     Cooperative,
     Document,
     DocumentNotice,
     Enrolment,
+    LifecycleChange,
+    LoginCounter,
     Member,
+    MemberChange,
     MemberStatus,
     NoteRead,
+    Person,
+    PersonRole,
+    PersonSession,
     PhaseChange,
     Programme,
+    RecoveryCode,
 )
 from coop_shared.errors import NotFound
 from coop_shared.storage.repository import Repository
@@ -59,6 +68,38 @@ class MembersRepository(Repository):
     def api_key_by_hash(self, secret_hash: str) -> ApiKey | None:
         return self.session.scalars(sa.select(ApiKey).where(ApiKey.secret_hash == secret_hash)).first()
 
+    def api_keys(self, cooperative_id: str, limit: int, offset: int, revoked: bool | None = None):
+        """(a page of the cooperative's keys, oldest first, total); `revoked` filters if given."""
+        query = sa.select(ApiKey).where(ApiKey.cooperative_id == cooperative_id)
+        if revoked is not None:
+            query = query.where(ApiKey.revoked_at.is_not(None) if revoked else ApiKey.revoked_at.is_(None))
+        return self.page(query, (ApiKey.created_at, ApiKey.id), limit, offset)
+
+    def live_keys_of_member(self, cooperative_id: str, member_id: str) -> list[ApiKey]:
+        """The member's keys not revoked yet."""
+        return list(
+            self.session.scalars(
+                sa.select(ApiKey).where(
+                    ApiKey.cooperative_id == cooperative_id,
+                    ApiKey.member_id == member_id,
+                    ApiKey.revoked_at.is_(None),
+                )
+            )
+        )
+
+    def audit_entries(self, cooperative_id: str, limit: int, offset: int, **filters):
+        """(a page of the cooperative's audit log, newest first, total), filtered by `kind`,
+        `service`, `action`, `key_id`, and the instants `since` (inclusive) and `until` (exclusive)."""
+        query = sa.select(AuditEntry).where(AuditEntry.cooperative_id == cooperative_id)
+        for name in ("kind", "service", "action", "key_id"):
+            if filters.get(name):
+                query = query.where(getattr(AuditEntry, name) == filters[name])
+        if filters.get("since"):
+            query = query.where(AuditEntry.occurred_at >= filters["since"])
+        if filters.get("until"):
+            query = query.where(AuditEntry.occurred_at < filters["until"])
+        return self.page(query, (AuditEntry.occurred_at.desc(), AuditEntry.id), limit, offset)
+
     def api_key(self, key_id: str) -> ApiKey:
         """Any cooperative's key: the handler decides whether the caller may see it."""
         found = self.session.get(ApiKey, str(key_id))
@@ -75,11 +116,17 @@ class MembersRepository(Repository):
         """A member found from one of its own rows (a document), whatever the cooperative."""
         return self.session.get(Member, member_id)
 
-    def members(self, cooperative_id: str, lifecycle=None, q=None, limit=50, offset=0):
-        """(page of members, total), by name; `q` matches first name, last name or email."""
+    def members(
+        self, cooperative_id: str, lifecycle=None, q=None, limit=50, offset=0, national_number_hashes=None
+    ):
+        """(page of members, total), by name; `q` matches first name, last name or email;
+        `national_number_hashes` (the keyed hashes of one number under every key of the ring,
+        coop_shared.personal_data) finds the members of that national number."""
         query = sa.select(Member).where(Member.cooperative_id == cooperative_id)
         if lifecycle:
             query = query.where(Member.lifecycle == lifecycle)
+        if national_number_hashes is not None:
+            query = query.where(Member.national_number_hash.in_(list(national_number_hashes)))
         if q:
             pattern = f"%{q.lower()}%"
             query = query.where(
@@ -90,6 +137,19 @@ class MembersRepository(Repository):
                 )
             )
         return self.page(query, (Member.last_name, Member.first_name, Member.id), limit, offset)
+
+    def member_for_update(self, cooperative_id: str, member_id: str) -> Member:
+        """The member, locked until the end of the transaction (two rectifications of one
+        member write their history one after the other)."""
+        return self.one_of_cooperative(Member, cooperative_id, member_id, "member", for_update=True)
+
+    def member_changes(self, member_id: str) -> list[MemberChange]:
+        """The rectifications of a member's data, oldest first (values read back in clear)."""
+        return self.session.scalars(
+            sa.select(MemberChange)
+            .where(MemberChange.member_id == member_id)
+            .order_by(MemberChange.changed_at, MemberChange.id)
+        ).all()
 
     def activity(self, cooperative_id: str, activity_id: str) -> Activity:
         return self.one_of_cooperative(Activity, cooperative_id, activity_id, "activity")
@@ -257,3 +317,192 @@ class MembersRepository(Repository):
             .where(ContributionRate.activity_id == activity_id)
             .order_by(ContributionRate.valid_from)
         ).all()
+
+    # Many members at once (a payroll run asks for thousands: one query per table, not per member)
+
+    def members_by_ids(self, cooperative_id: str, member_ids) -> list[Member]:
+        """The cooperative's members among `member_ids`; ids of other cooperatives are absent."""
+        ids = list(dict.fromkeys(str(i) for i in member_ids))
+        if not ids:
+            return []
+        return self.session.scalars(
+            sa.select(Member).where(Member.cooperative_id == cooperative_id, Member.id.in_(ids))
+        ).all()
+
+    def activities_of_members(self, cooperative_id: str, member_ids) -> dict[str, list[Activity]]:
+        """{member id: its activities by code} of these members."""
+        found: dict[str, list[Activity]] = {str(i): [] for i in member_ids}
+        rows = self.session.scalars(
+            sa.select(Activity)
+            .where(Activity.cooperative_id == cooperative_id, Activity.member_id.in_(list(found)))
+            .order_by(Activity.code)
+        )
+        for row in rows:
+            found[row.member_id].append(row)
+        return found
+
+    def status_histories(self, member_ids) -> dict[str, list[MemberStatus]]:
+        """{member id: its status periods, oldest first} of these members."""
+        found: dict[str, list[MemberStatus]] = {str(i): [] for i in member_ids}
+        rows = self.session.scalars(
+            sa.select(MemberStatus)
+            .where(MemberStatus.member_id.in_(list(found)))
+            .order_by(MemberStatus.valid_from)
+        )
+        for row in rows:
+            found[row.member_id].append(row)
+        return found
+
+    def documents_of_members(self, member_ids) -> dict[str, list[Document]]:
+        """{member id: its documents} of these members."""
+        found: dict[str, list[Document]] = {str(i): [] for i in member_ids}
+        for row in self.session.scalars(sa.select(Document).where(Document.member_id.in_(list(found)))):
+            found[row.member_id].append(row)
+        return found
+
+    # Right of access, retention and erasure (handlers/privacy.py, docs/domain/retention.md)
+
+    def api_keys_of_member(self, member_id: str) -> list[ApiKey]:
+        return list(
+            self.session.scalars(
+                sa.select(ApiKey).where(ApiKey.member_id == member_id).order_by(ApiKey.created_at)
+            )
+        )
+
+    def lifecycle_changes_of(self, member_id: str) -> list[LifecycleChange]:
+        return list(
+            self.session.scalars(
+                sa.select(LifecycleChange)
+                .where(LifecycleChange.member_id == member_id)
+                .order_by(LifecycleChange.effective_on, LifecycleChange.created_at)
+            )
+        )
+
+    def exit_dates(self, cooperative_id: str | None = None) -> dict[str, date]:
+        """{member id: the day it exited} of every exited member (of one cooperative, or all)."""
+        query = (
+            sa.select(LifecycleChange.member_id, sa.func.max(LifecycleChange.effective_on))
+            .join(Member, Member.id == LifecycleChange.member_id)
+            .where(LifecycleChange.to_state == "exited", Member.lifecycle == "exited")
+            .group_by(LifecycleChange.member_id)
+        )
+        if cooperative_id is not None:
+            query = query.where(Member.cooperative_id == cooperative_id)
+        return {member_id: day for member_id, day in self.session.execute(query)}
+
+    def members_with_ids(self, member_ids) -> list[Member]:
+        return list(self.session.scalars(sa.select(Member).where(Member.id.in_(list(member_ids)))))
+
+    def enrolment_ends(self, cooperative_id: str | None = None) -> dict[str, tuple[Enrolment, date | None]]:
+        """{enrolment id: (enrolment, the day it reached the exit phase or None)}."""
+        ended = dict(
+            self.session.execute(
+                sa.select(PhaseChange.enrolment_id, sa.func.max(PhaseChange.effective_on))
+                .where(PhaseChange.phase == "exit")
+                .group_by(PhaseChange.enrolment_id)
+            ).all()
+        )
+        query = sa.select(Enrolment)
+        if cooperative_id is not None:
+            query = query.where(Enrolment.cooperative_id == cooperative_id)
+        return {e.id: (e, ended.get(e.id)) for e in self.session.scalars(query)}
+
+    def delete_enrolment_notes(self, enrolment_id: str) -> int:
+        """Delete the enrolment's coaching notes and the log of their reads; how many notes."""
+        notes = self.session.execute(
+            sa.delete(CoachingNote).where(CoachingNote.enrolment_id == enrolment_id)
+        ).rowcount
+        self.session.execute(sa.delete(NoteRead).where(NoteRead.enrolment_id == enrolment_id))
+        return notes
+
+    def count_enrolment_notes(self, enrolment_id: str) -> int:
+        return self.session.execute(
+            sa.select(sa.func.count())
+            .select_from(CoachingNote)
+            .where(CoachingNote.enrolment_id == enrolment_id)
+        ).scalar()
+
+    def delete_documents_of(self, member_id: str) -> int:
+        """Delete the member's identity and right-to-work documents (and their reminders sent)."""
+        ids = [d.id for d in self.documents_of(member_id)]
+        if not ids:
+            return 0
+        self.session.execute(sa.delete(DocumentNotice).where(DocumentNotice.document_id.in_(ids)))
+        return self.session.execute(sa.delete(Document).where(Document.id.in_(ids))).rowcount
+
+    def revoked_keys_before(self, revoked_before) -> list[ApiKey]:
+        return list(
+            self.session.scalars(
+                sa.select(ApiKey).where(ApiKey.revoked_at.is_not(None), ApiKey.revoked_at < revoked_before)
+            )
+        )
+
+    # Accounts for people (docs/adr/024-accounts-for-people.md)
+
+    def person_by_email(self, email: str, for_update=False) -> Person | None:
+        query = sa.select(Person).where(Person.email == email)
+        return self.session.scalars(query.with_for_update() if for_update else query).first()
+
+    def person(self, person_id: str, for_update=False) -> Person:
+        query = sa.select(Person).where(Person.id == person_id)
+        found = self.session.scalars(query.with_for_update() if for_update else query).first()
+        if found is None:
+            raise NotFound(f"No person '{person_id}'.")
+        return found
+
+    def person_roles(self, person_id: str) -> list[PersonRole]:
+        return list(
+            self.session.scalars(
+                sa.select(PersonRole).where(PersonRole.person_id == person_id).order_by(PersonRole.granted_at)
+            )
+        )
+
+    def person_role(self, person_id: str, cooperative_id: str) -> PersonRole | None:
+        return self.session.scalars(
+            sa.select(PersonRole).where(
+                PersonRole.person_id == person_id, PersonRole.cooperative_id == cooperative_id
+            )
+        ).first()
+
+    def cooperatives_by_ids(self, cooperative_ids) -> dict[str, Cooperative]:
+        rows = self.session.scalars(sa.select(Cooperative).where(Cooperative.id.in_(list(cooperative_ids))))
+        return {row.id: row for row in rows}
+
+    def account_link_by_hash(self, token_hash: str) -> AccountLink | None:
+        return self.session.scalars(
+            sa.select(AccountLink).where(AccountLink.token_hash == token_hash).with_for_update()
+        ).first()
+
+    def open_links(self, person_id: str, kind: str) -> list[AccountLink]:
+        return list(
+            self.session.scalars(
+                sa.select(AccountLink).where(
+                    AccountLink.person_id == person_id,
+                    AccountLink.kind == kind,
+                    AccountLink.used_at.is_(None),
+                )
+            )
+        )
+
+    def session_by_hash(self, token_hash: str) -> PersonSession | None:
+        return self.session.scalars(
+            sa.select(PersonSession).where(PersonSession.token_hash == token_hash)
+        ).first()
+
+    def live_sessions(self, person_id: str) -> list[PersonSession]:
+        return list(
+            self.session.scalars(
+                sa.select(PersonSession)
+                .where(PersonSession.person_id == person_id, PersonSession.ended_at.is_(None))
+                .order_by(PersonSession.created_at)
+            )
+        )
+
+    def login_counter(self, key: str) -> LoginCounter | None:
+        return self.session.get(LoginCounter, key, with_for_update=True)
+
+    def recovery_codes(self, person_id: str) -> list[RecoveryCode]:
+        return list(self.session.scalars(sa.select(RecoveryCode).where(RecoveryCode.person_id == person_id)))
+
+    def delete_recovery_codes(self, person_id: str) -> None:
+        self.session.execute(sa.delete(RecoveryCode).where(RecoveryCode.person_id == person_id))

@@ -5,6 +5,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 from coop_members.domain import accompaniment
 from coop_members.domain.lifecycle import TARGETS, Lifecycle
 from coop_shared.credentials import COOPERATIVE_ROLES, MEMBER
+from coop_shared.retention import Category
 from coop_shared.schema_fields import BelgianVatNumber, Bic, EnterpriseNumber, Iban, NationalNumber, Rate
 from coop_shared.wire_schemas import COUNTRY, LANGUAGES, SLUG, AddressSchema, PageSchema
 
@@ -92,6 +93,17 @@ class ListMembersSchema(PageSchema):
     cooperative = fields.String(validate=SLUG)
     lifecycle = fields.String(validate=validate.OneOf(tuple(Lifecycle)))
     q = fields.String(validate=validate.Length(1, 100))
+    # Exact search by national number, through its keyed hash (the numbers are sealed at rest).
+    national_number = NationalNumber()
+
+
+# A payroll client sends its members in chunks of this many (issue 18: one round trip a chunk).
+MAX_MEMBERS_PER_CALL = 1000
+
+
+class GetMembersSchema(Schema):
+    ids = fields.List(fields.UUID(), required=True, validate=validate.Length(1, MAX_MEMBERS_PER_CALL))
+    right_to_work_on = fields.Date(load_default=None)
 
 
 class AddActivitySchema(Schema):
@@ -287,3 +299,151 @@ class RunAppointmentRemindersSchema(Schema):
     within_hours = fields.Integer(
         load_default=accompaniment.REMINDER_HOURS, validate=validate.Range(1, accompaniment.REMINDER_HOURS)
     )
+
+
+# Rectification of a member's data (GDPR art. 16; docs/domain/personal-data.md). Only the fields
+# given change; each change is kept in the member's history.
+
+REASON = fields.String(load_default=None, validate=validate.Length(1, 500))
+
+
+class UpdateMemberIdentitySchema(Schema):
+    member_id = fields.UUID(required=True)
+    first_name = fields.String(validate=validate.Length(1, 100))
+    last_name = fields.String(validate=validate.Length(1, 100))
+    birth_date = fields.Date(allow_none=True)
+    national_number = NationalNumber(allow_none=True)
+    reason = REASON
+
+    @validates_schema
+    def something_to_change(self, data, **kwargs):
+        if not set(data) & {"first_name", "last_name", "birth_date", "national_number"}:
+            raise ValidationError(
+                "Name at least one of first_name, last_name, birth_date, national_number.", "_schema"
+            )
+
+
+class UpdateMemberAddressSchema(Schema):
+    member_id = fields.UUID(required=True)
+    address = fields.Nested(AddressSchema, required=True, allow_none=True)
+    reason = REASON
+
+
+class UpdateMemberIbanSchema(Schema):
+    member_id = fields.UUID(required=True)
+    iban = Iban(required=True, allow_none=True)
+    reason = REASON
+
+
+class MemberRefSchema(Schema):
+    member_id = fields.UUID(required=True)
+
+
+class NationalNumbersRequestSchema(Schema):
+    """What a service of the suite asks to print the full numbers on legal documents."""
+
+    member_ids = fields.List(fields.UUID(), required=True, validate=validate.Length(1, 1000))
+    purpose = fields.String(
+        required=True, validate=validate.OneOf(("payslip", "tax_form", "social_declaration"))
+    )
+
+
+class ExportMemberDataSchema(Schema):
+    member_id = fields.UUID(required=True)
+    format = fields.String(load_default="json", validate=validate.OneOf(("json", "zip")))
+
+
+class EraseMemberSchema(Schema):
+    member_id = fields.UUID(required=True)
+    # Categories the request insists on: one the law keeps refuses the whole request.
+    categories = fields.List(fields.String(validate=validate.OneOf(tuple(Category))), load_default=list)
+
+
+class ListApiKeysSchema(PageSchema):
+    """Every key of the cooperative (the platform names it), never a secret."""
+
+    cooperative = fields.String(validate=SLUG)
+    revoked = fields.Boolean(load_default=None)  # only revoked keys, or only live ones
+
+
+class AuditLogSchema(PageSchema):
+    """The audit log of the caller's cooperative, newest first (docs/adr/021-nothing-run-twice-and-the-trail.md)."""
+
+    kind = fields.String(validate=validate.OneOf(("admin", "money")))
+    service = fields.String(
+        validate=validate.OneOf(("members", "billing", "payroll", "notifications", "accounting"))
+    )
+    action = fields.String(validate=validate.Length(1, 80))
+    key_id = fields.UUID()
+    date_from = fields.Date()  # Brussels days, both inclusive
+    date_to = fields.Date()
+
+    @validates_schema
+    def dates_in_order(self, data, **kwargs):
+        if data.get("date_from") and data.get("date_to") and data["date_to"] < data["date_from"]:
+            raise ValidationError("The end date cannot precede the start date.", "date_to")
+
+
+# Accounts for people (docs/adr/024-accounts-for-people.md)
+
+_SECRET = validate.Length(1, 200)  # tokens, passwords and codes: bounded before any hashing
+
+
+class InvitePersonSchema(Schema):
+    cooperative = fields.String(required=True, validate=SLUG)
+    email = fields.Email(required=True)
+    role = fields.String(required=True, validate=validate.OneOf(COOPERATIVE_ROLES))
+    language = fields.String(required=True, validate=validate.OneOf(LANGUAGES))
+    member_id = fields.UUID(load_default=None)
+
+
+class AcceptInvitationSchema(Schema):
+    token = fields.String(required=True, validate=_SECRET)
+    password = fields.String(load_default=None, validate=_SECRET)  # not needed by someone who has one
+
+
+class PasswordResetRequestSchema(Schema):
+    email = fields.Email(required=True)
+    # The caller's address, as for authenticate: reset e-mails are throttled per address too
+    # (domain/login_throttle.py, docs/adr/024-accounts-for-people.md).
+    client_address = fields.IP(required=True)
+
+
+class ResetPasswordSchema(Schema):
+    token = fields.String(required=True, validate=_SECRET)
+    password = fields.String(required=True, validate=_SECRET)
+
+
+class AuthenticateSchema(Schema):
+    email = fields.String(required=True, validate=validate.Length(1, 254))  # any text: same answer
+    password = fields.String(required=True, validate=_SECRET)
+    client_address = fields.IP(required=True)
+    user_agent = fields.String(load_default=None, validate=validate.Length(max=1000))
+    cooperative = fields.String(load_default=None, validate=SLUG)
+
+
+class SessionTokenSchema(Schema):
+    session = fields.String(required=True, validate=_SECRET)
+
+
+class SelectCooperativeSchema(SessionTokenSchema):
+    cooperative = fields.String(required=True, validate=SLUG)
+
+
+class TotpCodeSchema(SessionTokenSchema):
+    code = fields.String(required=True, validate=validate.Length(1, 20))
+
+
+class SecondFactorSchema(SessionTokenSchema):
+    code = fields.String(load_default=None, validate=validate.Length(1, 20))
+    recovery_code = fields.String(load_default=None, validate=validate.Length(1, 40))
+
+    @validates_schema
+    def one_of_the_two(self, data, **kwargs):
+        if bool(data.get("code")) == bool(data.get("recovery_code")):
+            raise ValidationError("Give either a code or a recovery code.", "code")
+
+
+class ChangePasswordSchema(Schema):
+    current_password = fields.String(required=True, validate=_SECRET)
+    new_password = fields.String(required=True, validate=_SECRET)

@@ -7,6 +7,7 @@ from datetime import date
 from decimal import Decimal
 
 from coop_members.domain.status_history import status_on
+from coop_shared.personal_data import mask_national_number
 
 
 def cooperative_out(c) -> dict:
@@ -38,10 +39,30 @@ def api_key_out(k, cooperative_slug: str, secret: str | None = None) -> dict:
         "label": k.label,
         "member_id": k.member_id,
         "cooperative": cooperative_slug,
+        "created_at": k.created_at.isoformat() if k.created_at else None,
+        "issued_by": k.issued_by,
+        "revoked": k.revoked_at is not None,
+        "revoked_at": k.revoked_at.isoformat() if k.revoked_at else None,
+        "revoked_by": k.revoked_by,
     }
     if secret is not None:
         out["secret"] = secret
     return out
+
+
+def audit_entry_out(e) -> dict:
+    """One entry of the audit log (docs/adr/021-nothing-run-twice-and-the-trail.md)."""
+    return {
+        "id": e.id,
+        "occurred_at": e.occurred_at.isoformat(),
+        "service": e.service,
+        "action": e.action,
+        "kind": e.kind,
+        "subject_id": e.subject_id,
+        "key_id": e.key_id,
+        "role": e.role,
+        "details": e.details or {},
+    }
 
 
 def member_out(m) -> dict:
@@ -53,11 +74,29 @@ def member_out(m) -> dict:
         "email": m.email,
         "language": m.language,
         "birth_date": m.birth_date.isoformat() if m.birth_date else None,
-        "national_number": m.national_number,
+        # Masked for every caller (docs/adr/017-personal-data-at-rest-and-rectification.md): the
+        # full number leaves members only through `get_member_national_number`, to payroll.
+        "national_number": mask_national_number(m.national_number),
         "nationality": m.nationality,
         "iban": m.iban,
         "address": m.address,
         "lifecycle": m.lifecycle,
+    }
+
+
+def member_change_out(c, shown_old, shown_new) -> dict:
+    """One rectification: who, when, which field, the old and the new value as shown (a
+    national number masked)."""
+    return {
+        "id": c.id,
+        "member_id": c.member_id,
+        "field": c.field,
+        "old_value": shown_old,
+        "new_value": shown_new,
+        "changed_by_key_id": c.changed_by_key_id,
+        "changed_by_role": c.changed_by_role,
+        "reason": c.reason,
+        "changed_at": c.changed_at.isoformat(),
     }
 
 

@@ -26,6 +26,10 @@ class MembersClient:
         """The cooperative (name, email, languages, ...)."""
         return self._members.get_cooperative(slug)
 
+    def person(self, person_id: str) -> dict:
+        """{"email", "language", "name"} of a person with an account (an invitation, a reset)."""
+        return self._members.get_person_contact(person_id)
+
 
 class BillingClient:
     def __init__(self, services):

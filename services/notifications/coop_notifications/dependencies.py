@@ -1,7 +1,9 @@
-"""nameko dependencies of the notifications service: its settings and its channel plugins."""
+"""nameko dependencies of the notifications service: its settings, its channel plugins and its
+template workers."""
 
 from nameko.extensions import DependencyProvider
 
+from coop_notifications import rendering
 from coop_notifications.channels import load_channels
 from coop_notifications.settings import DeliverySettings
 
@@ -24,3 +26,23 @@ class Channels(DependencyProvider):
 
     def get_dependency(self, worker_ctx):
         return self.channels
+
+
+class TemplateWorkers(DependencyProvider):
+    """The process's pool of bounded template workers (rendering/), started with the
+    container's limits (COOP_TEMPLATE_*) and closed when the last container stops."""
+
+    def setup(self):
+        self.limits = rendering.limits_of(self.container.config)
+        self.started = False
+
+    def start(self):
+        rendering.configure(self.limits)
+        self.started = True
+
+    def stop(self):
+        if self.started:
+            self.started = False
+            rendering.release()
+
+    kill = stop

@@ -5,7 +5,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from coop_shared.storage.messaging_tables import inbox_table, outbox_table
+from coop_shared.storage.messaging_tables import idempotency_table, inbox_table, outbox_table
 from coop_shared.storage.types import IdColumn, new_id, utcnow
 
 
@@ -15,6 +15,7 @@ class Base(DeclarativeBase):
 
 outbox = outbox_table(Base.metadata)
 inbox = inbox_table(Base.metadata)
+idempotency = idempotency_table(Base.metadata)
 
 
 class ReceivedEvent(Base):
@@ -65,6 +66,9 @@ class Webhook(Base):
     active: Mapped[bool] = mapped_column(sa.Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
     removed_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    # The keys that registered and removed it (coop_shared.audit.actor)
+    created_by: Mapped[str | None] = mapped_column(sa.String(60))
+    removed_by: Mapped[str | None] = mapped_column(sa.String(60))
 
 
 class Delivery(Base):

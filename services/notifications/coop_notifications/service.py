@@ -1,8 +1,8 @@
 """notifications: nameko entrypoints only. Resolve the caller, validate, call one handler, return."""
 
 from coop_notifications.clients import clients_for
-from coop_notifications.dependencies import Channels, DeliveryConfig
-from coop_notifications.handlers import deliveries, dispatch, reactions, templates, webhooks
+from coop_notifications.dependencies import Channels, DeliveryConfig, TemplateWorkers
+from coop_notifications.handlers import deliveries, dispatch, privacy, reactions, templates, webhooks
 from coop_notifications.orm import Base
 from coop_notifications.repository import NotificationsRepository
 from coop_notifications.schemas import (
@@ -18,6 +18,7 @@ from coop_shared.runtime.common_rpc import CommonRpc
 from coop_shared.runtime.cooperative_rpc import CooperativeRpc
 from coop_shared.runtime.database import Database
 from coop_shared.runtime.entrypoints import CredentialRevocationListener, event_handler, rpc
+from coop_shared.runtime.person_data_rpc import PersonDataRpc
 from coop_shared.runtime.timers import settings_timer
 from coop_shared.wire_schemas import PageSchema, RefSchema
 
@@ -34,14 +35,16 @@ def _reaction(source: str, event_type: str):
     return event_handler(source, event_type)(handle)
 
 
-class NotificationsService(CommonRpc, CredentialRevocationListener):
+class NotificationsService(CommonRpc, PersonDataRpc, CredentialRevocationListener):
     name = "notifications"
 
     uow = Database(Base.metadata, repository=NotificationsRepository)
     caller = Caller()
+    privacy_handlers = privacy  # PersonDataRpc: export, erasure, retention (handlers/privacy.py)
     cooperative_rpc = CooperativeRpc()
     channels = Channels()
     delivery_settings = DeliveryConfig()
+    template_workers = TemplateWorkers()  # every template renders in a bounded worker process
 
     @property
     def clients_for(self):
@@ -58,6 +61,8 @@ class NotificationsService(CommonRpc, CredentialRevocationListener):
     on_member_enrolled = _reaction("members", "member_enrolled")
     on_enrolment_phase_changed = _reaction("members", "enrolment_phase_changed")
     on_appointment_due = _reaction("members", "appointment_due")
+    on_member_details_changed = _reaction("members", "member_details_changed")
+    on_customer_details_changed = _reaction("billing", "customer_details_changed")
     on_invoice_issued = _reaction("billing", "invoice_issued")
     on_credit_note_issued = _reaction("billing", "credit_note_issued")
     on_payment_received = _reaction("billing", "payment_received")
@@ -69,6 +74,11 @@ class NotificationsService(CommonRpc, CredentialRevocationListener):
     on_invoice_delivery_failed = _reaction("billing", "invoice_delivery_failed")
     on_payslip_issued = _reaction("payroll", "payslip_issued")
     on_payroll_closed = _reaction("payroll", "payroll_closed")
+    on_payroll_payments_instructed = _reaction("payroll", "payroll_payments_instructed")
+    on_bank_debit_recorded = _reaction("billing", "bank_debit_recorded")
+    # E-mail only (domain/reactions.py EMAIL_ONLY_EVENTS): a person's invitation and reset link.
+    on_person_invited = _reaction("members", "person_invited")
+    on_password_reset_requested = _reaction("members", "password_reset_requested")
 
     @settings_timer(setting="COOP_DELIVERY_POLL_SECONDS", default=5)
     def deliver_due(self):
@@ -95,7 +105,7 @@ class NotificationsService(CommonRpc, CredentialRevocationListener):
         """The e-mail (subject, text, html) a draft or the wording in force renders to, with sample values."""
         return templates.preview(self.uow, identity, data)
 
-    @rpc(RegisterWebhookSchema)
+    @rpc(RegisterWebhookSchema, creates=True)
     def register_webhook(self, identity, data):
         """Register a signed webhook for some of the cooperative's events (admins); returns it."""
         return webhooks.register_webhook(self.uow, identity, data, self.delivery_settings)

@@ -8,7 +8,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from coop_payroll.domain.runs import DEFAULT_SOCIAL_FUND_FEE_RATE, RunStatus
 from coop_shared.money import Money
-from coop_shared.storage.messaging_tables import inbox_table, outbox_table
+from coop_shared.storage.messaging_tables import idempotency_table, inbox_table, outbox_table
 from coop_shared.storage.types import IdColumn, MoneyType, RateColumn, new_id, utcnow
 
 
@@ -18,6 +18,7 @@ class Base(DeclarativeBase):
 
 outbox = outbox_table(Base.metadata)
 inbox = inbox_table(Base.metadata)
+idempotency = idempotency_table(Base.metadata)
 
 
 class PayrollSettings(Base):
@@ -44,6 +45,10 @@ class PayrollRun(Base):
     payer: Mapped[dict] = mapped_column(sa.JSON)  # the cooperative's name, IBAN, BIC when prepared
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
     closed_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    # Who prepared and who closed it: a key id, or the role of a credential without one
+    # (coop_shared.audit.actor; docs/adr/021-nothing-run-twice-and-the-trail.md).
+    prepared_by: Mapped[str | None] = mapped_column(sa.String(60))
+    closed_by: Mapped[str | None] = mapped_column(sa.String(60))
 
     payslips: Mapped[list["Payslip"]] = relationship(lazy="selectin", order_by="Payslip.created_at")
     problems: Mapped[list["RunProblem"]] = relationship(lazy="selectin")
@@ -53,6 +58,12 @@ class Payslip(Base):
     """A payslip (be_salaried) or remuneration statement (be_director); final once its run closes."""
 
     __tablename__ = "payslips"
+    # A member is paid once per period and kind: `paid_for` is the period once the run closed
+    # (null while a draft, and nulls never clash), so two closed payslips of one member, period
+    # and kind cannot both exist, whatever the handlers check (domain/closing.py).
+    __table_args__ = (
+        sa.UniqueConstraint("cooperative_id", "member_id", "paid_for", "kind", name="uq_payslips_paid_once"),
+    )
     id: Mapped[str] = mapped_column(IdColumn, primary_key=True, default=new_id)
     run_id: Mapped[str] = mapped_column(sa.ForeignKey("payroll_runs.id"), index=True)
     cooperative_id: Mapped[str] = mapped_column(IdColumn, index=True)
@@ -79,6 +90,8 @@ class Payslip(Base):
     balance_before: Mapped[Money] = mapped_column(MoneyType())
     balance_after: Mapped[Money] = mapped_column(MoneyType())
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    paid_for: Mapped[str | None] = mapped_column(sa.String(7))
+    created_by: Mapped[str | None] = mapped_column(sa.String(60))  # the key that prepared it
 
 
 class RunProblem(Base):
@@ -111,4 +124,20 @@ class SocialFundPayment(Base):
     amount: Mapped[Money] = mapped_column(MoneyType())
     reference: Mapped[str | None] = mapped_column(sa.String(12))  # the fund's structured communication
     payslip_ids: Mapped[list] = mapped_column(sa.JSON)
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+
+
+class PaymentInstruction(Base):
+    """A closed run's payments handed to the bank: written with the first SEPA file of the run,
+    in the transaction that emits `payroll_payments_instructed`, so the books learn once that
+    its nets and fund payments are on their way (docs/adr/015-accounting-from-events.md)."""
+
+    __tablename__ = "payment_instructions"
+    __table_args__ = (sa.UniqueConstraint("cooperative_id", "run_id"),)
+    id: Mapped[str] = mapped_column(IdColumn, primary_key=True, default=new_id)
+    cooperative_id: Mapped[str] = mapped_column(IdColumn, index=True)
+    run_id: Mapped[str] = mapped_column(sa.ForeignKey("payroll_runs.id"))
+    execution_date: Mapped[date] = mapped_column(sa.Date)
+    transfers: Mapped[int] = mapped_column(sa.Integer)
+    control_sum: Mapped[Money] = mapped_column(MoneyType())
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)

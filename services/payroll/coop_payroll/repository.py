@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from coop_payroll.domain.runs import DEFAULT_SOCIAL_FUND_FEE_RATE, RunStatus
-from coop_payroll.orm import PayrollRun, PayrollSettings, Payslip, SocialFundPayment
+from coop_payroll.orm import PaymentInstruction, PayrollRun, PayrollSettings, Payslip, SocialFundPayment
 from coop_shared.money import Money
 from coop_shared.status_models import MONTHLY
 from coop_shared.storage.repository import Repository
@@ -69,6 +69,25 @@ class PayrollRepository(Repository):
                 )
             ).all()
         )
+
+    def spent_since(self, cooperative_id: str, activity_ids, since, other_than: str) -> dict[str, Money]:
+        """{activity id: what the payslips of runs closed after `since` took from it}, runs other
+        than `other_than` (domain/closing.py: billing may not have debited them yet)."""
+        rows = self.session.execute(
+            sa.select(Payslip.activity_id, Payslip.balance_before, Payslip.balance_after)
+            .join(PayrollRun, PayrollRun.id == Payslip.run_id)
+            .where(
+                PayrollRun.cooperative_id == cooperative_id,
+                PayrollRun.status == RunStatus.CLOSED,
+                PayrollRun.closed_at >= since,
+                PayrollRun.id != other_than,
+                Payslip.activity_id.in_(list(activity_ids)),
+            )
+        ).all()
+        spent: dict[str, Money] = {}
+        for activity_id, before, after in rows:
+            spent[activity_id] = spent.get(activity_id, Money.zero()) + (before - after)
+        return spent
 
     def run(self, cooperative_id: str, run_id, for_update: bool = False) -> PayrollRun:
         """The cooperative's run `run_id` with its payslips and problems, else NotFound."""
@@ -137,6 +156,14 @@ class PayrollRepository(Repository):
             )
         )
         return {payslip_id for ids in rows for payslip_id in ids}
+
+    def payment_instruction(self, cooperative_id: str, run_id: str) -> PaymentInstruction | None:
+        """The run's payments handed to the bank, if a SEPA file was produced."""
+        return self.session.scalars(
+            sa.select(PaymentInstruction).where(
+                PaymentInstruction.cooperative_id == cooperative_id, PaymentInstruction.run_id == run_id
+            )
+        ).first()
 
     def fund_payments_of_run(self, cooperative_id: str, run_id: str) -> list[SocialFundPayment]:
         return list(

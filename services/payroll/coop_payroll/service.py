@@ -3,7 +3,16 @@
 from nameko.extensions import DependencyProvider
 
 from coop_payroll.clients import BillingClient, MembersClient
-from coop_payroll.handlers import directors, individual_account, payslips, runs, sepa, settings, tax_forms
+from coop_payroll.handlers import (
+    directors,
+    individual_account,
+    payslips,
+    privacy,
+    runs,
+    sepa,
+    settings,
+    tax_forms,
+)
 from coop_payroll.handlers import models as model_handlers
 from coop_payroll.orm import Base
 from coop_payroll.repository import PayrollRepository
@@ -20,8 +29,10 @@ from coop_payroll.schemas import (
 from coop_shared.dates import brussels_today
 from coop_shared.runtime.caller import Caller
 from coop_shared.runtime.common_rpc import CommonRpc
+from coop_shared.runtime.cooperative_rpc import CooperativeRpc
 from coop_shared.runtime.database import Database
 from coop_shared.runtime.entrypoints import CredentialRevocationListener, rpc
+from coop_shared.runtime.person_data_rpc import PersonDataRpc
 from coop_shared.runtime.resilient_rpc import ServiceRpc
 from coop_shared.status_models import load_status_models
 from coop_shared.wire_schemas import RefSchema
@@ -38,19 +49,29 @@ class StatusModels(DependencyProvider):
         return self.models
 
 
-class PayrollService(CommonRpc, CredentialRevocationListener):
+class PayrollService(CommonRpc, PersonDataRpc, CredentialRevocationListener):
     """Every method but `list_status_models` resolves the credential before reading the payload."""
 
     name = "payroll"
 
-    uow = Database(Base.metadata, repository=PayrollRepository)
+    # A payslip's snapshot keeps the national number sealed
+    # (docs/adr/017-personal-data-at-rest-and-rectification.md).
+    uow = Database(Base.metadata, repository=PayrollRepository, seals_personal_data=True)
     caller = Caller()
+    privacy_handlers = privacy  # PersonDataRpc: export, erasure, retention (handlers/privacy.py)
     members = ServiceRpc("members")
     billing = ServiceRpc("billing")
+    cooperative_rpc = CooperativeRpc()
     models = StatusModels()
 
     def _members(self, identity) -> MembersClient:
-        return MembersClient(self.members, identity.cooperative)
+        # Payroll authorizes its caller first, then asks members for the full national number
+        # under the service credential (payslips and tax forms print it by law).
+        return MembersClient(
+            self.members,
+            identity.cooperative,
+            lambda: self.cooperative_rpc(identity.cooperative_id, identity.cooperative).members,
+        )
 
     @rpc(None, needs_caller=False)
     def list_status_models(self):
@@ -62,7 +83,7 @@ class PayrollService(CommonRpc, CredentialRevocationListener):
         """A status model's result (gross, net, total cost, lines) for an amount; nothing stored."""
         return model_handlers.simulate(self.models, identity, data)
 
-    @rpc(PrepareRunSchema)
+    @rpc(PrepareRunSchema, creates=True)
     def prepare_run(self, identity, data):
         """The draft run of a period: its payslips, and a problem for each item not payable."""
         return runs.prepare_run(
@@ -72,7 +93,7 @@ class PayrollService(CommonRpc, CredentialRevocationListener):
     @rpc(RefSchema, id_field="id")
     def close_run(self, identity, data):
         """The run, closed: payslips final and issued (once; a second call changes nothing)."""
-        return runs.close_run(self.uow, identity, data, self.models)
+        return runs.close_run(self.uow, identity, data, self.models, BillingClient(self.billing))
 
     @rpc(RefSchema, id_field="id")
     def get_run(self, identity, data):
@@ -99,12 +120,12 @@ class PayrollService(CommonRpc, CredentialRevocationListener):
         """The closed run's SEPA credit transfer file (base64), its transfer count and control sum."""
         return sepa.export_sepa(self.uow, identity, data, brussels_today())
 
-    @rpc(RefSchema, id_field="id")
+    @rpc(RefSchema, id_field="id", service_may_call=True)
     def render_payslip(self, identity, data):
         """The payslip as a PDF (base64) in the member's language, with its file name."""
         return payslips.render_payslip(self.uow, identity, self._members(identity), data, self.models)
 
-    @rpc(IndividualAccountSchema)
+    @rpc(IndividualAccountSchema, service_may_call=True)
     def get_individual_account(self, identity, data):
         """The member's individual account of a year: each payslip's gross, contributions, withholding, net; or its PDF."""
         return individual_account.get_individual_account(self.uow, identity, self._members(identity), data)
@@ -125,3 +146,9 @@ class PayrollService(CommonRpc, CredentialRevocationListener):
         return tax_forms.export_tax_forms(
             self.uow, identity, self.models, self._members(identity), data, brussels_today()
         )
+
+    # A person's data: PersonDataRpc's entrypoints (docs/adr/018-access-retention-erasure.md)
+
+    def _export_person_data(self, identity, data):
+        """The export reads the status models a payslip was computed with."""
+        return privacy.export_person_data(self.uow, identity, self.models, data)

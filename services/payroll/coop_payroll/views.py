@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 
+from coop_payroll.domain import withholdings
 from coop_shared.money import Money
 from coop_shared.status_models import PAYSLIP, PayLine, PayResult, StatusModel
 
@@ -117,6 +118,40 @@ def payslip_issued(run, p, document: str = PAYSLIP) -> dict:
         "provisions": dict(p.provisions or {}),
         "draws_on": p.draws_on,
         "from_provision": str(p.from_provision),
+        # what is withheld and owed, split for the books: 453, 454 and the directors' fund 459
+        # (domain/withholdings.py; docs/domain/accounting.md "Entries")
+        **{key: str(amount) for key, amount in withholdings.split(p.lines or []).items()},
+    }
+
+
+def payments_instructed(run, fund_payments, execution_date) -> dict:
+    """The payload of `payroll_payments_instructed`: each transfer of the run's SEPA file, a net
+    (on the activity, the employee's or the director's) or a payment to the directors' fund."""
+    transfers = [
+        {
+            "kind": "net_pay",
+            "payslip_id": p.id,
+            "member_id": p.member_id,
+            "activity_id": p.activity_id,
+            "status_model": p.status_model,
+            "amount": str(p.net_to_pay),
+        }
+        for p in run.payslips
+    ] + [
+        {
+            "kind": "social_fund",
+            "fund_payment_id": f.id,
+            "member_id": f.member_id,
+            "quarter": f.quarter,
+            "amount": str(f.amount),
+        }
+        for f in fund_payments
+    ]
+    return {
+        "run_id": run.id,
+        "period": run.period,
+        "execution_date": execution_date.isoformat(),
+        "transfers": transfers,
     }
 
 

@@ -4,8 +4,9 @@ Credentials are verified lazily, inside the entrypoint (`self.caller.require(...
 exception raised in `get_dependency` would kill the whole service process
 (docs/nameko-delivery.md). Every service but members asks members once (`whoami`, which
 receives the same forwarded context data) and caches the answer for a few seconds; members'
-`api_key_revoked` broadcast clears the cache at once, so a revoked key is refused everywhere
-within the time the event takes to cross the bus, and at worst after the cache period.
+`api_key_revoked` broadcast (a durable queue per instance) clears the cache at once, so a
+revoked key is refused everywhere within the time the event takes to cross the bus, and at
+worst after the cache period.
 """
 
 from __future__ import annotations
@@ -20,14 +21,20 @@ from coop_shared.credentials import (
     Identity,
     bearer_secret,
     hash_secret,
+    is_service_claim,
     matches_key,
     require_role,
-    service_identity,
+    verify_service_claim,
 )
 from coop_shared.errors import Forbidden
 from coop_shared.runtime.observability import set_cooperative
 from coop_shared.runtime.resilient_rpc import bounded
 from coop_shared.settings import Settings
+
+
+def entrypoint_target(worker_ctx) -> str:
+    """'<service>.<method>' of the entrypoint a worker runs: what a service claim is bound to."""
+    return f"{worker_ctx.container.service_name}.{worker_ctx.entrypoint.method_name}"
 
 
 class CallerContext:
@@ -45,6 +52,11 @@ class CallerContext:
             set_cooperative(self._identity.cooperative)
         return self._identity
 
+    @property
+    def context_data(self) -> dict:
+        """The worker's context data (the request id of coop_shared.runtime.idempotency among it)."""
+        return self._worker_ctx.data
+
     def require(self, *roles: str) -> Identity:
         """The caller's identity if its role is one of `roles`, else Forbidden."""
         return require_role(self.identity, *roles)
@@ -61,7 +73,7 @@ class Caller(DependencyProvider):
     def setup(self):
         settings = Settings.of(self.container)
         self.platform_key = settings.platform_key
-        self.service_key = settings.service_key
+        self.service_keys = (settings.service_key, settings.previous_service_key)
         self.cache_seconds = settings.credential_cache_seconds
         self.call_timeout = settings.service_call_timeout_seconds
         self._cache: dict[str, tuple[Identity, float]] = {}
@@ -73,8 +85,9 @@ class Caller(DependencyProvider):
         secret = bearer_secret(worker_ctx.data.get("authorization"))
         if matches_key(secret, self.platform_key):
             return Identity(role=PLATFORM)
-        if matches_key(secret, self.service_key):
-            return service_identity(worker_ctx.data)
+        if is_service_claim(secret):
+            # Bound to the one method it was signed for (coop_shared.credentials).
+            return verify_service_claim(secret, self.service_keys, entrypoint_target(worker_ctx), time.time())
         digest = hash_secret(secret)
         cached = self._cache.get(digest)
         if cached and cached[1] > time.monotonic():

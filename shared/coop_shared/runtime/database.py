@@ -16,14 +16,19 @@ from eventlet.semaphore import Semaphore
 from nameko.extensions import DependencyProvider
 from sqlalchemy.orm import Session
 
+from coop_shared import personal_data
 from coop_shared.event_catalogue import is_mandatory
 from coop_shared.events import make_event
 from coop_shared.runtime.engine import create_engine, is_sqlite
 from coop_shared.runtime.outbox_relay import OutboxRelay
 from coop_shared.settings import Settings
 from coop_shared.storage.repository import Repository
+from coop_shared.storage.types import EncryptedString
 
 log = logging.getLogger(__name__)
+
+# Events a unit of work keeps before writing them into the outbox in one statement.
+EVENTS_PER_INSERT = 1000
 
 
 class UnitOfWork:
@@ -37,6 +42,7 @@ class UnitOfWork:
         self._repo = None
         self._emitted = False
         self._after_commit: list = []
+        self._events: list[dict] = []  # outbox rows of this transaction, written at its commit
 
     @property
     def session(self) -> Session:
@@ -52,6 +58,15 @@ class UnitOfWork:
             self._repo = self._provider.repository(self.session)
         return self._repo
 
+    @property
+    def engine(self) -> sa.Engine:
+        return self._provider.engine
+
+    @property
+    def idempotency_table(self) -> sa.Table:
+        """Answers of create methods (coop_shared.runtime.idempotency)."""
+        return self._provider.metadata.tables["idempotency"]
+
     def emit(self, event_type: str, cooperative_id, cooperative: str | None, payload: dict) -> dict:
         """Record an event in the outbox, in this transaction; it is published after commit.
 
@@ -60,18 +75,29 @@ class UnitOfWork:
         """
         mandatory = is_mandatory(event_type)
         event = make_event(event_type, cooperative_id, cooperative, payload)
-        self.session.execute(
-            sa.insert(self._provider.outbox).values(
-                event_id=event["event_id"],
-                event_type=event_type,
-                cooperative_id=event["cooperative_id"],
-                body=event,
-                mandatory=mandatory,
-                attempts=0,
-            )
+        self._events.append(
+            {
+                "event_id": event["event_id"],
+                "event_type": event_type,
+                "cooperative_id": event["cooperative_id"],
+                "body": event,
+                "mandatory": mandatory,
+                "attempts": 0,
+            }
         )
         self._emitted = True
+        if len(self._events) >= EVENTS_PER_INSERT:
+            self._write_events()  # a thousand at a time: a big transaction's memory stays bounded
         return event
+
+    def _write_events(self) -> None:
+        """The events emitted so far, into the outbox in one statement (issue 18: a statement
+        import emits tens of thousands). Still the business transaction: they are written just
+        before it commits (or as each thousand is reached), and nothing in it reads its own
+        outbox rows."""
+        if self._events:
+            events, self._events = self._events, []
+            self.session.execute(sa.insert(self._provider.outbox), events)
 
     def claim(self, consumer: str, event_id: str) -> bool:
         """True the first time `consumer` sees `event_id` in a committed transaction."""
@@ -108,6 +134,7 @@ class UnitOfWork:
     def commit(self) -> None:
         if self._session is None:
             return
+        self._write_events()
         self._session.commit()
         if self._emitted:
             self._emitted = False
@@ -119,6 +146,7 @@ class UnitOfWork:
     def rollback(self) -> None:
         self._emitted = False
         self._after_commit = []
+        self._events = []
         if self._session is not None:
             self._session.rollback()
 
@@ -138,6 +166,7 @@ class UnitOfWork:
                     pass
             finally:
                 self._session = self._repo = None
+                self._events = []  # never carried into the next transaction of this worker
                 self._provider.release()
 
 
@@ -150,9 +179,19 @@ class Database(DependencyProvider):
 
     relay = OutboxRelay()
 
-    def __init__(self, metadata: sa.MetaData, repository=Repository):
+    def __init__(self, metadata: sa.MetaData, repository=Repository, seals_personal_data: bool | None = None):
+        """`seals_personal_data`: whether the service seals values with the data key; by default
+        when one of its tables has a sealed column (payroll, which seals inside a JSON
+        snapshot, says so)."""
         self.metadata = metadata
         self.repository = repository
+        if seals_personal_data is None:
+            seals_personal_data = any(
+                isinstance(column.type, EncryptedString)
+                for table in metadata.tables.values()
+                for column in table.columns
+            )
+        self.seals_personal_data = seals_personal_data
         self.engine: sa.Engine | None = None
         self._units = weakref.WeakKeyDictionary()
 
@@ -172,6 +211,12 @@ class Database(DependencyProvider):
         # greenthread spinning on a lock held by another greenthread of the same hub.
         self._lock = Semaphore(1) if is_sqlite(self.engine) else None
         self.relay.configure(self, settings)
+        # The key of personal data at rest, read with the other settings when the container
+        # starts: a production container that seals data and lacks its key stops here, not at
+        # the first write (docs/adr/017-personal-data-at-rest-and-rectification.md). A service
+        # that seals nothing needs no key.
+        if self.seals_personal_data:
+            personal_data.install(personal_data.KeyRing.from_config(self.container.config))
 
     def acquire(self):
         if self._lock is not None:

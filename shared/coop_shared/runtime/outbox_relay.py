@@ -20,6 +20,7 @@ from kombu import Connection, Producer
 from nameko.extensions import Extension
 from nameko.standalone.events import get_event_exchange
 
+from coop_shared.runtime.event_origin import broker_user
 from coop_shared.storage.types import utcnow
 
 log = logging.getLogger(__name__)
@@ -33,8 +34,12 @@ class Unroutable(Exception):
 class OutboxPublisher:
     """A confirmed kombu publisher on one service's event exchange."""
 
-    def __init__(self, amqp_uri: str, service: str, config: dict):
+    def __init__(self, amqp_uri: str, service: str, config: dict, ssl: dict | None = None):
         self.amqp_uri = amqp_uri
+        self.ssl = ssl
+        # RabbitMQ checks that user_id is the connection's user: consumers know the publisher
+        # for sure and refuse events not from their owner (coop_shared.runtime.event_origin).
+        self.user_id = broker_user(amqp_uri)
         self.exchange = get_event_exchange(service, config)
         self._connection = None
         self._producer = None
@@ -43,7 +48,10 @@ class OutboxPublisher:
     def _ensure(self):
         if self._producer is None:
             self._connection = Connection(
-                self.amqp_uri, transport_options={"confirm_publish": True}, heartbeat=0
+                self.amqp_uri,
+                transport_options={"confirm_publish": True},
+                heartbeat=0,
+                ssl=self.ssl or False,
             )
             channel = self._connection.channel()
             self._producer = Producer(channel, exchange=self.exchange, on_return=self._on_return)
@@ -63,6 +71,7 @@ class OutboxPublisher:
             serializer="json",
             delivery_mode=2,
             retry=False,
+            user_id=self.user_id,
             headers={"coop.event_id": body["event_id"], "coop.event_type": event_type},
         )
         if body["event_id"] in self._returned:
@@ -149,7 +158,10 @@ class OutboxRelay(Extension):
 
     def start(self):
         self._publisher = OutboxPublisher(
-            self._settings.amqp_uri, self.container.service_name, self.container.config
+            self._settings.amqp_uri,
+            self.container.service_name,
+            self.container.config,
+            ssl=self._settings.amqp_ssl,
         )
         self._running = True
         self._thread = self.container.spawn_managed_thread(self._run, identifier="outbox_relay")

@@ -98,8 +98,45 @@ def bounded(proxy, timeout: float):
 
 
 class ServiceRpc(RpcProxy):
-    """`RpcProxy` whose calls are bounded in time."""
+    """`RpcProxy` whose calls are bounded in time.
+
+    The caller's context data is forwarded as nameko does, except a service claim: it is bound
+    to the method it was signed for, so a worker serving one re-signs a claim for the same
+    cooperative for each call it makes (coop_shared.runtime.cooperative_rpc)."""
 
     def get_dependency(self, worker_ctx):
-        timeout = Settings.of(self.container).service_call_timeout_seconds
+        settings = Settings.of(self.container)
+        timeout = settings.service_call_timeout_seconds
+        claimed = _verified_claim(worker_ctx, settings)
+        if claimed is not None:
+            from coop_shared.runtime.cooperative_rpc import ClaimingProxy
+
+            return ClaimingProxy(
+                worker_ctx,
+                self.target_service,
+                self.rpc_reply_listener,
+                settings.service_key,
+                claimed.cooperative_id,
+                claimed.cooperative,
+                timeout,
+            )
         return bounded(super().get_dependency(worker_ctx), timeout)
+
+
+def _verified_claim(worker_ctx, settings):
+    """The identity of the worker's service claim if it is valid for this entrypoint, else None
+    (never raises: an exception in get_dependency kills the process, docs/nameko-delivery.md)."""
+    import time
+
+    from coop_shared.credentials import bearer_secret, is_service_claim, verify_service_claim
+
+    try:
+        secret = bearer_secret((worker_ctx.data or {}).get("authorization"))
+        if not is_service_claim(secret) or not settings.service_key:
+            return None
+        target = f"{worker_ctx.container.service_name}.{worker_ctx.entrypoint.method_name}"
+        return verify_service_claim(
+            secret, (settings.service_key, settings.previous_service_key), target, time.time()
+        )
+    except Exception:  # no credential, or not a valid claim: forwarded unchanged, refused downstream
+        return None

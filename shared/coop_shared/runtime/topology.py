@@ -21,7 +21,10 @@ import urllib.request
 from kombu import Connection, Queue
 from nameko.events import SERVICE_POOL, EventHandler
 from nameko.extensions import ENTRYPOINT_EXTENSIONS_ATTR
+from nameko.rpc import get_rpc_exchange
 from nameko.standalone.events import get_event_exchange
+
+from coop_shared.event_catalogue import CATALOGUE
 
 log = logging.getLogger(__name__)
 RPC_MESSAGE_TTL_MS = 120_000
@@ -36,14 +39,22 @@ def event_subscriptions(service_cls):
                 yield entrypoint.source_service, entrypoint.event_type, queue
 
 
-def declare_event_queues(amqp_uri: str, service_classes, config=None) -> list[str]:
-    """Declare exchanges, durable queues and bindings exactly as nameko will (idempotent)."""
+def declare_event_queues(amqp_uri: str, service_classes, config=None, ssl=None) -> list[str]:
+    """Declare exchanges, durable queues and bindings exactly as nameko will (idempotent).
+
+    Every source's exchange of the catalogue is declared here, by the operator: the services
+    run with `DECLARE_EVENT_EXCHANGES` false, so that no service's broker user needs the right
+    to declare (or delete) another service's exchange (coop_shared.runtime.broker_users)."""
     declared = []
-    with Connection(amqp_uri) as connection:
+    exchange_config = {k: v for k, v in (config or {}).items() if k != "DECLARE_EVENT_EXCHANGES"}
+    with Connection(amqp_uri, ssl=ssl or False) as connection:
         channel = connection.default_channel
+        get_rpc_exchange(exchange_config)(channel).declare()  # integrators only check it exists
+        for source in sorted({event.source for event in CATALOGUE.values()}):
+            get_event_exchange(source, exchange_config)(channel).declare()
         for service_cls in service_classes:
             for source, event_type, queue_name in event_subscriptions(service_cls):
-                exchange = get_event_exchange(source, config or {})
+                exchange = get_event_exchange(source, exchange_config)
                 Queue(
                     queue_name,
                     exchange=exchange,

@@ -40,3 +40,21 @@ def inbox_table(metadata: sa.MetaData) -> sa.Table:
         sa.Column("event_id", IdColumn, primary_key=True),
         sa.Column("handled_at", sa.DateTime(timezone=True), nullable=False, default=utcnow),
     )
+
+
+def idempotency_table(metadata: sa.MetaData) -> sa.Table:
+    """The answers of create methods, by (caller scope, method, key): a request run again (a
+    redelivered message, a client retrying with its `idempotency_key`) returns the first answer
+    and creates nothing (coop_shared.runtime.idempotency, docs/adr/021-nothing-run-twice-and-the-trail.md).
+    The row commits in the transaction of the record it answers for."""
+    return sa.Table(
+        "idempotency",
+        metadata,
+        sa.Column("scope", sa.String(120), primary_key=True),
+        sa.Column("method", sa.String(80), primary_key=True),
+        sa.Column("key", sa.String(160), primary_key=True),
+        sa.Column("request_hash", sa.String(64), nullable=False),
+        sa.Column("answer", sa.JSON, nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False, default=utcnow),
+        sa.Index("ix_idempotency_created_at", "created_at"),
+    )

@@ -95,6 +95,7 @@ DEFAULT_MAPPING = {
     "vat_due": "451",
     "vat_recoverable": "411",
     "bank": "550",
+    "transfers": "580",  # payments handed to the bank, not yet seen on a statement
     "suspense": "499",
     "sales.standard": "7001",
     "sales.renovation": "7001",

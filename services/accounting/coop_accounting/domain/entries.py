@@ -12,24 +12,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from coop_accounting.domain.vat_rules import VatRules
 from coop_shared.money import Money
 
 SALES, PURCHASES, BANK, PAYROLL, MISC = "sales", "purchases", "bank", "payroll", "misc"
 JOURNALS = (SALES, PURCHASES, BANK, PAYROLL, MISC)
 
-# Grids of the periodic VAT return each base takes, by billing's VAT regime
-# (docs/domain/accounting.md "Return grids"). Taxed regimes go by rate.
-RATE_GRIDS = {
-    Decimal(r).normalize(): g for r, g in (("0", "00"), ("0.06", "01"), ("0.12", "02"), ("0.21", "03"))
-}
-REGIME_GRIDS = {
-    "reverse_charge_construction": "45",
-    "intra_eu_services": "44",
-    "intra_eu_goods": "46",
-    "exempt": "47",
-    "export": "47",
-    "outside_scope": None,
-}
+# Regimes whose bases are taxed in Belgium, so go to a grid by rate; the grid of every base is
+# dated data (domain/vat_rules.py, data/be_vat_rules.json).
 TAXED = ("standard", "renovation")
 
 
@@ -83,24 +73,14 @@ def _entry(journal: str, lines: list[Line], description: str) -> Entry:
     return Entry(journal, tuple(kept), description[:200])
 
 
-def base_grid(regime: str, rate: Decimal, credit_note: bool) -> str | None:
-    """The grid of one base: 00-03 by rate for taxed regimes, else by regime; credit notes
-    issued go to 48 (on 44/46 operations) or 49 (art. 79 VAT Code)."""
-    grid = RATE_GRIDS.get(Decimal(rate).normalize()) if regime in TAXED else REGIME_GRIDS.get(regime)
-    if grid is None:
-        return None
-    if credit_note:
-        return "48" if grid in ("44", "46") else "49"
-    return grid
-
-
 def _rate(value) -> Decimal:
     return Decimal(str(value or "0")).normalize()
 
 
-def sale(doc: dict, account: Callable[[str], str], credit_note: bool) -> Entry:
+def sale(doc: dict, account: Callable[[str], str], credit_note: bool, rules: VatRules) -> Entry:
     """An invoice (or a credit note, its mirror): D 400 total / C 70xx base per rate / C 451
-    VAT, each base tagged with its grid and the VAT with 54 (64 for a credit note)."""
+    VAT, each base tagged with its grid under `rules` (those in force on the document's date)
+    and the VAT with 54 (64 for a credit note)."""
     sign = -1 if credit_note else 1
     activity, partner = doc.get("activity_id"), doc.get("customer_id")
     invoice_ref = doc.get("invoice_id")
@@ -118,7 +98,7 @@ def sale(doc: dict, account: Callable[[str], str], credit_note: bool) -> Entry:
                 Money(-sign * base.amount),
                 activity_id=activity,
                 partner=partner,
-                vat_grid=base_grid(regime, _rate(part["rate"]), credit_note),
+                vat_grid=rules.base_grid(regime, _rate(part["rate"]), regime in TAXED, credit_note),
             )
         )
         if vat.amount:
@@ -211,43 +191,55 @@ def purchase(doc: dict, account: Callable[[str], str]) -> Entry:
             vat_grid="85" if credit else "82",
         ),
         side(account("vat_recoverable"), vat, activity_id=activity, vat_grid="63" if credit else "59"),
-        side(account("payable"), -(base + vat), activity_id=activity, partner=doc.get("supplier")),
+        side(
+            account("payable"),
+            -(base + vat),
+            activity_id=activity,
+            partner=doc.get("supplier"),
+            reference=doc.get("expense_id"),  # the open item a payment to the supplier clears
+        ),
     ]
     return _entry(PURCHASES, lines, f"{doc.get('supplier') or ''}: {doc.get('description') or ''}")
 
 
 def payslip(doc: dict, account: Callable[[str], str]) -> Entry:
-    """A payslip or a director's statement (docs/domain/accounting.md "Payroll entries"):
+    """A payslip or a director's statement (docs/domain/accounting.md "Entries"):
 
     employee: D 6202 gross, D 621 employer contributions, D 625 provisions /
-              C 455(2) net, C 453 what was withheld, C 454 employer contributions, C 456/459 provisions;
-    director: D 618 gross and the social fund's contributions / C 4550 net, C 453, C 459.
+              C 4552 net, C 453 withholding tax, C 454 the employee's and the employer's
+              social security, C 456/459 provisions;
+    director: D 618 gross / C 4550 net, C 453 withholding tax, C 459 their own social
+              contributions withheld for their fund (a director owes no ONSS; contributions the
+              cooperative pays on top of the gross are remuneration too: D 618 / C 459).
 
-    payroll's event gives gross, net to pay, total cost and provisions; the withholdings
-    (gross - net) are booked on 453 until the event splits withholding tax from the
-    employee's social security.
+    payroll's event splits what is withheld (`withholding_tax`, `employee_social_security`,
+    `social_fund`: together gross − net); an event without the split (published before it)
+    books gross − net on 453, for the accountant to move.
     """
     director = doc.get("status_model") == "be_director"
     gross, net, cost = Money.of(doc["gross"]), Money.of(doc["net_to_pay"]), Money.of(doc["total_cost"])
     provisions = {kind: Money.of(v) for kind, v in (doc.get("provisions") or {}).items()}
     provided = sum(provisions.values(), Money.zero())
     from_provision = Money.of(doc.get("from_provision") or "0")
-    employer = cost - gross - provided
+    on_top = cost - gross - provided  # employer contributions (a director: paid for them)
+    employee_ss, fund = withheld_social(doc)
+    tax = gross - net - employee_ss - fund
+    if doc.get("withholding_tax") is not None and tax != Money.of(doc["withholding_tax"]):
+        raise Unbalanced(f"Withholdings {tax} + {employee_ss} + {fund} are not gross − net of the payslip.")
     a = doc.get("activity_id")
     who = "directors" if director else "employees"
+    drawn = "provision.holiday_pay" if "holiday" in (doc.get("draws_on") or "") else "provision.other"
     lines = [
         Line(account(f"remuneration.{who}"), debit=gross - from_provision, activity_id=a),
-        Line(
-            account(
-                "provision.holiday_pay" if "holiday" in (doc.get("draws_on") or "") else "provision.other"
-            ),
-            debit=from_provision,
-            activity_id=a,
+        Line(account(drawn), debit=from_provision, activity_id=a),
+        side(
+            account("remuneration.directors" if director else "employer_contributions"), on_top, activity_id=a
         ),
-        side(account("social_fund" if director else "employer_contributions"), employer, activity_id=a),
         Line(account(f"net_due.{who}"), credit=net, activity_id=a, partner=doc.get("member_id")),
-        side(account("withholding"), -(gross - net), activity_id=a),
-        side(account("social_fund" if director else "social_security"), -employer, activity_id=a),
+        side(account("withholding"), -tax, activity_id=a),
+        side(account("social_security"), -employee_ss, activity_id=a),
+        side(account("social_fund"), -fund, activity_id=a),
+        side(account("social_fund" if director else "social_security"), -on_top, activity_id=a),
     ]
     for kind, amount in sorted(provisions.items()):
         lines.append(Line(account("provisions_expense"), debit=amount, activity_id=a))
@@ -258,9 +250,63 @@ def payslip(doc: dict, account: Callable[[str], str]) -> Entry:
                 activity_id=a,
             )
         )
-    if director:
-        # the director's own social contributions paid by the cooperative are remuneration (618)
-        lines = [line for line in lines if not (line.account == account("social_fund") and line.debit.amount)]
-        lines.insert(1, side(account("remuneration.directors"), employer, activity_id=a))
     what = "Fiche de rémunération" if not director else "Relevé administrateur"
     return _entry(PAYROLL, lines, f"{what} {doc.get('period') or ''}")
+
+
+def withheld_social(doc: dict) -> tuple[Money, Money]:
+    """(employee's social security, director's social fund) withheld, zero when not given."""
+    return tuple(Money.of(doc.get(key) or "0") for key in ("employee_social_security", "social_fund"))
+
+
+def instructed(
+    doc: dict, account: Callable[[str], str], seen: Callable[[Money], str | None] = lambda amount: None
+) -> Entry:
+    """A run's payments handed to the bank (its SEPA file): each net leaves 4552/4550 and each
+    payment to the directors' fund leaves 459 for the transfers account 580, one line per
+    transfer (its reference is what the bank debit clears) until the statement shows it
+    (docs/domain/accounting.md "Payments out"). `seen(amount)` names a movement out of that
+    amount the statement already showed (its event overtook this one, so it waits on 499):
+    the transfer clears it there instead of going through 580."""
+    lines = []
+    for t in doc["transfers"]:
+        amount = Money.of(t["amount"])
+        if t["kind"] == "net_pay":
+            who = "directors" if t.get("status_model") == "be_director" else "employees"
+            debit, key = account(f"net_due.{who}"), f"net:{t['payslip_id']}"
+        else:
+            debit, key = account("social_fund"), f"fund:{t['fund_payment_id']}"
+        lines.append(
+            Line(
+                debit,
+                debit=amount,
+                activity_id=t.get("activity_id"),
+                partner=t.get("member_id"),
+                reference=key,
+            )
+        )
+        already = seen(amount)
+        if already:
+            lines.append(Line(account("suspense"), credit=amount, reference=already))
+        else:
+            lines.append(Line(account("transfers"), credit=amount, reference=key))
+    return _entry(MISC, lines, f"Virements de paie {doc.get('period') or ''}".strip())
+
+
+def bank_debit(
+    doc: dict, cleared_account: str, reference: str | None, account: Callable[[str], str]
+) -> Entry:
+    """Money out on a statement: D `cleared_account` (580 for a transfer the suite instructed,
+    440 for a supplier's open invoice, 499 when nothing claims it yet) / C 550."""
+    amount = Money.of(doc["amount"])
+    lines = [
+        Line(
+            cleared_account,
+            debit=amount,
+            reference=reference or doc["bank_reference"],
+            partner=doc.get("counterparty_name"),
+        ),
+        Line(account("bank"), credit=amount),
+    ]
+    what = doc.get("counterparty_name") or doc.get("communication") or doc["bank_reference"]
+    return _entry(BANK, lines, f"Paiement {what}")

@@ -4,7 +4,6 @@ art. 18). The accountant files it: the suite only prepares it."""
 
 from __future__ import annotations
 
-from decimal import Decimal
 from xml.sax.saxutils import escape
 
 from coop_shared.money import Money
@@ -47,7 +46,6 @@ REPORTED = (
 NAMESPACE_COMMON = "http://www.minfin.fgov.be/InputCommon"
 NAMESPACE_VAT = "http://www.minfin.fgov.be/VATConsignment"
 NAMESPACE_LISTING = "http://www.minfin.fgov.be/ClientListingConsignment"
-LISTING_THRESHOLD = Money(Decimal("250"))
 
 
 def grids(tagged: dict[str, tuple[Money, Money]]) -> dict[str, Money]:
@@ -106,13 +104,16 @@ def intervat_xml(cooperative: dict, period: str, values: dict[str, Money], refer
     )
 
 
-def listed_customers(turnover: dict[str, tuple[Money, Money]]) -> list[tuple[str, Money, Money]]:
-    """Belgian VAT-registered customers with a turnover of €250 or more excluding VAT in the
-    year (art. 53quinquies VAT Code), sorted by VAT number: (vat number, turnover, VAT)."""
+def listed_customers(
+    turnover: dict[str, tuple[Money, Money]], threshold: Money
+) -> list[tuple[str, Money, Money]]:
+    """Belgian VAT-registered customers with a turnover of `threshold` (€250 in 2026: the dated
+    rules, domain/vat_rules.py) or more excluding VAT in the year (art. 53quinquies VAT Code),
+    sorted by VAT number: (vat number, turnover, VAT)."""
     return sorted(
         (vat, base, vat_amount)
         for vat, (base, vat_amount) in turnover.items()
-        if vat.upper().startswith("BE") and base >= LISTING_THRESHOLD
+        if vat.upper().startswith("BE") and base >= threshold
     )
 
 

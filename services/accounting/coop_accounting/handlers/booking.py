@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from coop_accounting.domain import chart, entries, periods
+from coop_accounting.domain import chart, entries, periods, vat_rules
 from coop_accounting.orm import Account, EntryLine, JournalEntry
 from coop_shared.money import Money
 
@@ -23,7 +23,13 @@ def ensure_chart(uow, cooperative_id: str) -> None:
 
 def accounts_of(uow, cooperative_id: str):
     """`kind -> account` with the cooperative's mapping as it is now (read at booking time:
-    a later change of mapping never rewrites what was posted)."""
+    a later change of mapping never rewrites what was posted).
+
+    Every booking starts here, so here it takes the cooperative's books for its transaction:
+    facts that read each other's entries (a match and the unmatched money it takes from 499, a
+    statement's movement out and the transfer it clears) are booked one after the other, never
+    side by side in two workers that would each miss the other's entry."""
+    uow.repo.lock_books(cooperative_id)
     overrides = uow.repo.mappings(cooperative_id)
     return lambda kind: chart.account_for(kind, overrides)
 
@@ -90,28 +96,30 @@ def _day(value: str | None, event: dict) -> date:
 
 def invoice_issued(uow, event: dict, data: dict):
     """Sales journal on the invoice date: VAT due then (accrual), not on payment."""
-    entry = entries.sale(data, accounts_of(uow, event["cooperative_id"]), credit_note=False)
+    day = _day(data.get("issue_date"), event)
+    entry = entries.sale(data, accounts_of(uow, event["cooperative_id"]), False, vat_rules.rules_on(day))
     return book(
         uow,
         event,
         "invoice",
         data["invoice_id"],
         entry,
-        _day(data.get("issue_date"), event),
+        day,
         data.get("number"),
         date.fromisoformat(data["due_date"]) if data.get("due_date") else None,
     )
 
 
 def credit_note_issued(uow, event: dict, data: dict):
-    entry = entries.sale(data, accounts_of(uow, event["cooperative_id"]), credit_note=True)
+    day = _day(data.get("issue_date"), event)
+    entry = entries.sale(data, accounts_of(uow, event["cooperative_id"]), True, vat_rules.rules_on(day))
     return book(
         uow,
         event,
         "credit_note",
         data["credit_note_id"],
         entry,
-        _day(data.get("issue_date"), event),
+        day,
         data.get("number"),
     )
 
@@ -177,3 +185,59 @@ def expense_recorded(uow, event: dict, data: dict):
 def payslip_issued(uow, event: dict, data: dict):
     entry = entries.payslip(data, accounts_of(uow, event["cooperative_id"]))
     return book(uow, event, "payslip", data["payslip_id"], entry, _day(None, event))
+
+
+def payments_instructed(uow, event: dict, data: dict):
+    """payroll handed a run's nets and fund payments to the bank (its first SEPA file):
+    D 4552/4550/459 / C 580 per transfer, on the execution date."""
+    cooperative_id = event["cooperative_id"]
+    account = accounts_of(uow, cooperative_id)
+    waiting = [
+        (ref, amount)
+        for ref, amount, _ in uow.repo.open_items(cooperative_id, account("suspense"))
+        if amount.amount > 0  # money out that no transfer claimed yet (a debit on 499)
+    ]
+
+    def seen(amount: Money) -> str | None:
+        for n, (ref, waits) in enumerate(waiting):
+            if waits == amount:
+                del waiting[n]
+                return ref
+        return None
+
+    entry = entries.instructed(data, account, seen)
+    return book(
+        uow, event, "payment_instruction", data["run_id"], entry, _day(data.get("execution_date"), event)
+    )
+
+
+def bank_debit_recorded(uow, event: dict, data: dict):
+    """Money out on an imported statement, booked once per bank reference (an overlapping file
+    repeats it): it clears the open transfer of the same amount (580), else the supplier's open
+    invoice of that amount and name (440), else waits on 499 for the accountant
+    (docs/domain/accounting.md "Payments out")."""
+    cooperative_id = event["cooperative_id"]
+    account = accounts_of(uow, cooperative_id)
+    amount = Money.of(data["amount"])
+    cleared, reference = account("suspense"), None
+    transfer = _open_item(uow.repo.open_items(cooperative_id, account("transfers")), amount)
+    if transfer is not None:
+        cleared, reference = account("transfers"), transfer
+    else:
+        supplier = _open_item(
+            uow.repo.open_items(cooperative_id, account("payable")), amount, data.get("counterparty_name")
+        )
+        if supplier is not None:
+            cleared, reference = account("payable"), supplier
+    entry = entries.bank_debit(data, cleared, reference, account)
+    return book(uow, event, "bank_debit", data["bank_reference"], entry, _day(data.get("value_date"), event))
+
+
+def _open_item(items, amount: Money, name: str | None = None) -> str | None:
+    """The oldest open credit item of exactly `amount` (and, when `name` is given, whose partner
+    is that name, case and spacing aside); None when there is none."""
+    wanted = " ".join((name or "").split()).casefold()
+    for reference, balance, partner in items:
+        if balance == -amount and (name is None or " ".join((partner or "").split()).casefold() == wanted):
+            return reference
+    return None

@@ -6,6 +6,7 @@ from coop_accounting import views
 from coop_accounting.domain import chart
 from coop_accounting.handlers.booking import ensure_chart
 from coop_accounting.orm import AccountMapping
+from coop_shared import audit
 from coop_shared.credentials import ADMIN, AUDITOR, OPERATORS, acting_cooperative, require_role
 from coop_shared.errors import ValidationError
 
@@ -37,6 +38,13 @@ def set_account_mapping(uow, identity, data: dict) -> dict:
     if row is None:
         row = AccountMapping(cooperative_id=cooperative_id, kind=data["kind"])
         uow.repo.add(row)
-    row.account, row.changed_by = data["account"], identity.key_id or str(identity.role)
+    row.account, row.changed_by = data["account"], audit.actor(identity)
     uow.repo.flush()
+    audit.record(
+        uow,
+        identity,
+        "accounting.account_mapping_set",
+        row.id,
+        {"kind": data["kind"], "account": data["account"]},
+    )
     return views.mapping_out(data["kind"], data["account"], chart.DEFAULT_MAPPING[data["kind"]])

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import base64
+import hashlib
 import io
 import zipfile
 
 from coop_accounting import views
 from coop_shared.credentials import AUDITOR, OPERATORS, acting_cooperative, require_role
-from coop_shared.errors import ValidationError
+from coop_shared.errors import BusinessRuleViolation, ValidationError
 
 
 def entry_dicts(entries) -> list[dict]:
@@ -60,9 +61,9 @@ def export_books(uow, identity, exports: dict, data: dict) -> dict:
 
 def export_pack(uow, identity, exports: dict, billing, payroll, data: dict) -> dict:
     """The month's pack for the accountant, one zip: the journals (CSV and WinBooks), each sales
-    invoice and credit note booked in the month as UBL and PDF (rendered by billing), and the
-    month's payslips as PDF (payroll). Bank statements are not in it: billing keeps no copy of
-    the files as received."""
+    invoice and credit note booked in the month as UBL and PDF (rendered by billing), the bank
+    statements closing in the month byte for byte as received (billing keeps them; their SHA-256
+    is checked here), and the month's payslips as PDF (payroll)."""
     require_role(identity, *OPERATORS, AUDITOR)
     period = data["period"]
     entries = uow.repo.entries(acting_cooperative(identity), period)
@@ -86,6 +87,14 @@ def export_pack(uow, identity, exports: dict, billing, payroll, data: dict) -> d
             for file_format in ("ubl", "pdf"):
                 rendered = billing.invoice_file(entry.source_id, file_format)
                 put(f"sales/{rendered['filename']}", base64.b64decode(rendered["content"]))
+        for listed in billing.statement_files(period):
+            received = billing.statement_file(listed["statement_id"])
+            content = base64.b64decode(received["content"])
+            if hashlib.sha256(content).hexdigest() != received["sha256"]:
+                raise BusinessRuleViolation(
+                    f"The statement file {received['filename']} is not the file received."
+                )
+            put(f"bank/{received['filename']}", content)
         for slip in payroll.payslips(period):
             rendered = payroll.payslip_pdf(slip["id"])
             put(f"payslips/{rendered['filename']}", base64.b64decode(rendered["content"]))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from coop_accounting import views
 from coop_accounting.orm import ClosedPeriod, PeriodChange
+from coop_shared import audit
 from coop_shared.credentials import ADMIN, AUDITOR, OPERATORS, acting_cooperative, require_role
 
 
@@ -27,6 +28,7 @@ def close_period(uow, identity, data: dict) -> dict:
             PeriodChange(cooperative_id=cooperative_id, period=data["period"], action="close", by=by)
         )
         uow.repo.flush()
+        audit.record(uow, identity, "accounting.period_closed", data["period"], {"period": data["period"]})
     return _out(uow, identity, cooperative_id, data["period"])
 
 
@@ -41,6 +43,7 @@ def reopen_period(uow, identity, data: dict) -> dict:
             PeriodChange(cooperative_id=cooperative_id, period=data["period"], action="reopen", by=by)
         )
         uow.repo.flush()
+        audit.record(uow, identity, "accounting.period_reopened", data["period"], {"period": data["period"]})
     return _out(uow, identity, cooperative_id, data["period"])
 
 

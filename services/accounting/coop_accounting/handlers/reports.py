@@ -7,7 +7,7 @@ from collections import defaultdict
 from datetime import date
 
 from coop_accounting import views
-from coop_accounting.domain import vat_return
+from coop_accounting.domain import periods, vat_return, vat_rules
 from coop_accounting.domain.chart import CHART, account_for
 from coop_shared.credentials import AUDITOR, OPERATORS, acting_cooperative, require_role
 from coop_shared.money import Money
@@ -155,13 +155,20 @@ def vat_return_of(uow, identity, members, data: dict) -> dict:
     grids = period_grids(uow, cooperative_id, data["period"])
     reference = f"{identity.cooperative}-{data['period']}"
     xml = vat_return.intervat_xml(_declarant(members.cooperative()), data["period"], grids, reference)
-    return views.vat_return_out(data["period"], grids, xml)
+    rules = vat_rules.rules_on(periods.first_day(data["period"]))
+    return views.vat_return_out(data["period"], grids, xml, rules.out())
 
 
 def client_listing(uow, identity, members, data: dict) -> dict:
     """The yearly listing of Belgian VAT customers invoiced €250 or more (art. 53quinquies)."""
     require_role(identity, *READ)
     cooperative_id = acting_cooperative(identity)
+    rules = vat_rules.rules_on(date(data["year"], 12, 31))
+    turnover, turnover_back = (
+        rules.values["listing_turnover_grids"],
+        rules.values["listing_turnover_credit_grids"],
+    )
+    vat_due, vat_back = rules.values["listing_vat_grids"], rules.values["listing_vat_credit_grids"]
     per_customer = defaultdict(lambda: (ZERO, ZERO))
     vat_of_partner = {}
     for line, entry in uow.repo.lines(cooperative_id, year=data["year"]):
@@ -174,16 +181,12 @@ def client_listing(uow, identity, members, data: dict) -> dict:
         if not vat or line.vat_grid is None:
             continue
         base, tax = per_customer[vat]
-        if line.vat_grid in ("00", "01", "02", "03", "45"):
-            base = base + line.credit - line.debit
-        elif line.vat_grid == "49":
-            base = base - (line.debit - line.credit)
-        elif line.vat_grid == "54":
+        if line.vat_grid in turnover or line.vat_grid in turnover_back:
+            base = base + line.credit - line.debit  # a credit note's base is a debit
+        elif line.vat_grid in vat_due or line.vat_grid in vat_back:
             tax = tax + line.credit - line.debit
-        elif line.vat_grid == "64":
-            tax = tax - (line.debit - line.credit)
         per_customer[vat] = (base, tax)
-    customers = vat_return.listed_customers(dict(per_customer))
+    customers = vat_return.listed_customers(dict(per_customer), rules.listing_threshold)
     reference = f"{identity.cooperative}-{data['year']}-listing"
     xml = vat_return.client_listing_xml(_declarant(members.cooperative()), data["year"], customers, reference)
-    return views.client_listing_out(data["year"], customers, xml)
+    return views.client_listing_out(data["year"], customers, xml, rules.out())

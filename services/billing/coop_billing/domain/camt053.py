@@ -9,13 +9,23 @@ statement must balance: opening + credits − debits = closing, else nothing is 
 
 from __future__ import annotations
 
-import xml.etree.ElementTree as ET
+import re
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from stdnum.be import ogm_vcs
 
 from coop_billing.domain.bank_statements import Movement, Statement, StatementError
+from coop_shared import xml_input
+
+# ISO 20022 ActiveOrHistoricCurrencyAndAmount: at most 18 digits, 5 of them decimals, a dot,
+# no sign, no exponent. ASCII digits only: Python's Decimal() also reads "١٢" or "1e3".
+AMOUNT = re.compile(r"[0-9]{1,13}(\.[0-9]{1,5})?", re.ASCII)
+ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)
+ISO_DATE_TIME = re.compile(
+    r"([0-9]{4}-[0-9]{2}-[0-9]{2})T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})?",
+    re.ASCII,
+)
 
 NAMESPACES = (
     "urn:iso:std:iso:20022:tech:xsd:camt.053.001.02",
@@ -46,37 +56,60 @@ def _text(element, path: str) -> str | None:
     return found.text.strip() if found is not None and found.text and found.text.strip() else None
 
 
-def _decimal(text: str | None, what: str) -> Decimal:
-    try:
-        return Decimal(text)
-    except (InvalidOperation, TypeError):
-        raise StatementError(f"{what} '{text}' is not an amount") from None
+def _line(element) -> int | None:
+    return getattr(element, "sourceline", None)
+
+
+def _decimal(element, path: str, what: str) -> Decimal:
+    """The amount at `path` under `element`, or StatementError naming its line."""
+    found = _find(element, path)
+    text = (found.text or "").strip() if found is not None else ""
+    if not AMOUNT.fullmatch(text):
+        line = _line(found if found is not None else element)
+        raise StatementError(f"{what} {text!r} is not an amount (digits, a dot, at most 5 decimals)", line)
+    return Decimal(text)
 
 
 def _date(element, path: str) -> date | None:
-    text = _text(element, f"{path}/Dt") or (_text(element, f"{path}/DtTm") or "")[:10] or None
-    return date.fromisoformat(text) if text else None
+    """The date of `path/Dt` or `path/DtTm`; a malformed or impossible date (31 February)
+    refuses the file with its line."""
+    found = _find(element, f"{path}/Dt")
+    pattern = ISO_DATE
+    if found is None:
+        found, pattern = _find(element, f"{path}/DtTm"), ISO_DATE_TIME
+    if found is None:
+        return None
+    text = (found.text or "").strip()
+    matched = pattern.fullmatch(text)
+    try:
+        if matched is None:
+            raise ValueError
+        return date.fromisoformat(matched.group(1) if pattern is ISO_DATE_TIME else text)
+    except ValueError:
+        raise StatementError(
+            f"{_local(found.tag)} {text!r} is not a date (YYYY-MM-DD)", _line(found)
+        ) from None
 
 
 def _signed(element, amount: Decimal) -> Decimal:
     indicator = _text(element, "CdtDbtInd")
     if indicator not in ("CRDT", "DBIT"):
-        raise StatementError(f"CdtDbtInd '{indicator}' is neither CRDT nor DBIT")
+        raise StatementError(f"CdtDbtInd '{indicator}' is neither CRDT nor DBIT", _line(element))
     return amount if indicator == "CRDT" else -amount
 
 
 def _balance(statement, codes: tuple[str, ...]):
     for balance in _all(statement, "Bal"):
         if _text(balance, "Tp/CdOrPrtry/Cd") in codes:
-            return _signed(balance, _decimal(_text(balance, "Amt"), "balance")), _date(balance, "Dt")
+            return _signed(balance, _decimal(balance, "Amt", "balance")), _date(balance, "Dt")
     raise StatementError(f"no balance of type {' or '.join(codes)}")
 
 
 def parse(content: bytes | str) -> Statement:
     try:
-        root = ET.fromstring(content)
-    except ET.ParseError as exc:
-        raise StatementError(f"not well-formed XML: {exc}", exc.position[0]) from None
+        root = xml_input.parse(content)  # defusedxml first: no DTD, entity or external reference
+    except xml_input.UnsafeXml as exc:
+        raise StatementError(str(exc), exc.line) from None
     namespace = root.tag[1:].split("}")[0] if root.tag.startswith("{") else ""
     if namespace not in NAMESPACES:
         raise StatementError(f"not a camt.053.001.02 or .08 document (namespace '{namespace}')")
@@ -88,13 +121,15 @@ def parse(content: bytes | str) -> Statement:
     movements = []
     for entry in _all(statement, "Ntry"):
         status = _text(entry, "Sts/Cd") or _text(entry, "Sts")
+        read = _movements(entry)  # every entry is checked, booked or not: one bad entry refuses the file
         if status not in (None, "BOOK"):
             continue  # pending or informational entries are not on the balance
-        movements.extend(_movements(entry))
+        movements.extend(read)
     total = sum((m.amount for m in movements), Decimal(0))
     if opening + total != closing:
         raise StatementError(
-            f"opening balance {opening} + movements {total} is not the closing balance {closing}"
+            f"opening balance {opening} + movements {total} is not the closing balance {closing}",
+            _line(statement),
         )
     return Statement(
         format="camt053",
@@ -112,7 +147,7 @@ def parse(content: bytes | str) -> Statement:
 
 def _movements(entry) -> list[Movement]:
     """The movements of one entry: the entry itself, or one per transaction it details."""
-    amount = _signed(entry, _decimal(_text(entry, "Amt"), "entry amount"))
+    amount = _signed(entry, _decimal(entry, "Amt", "entry amount"))
     reference = _text(entry, "AcctSvcrRef") or _text(entry, "NtryRef") or ""
     details = [tx for block in _all(entry, "NtryDtls") for tx in _all(block, "TxDtls")]
     if not details:
@@ -122,16 +157,15 @@ def _movements(entry) -> list[Movement]:
                 amount=amount,
                 value_date=_date(entry, "ValDt"),
                 entry_date=_date(entry, "BookgDt"),
+                line=_line(entry),
             )
         ]
     movements = []
     for index, tx in enumerate(details):
-        own = _text(tx, "Amt") or _text(tx, "AmtDtls/TxAmt/Amt")
-        tx_amount = (
-            amount
-            if len(details) == 1 or own is None
-            else (_decimal(own, "transaction amount") * (1 if amount > 0 else -1))
-        )
+        # Read (and so check) the transaction's own amount even where the entry's is used.
+        path = next((p for p in ("Amt", "AmtDtls/TxAmt/Amt") if _find(tx, p) is not None), None)
+        own = _decimal(tx, path, "transaction amount") if path else None
+        tx_amount = amount if len(details) == 1 or own is None else own * (1 if amount > 0 else -1)
         tx_reference = _text(tx, "Refs/AcctSvcrRef") or (
             f"{reference}/{index + 1}" if len(details) > 1 else reference
         )
@@ -171,4 +205,5 @@ def _transaction(entry, tx, amount: Decimal, reference: str, credit: bool) -> Mo
         counterparty_iban=_text(tx, f"RltdPties/{party}Acct/Id/IBAN"),
         counterparty_bic=_text(tx, f"RltdAgts/{party}Agt/FinInstnId/BIC")
         or _text(tx, f"RltdAgts/{party}Agt/FinInstnId/BICFI"),
+        line=_line(tx),
     )

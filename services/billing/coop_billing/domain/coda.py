@@ -25,17 +25,27 @@ def _field(line: str, start: int, end: int) -> str:
     return line[start - 1 : end]
 
 
+def _digits(text: str, count: int) -> bool:
+    """Exactly `count` ASCII digits. str.isdigit() is not enough: it accepts '²' (a Latin-1
+    byte, so it can be in a CODA file) and every script's digits, which int() and Decimal()
+    then read or choke on."""
+    return len(text) == count and text.isascii() and text.isdigit()
+
+
 def _amount(text: str, line_number: int) -> Decimal:
     """15 digits, the last 3 decimals."""
-    if not text.isdigit():
+    if not _digits(text, 15):
         raise StatementError(f"amount '{text}' is not 15 digits", line_number)
     return Decimal(text) / 1000
 
 
 def _date(text: str, line_number: int) -> date | None:
+    """DDMMYY; zeros or blanks for no date. An impossible date (310226) refuses the file."""
     if text in ("000000", "      "):
         return None
     try:
+        if not _digits(text, 6):
+            raise ValueError
         return datetime.strptime(text, "%d%m%y").date()
     except ValueError:
         raise StatementError(f"date '{text}' is not DDMMYY", line_number) from None
@@ -215,7 +225,7 @@ def _statement(reading: _Reading, line_count: int) -> Statement:
 
 def _check_trailer(trailer: dict, counted: int, debit: Decimal, credit: Decimal) -> None:
     line = trailer["line"]
-    if not trailer["count"].isdigit() or int(trailer["count"]) != counted:
+    if not _digits(trailer["count"], 6) or int(trailer["count"]) != counted:
         raise StatementError(
             f"the trailer counts {trailer['count'].strip()} records, the file has {counted}", line
         )
@@ -232,7 +242,7 @@ def _movement_21(line: str, number: int, amount: Decimal) -> dict:
     structured, communication = None, ""
     if _field(line, 62, 62) == "1":
         kind, digits = _field(line, 63, 65), _field(line, 66, 77)
-        if kind in STRUCTURED_OGM and digits.isdigit() and ogm_vcs.is_valid(digits):
+        if kind in STRUCTURED_OGM and _digits(digits, 12) and ogm_vcs.is_valid(digits):
             structured = digits
         else:
             communication = _field(line, 63, 115).strip()

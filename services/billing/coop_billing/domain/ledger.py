@@ -3,7 +3,8 @@ zero, so no euro appears or disappears (the balanced-transaction invariant of be
 django-hordak). Sign convention: an amount is what the cooperative owes the account's holder;
 money the cooperative holds (bank, VAT to recover) is negative.
 
-An activity's balance is the sum of the postings to `activity:<id>`: derived, never stored.
+An activity's balance is the sum of the postings to `activity:<id>`; billing also keeps it as a
+running balance updated in the same transaction as each posting, so it is read without summing.
 """
 
 from __future__ import annotations
@@ -72,6 +73,22 @@ class Transaction:
     def moved_on(self, account: str) -> Money:
         """What this operation moved on one account (e.g. the activity)."""
         return sum((p.amount for p in self.postings if p.account == account), Money.zero())
+
+
+# Accounts whose running balance is stored (billing's orm.LedgerBalance): the activities' own.
+# The cooperative's accounts (bank, VAT, contributions) are summed when needed instead: every
+# payment moves them, and one stored row for all would make concurrent payments queue.
+RUNNING_BALANCE_PREFIXES = ("activity:", "provision:")
+
+
+def activity_changes(transaction: Transaction, account: str) -> dict[str, Money]:
+    """{account: what the transaction moved on it} of the activity `account` (even when zero)
+    and of every other account with a stored running balance."""
+    changes = {account: Money.zero()}
+    for posting in transaction.postings:
+        if posting.account.startswith(RUNNING_BALANCE_PREFIXES):
+            changes[posting.account] = changes.get(posting.account, Money.zero()) + posting.amount
+    return changes
 
 
 def payment_received(activity_id: str, paid: Money, revenue: Money, contribution: Money) -> Transaction:

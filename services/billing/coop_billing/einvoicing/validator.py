@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
+from coop_shared import xml_input
+
 SVRL = "http://purl.oclc.org/dsdl/svrl"
 INVOICE_NS = "urn:oasis:names:specification:ubl:schema:xsd:Invoice-2"
 CREDIT_NOTE_NS = "urn:oasis:names:specification:ubl:schema:xsd:CreditNote-2"
@@ -102,11 +104,10 @@ class Validator:
         return svrl.transform_to_string(xdm_node=expanded.head)
 
     def validate(self, content: bytes) -> Report:
-        etree = self._etree
         try:
-            root = etree.fromstring(content, etree.XMLParser(resolve_entities=False, no_network=True))
-        except etree.XMLSyntaxError as exc:
-            return Report("not XML", [Finding("XML", "fatal", f"line {exc.lineno}", str(exc), "xsd")])
+            root = xml_input.parse(content)  # defusedxml first: no DTD, entity or external reference
+        except xml_input.UnsafeXml as exc:
+            return Report("not XML", [Finding("XML", "fatal", f"line {exc.line}", str(exc), "xsd")])
         namespace, _, local = root.tag[1:].partition("}")
         report = Report(local or root.tag)
         schema = self._schemas.get(namespace)

@@ -26,6 +26,7 @@ from coop_billing.peppol import DELIVERED, REJECTED, AccessPointError, NotRegist
 from coop_billing.peppol.config import bounded
 from coop_billing.render import pdf
 from coop_billing.views import invoice_delivery_event, peppol_settings_out
+from coop_shared import audit
 from coop_shared.credentials import ADMIN, OPERATORS, acting_cooperative, require_role
 from coop_shared.errors import ValidationError
 from coop_shared.storage.types import utcnow
@@ -66,6 +67,14 @@ def set_peppol_settings(uow, identity, members, peppol, data: dict) -> dict:
         uow.repo.add(row)
     row.access_point, row.settings, row.secrets, row.updated_at = key, settings, secrets, utcnow()
     uow.repo.flush()
+    # The fields changed are named, never a secret's value (coop_shared.audit).
+    audit.record(
+        uow,
+        identity,
+        "billing.peppol_settings_changed",
+        cooperative_id,
+        {"access_point": key, "fields": sorted(data)},
+    )
     return peppol_settings_out(row, plugin.secret_fields)
 
 

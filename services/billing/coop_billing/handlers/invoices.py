@@ -5,6 +5,7 @@ from coop_billing.domain.content import DEFAULT_UNIT
 from coop_billing.domain.states import DocumentKind, InvoiceStatus
 from coop_billing.orm import Invoice, InvoiceLine
 from coop_billing.views import deleted_out, delivery_out, invoice_out, page_out
+from coop_shared import audit
 from coop_shared.credentials import (
     MEMBER,
     OPERATORS,
@@ -109,14 +110,10 @@ def present(uow, document) -> dict:
 
 
 def create_invoice(uow, identity, members, data: dict) -> dict:
-    """A draft; the same `idempotency_key` again returns the first draft, creating nothing."""
+    """A draft. The same request again (its `idempotency_key`, or a redelivered message) is
+    answered by the `rpc` decorator with the first draft (coop_shared.runtime.idempotency)."""
     require_role(identity, *DRAFTERS)
     cooperative_id = acting_cooperative(identity, data.pop("cooperative", None))
-    key = data.pop("idempotency_key", None)
-    if key:
-        existing = uow.repo.invoice_by_idempotency_key(cooperative_id, key)
-        if existing is not None:
-            return present(uow, existing)
     activity = members.activity(str(data["activity_id"]))  # NotFound outside the caller's reach
     customer, lines = _check(uow, cooperative_id, data)
     invoice = Invoice(
@@ -130,7 +127,7 @@ def create_invoice(uow, identity, members, data: dict) -> dict:
         requested_issue_date=data.get("issue_date"),
         requested_due_date=data.get("due_date"),
         buyer_reference=data.get("buyer_reference"),
-        idempotency_key=key,
+        created_by=audit.actor(identity),
     )
     _content(invoice, data)
     fill(invoice, data["vat_regime"], lines, _line_content(data))

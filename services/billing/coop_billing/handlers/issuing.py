@@ -10,6 +10,7 @@ from coop_billing.handlers.invoices import LINE_CONTENT, SUPPLY, fill, present
 from coop_billing.handlers.overdue import consumer_terms_snapshot
 from coop_billing.orm import Invoice, InvoiceLine
 from coop_billing.views import credit_note_issued_event, customer_out, invoice_issued_event
+from coop_shared import audit
 from coop_shared.credentials import OPERATORS, acting_cooperative, require_role
 from coop_shared.errors import BusinessRuleViolation, ValidationError
 from coop_shared.storage.types import utcnow
@@ -85,9 +86,18 @@ def issue_invoice(uow, identity, members, data: dict, today: date, peppol=None) 
     invoice.structured_communication = structured_communication.for_invoice(issue_date.year, invoice.sequence)
     invoice.issue_date, invoice.due_date = issue_date, due_date
     invoice.status, invoice.issued_at = InvoiceStatus.ISSUED, utcnow()
+    invoice.issued_by = audit.actor(identity)
     deliveries.record(uow, peppol, invoice, delivery)
     uow.repo.flush()
     out = present(uow, invoice)
+    audit.record(
+        uow,
+        identity,
+        "billing.invoice_issued",
+        invoice.id,
+        {"number": invoice.number, "total_incl_vat": out.get("total_incl_vat")},
+        kind=audit.MONEY,
+    )
     uow.emit(
         "invoice_issued",
         invoice.cooperative_id,
@@ -140,8 +150,9 @@ def _credit_note_of(invoice: Invoice, identity, data: dict, chosen) -> Invoice:
         customer_id=invoice.customer_id,
         credited_invoice_id=invoice.id,
         reason=data["reason"],
-        idempotency_key=data.get("idempotency_key"),
         buyer_reference=invoice.buyer_reference,
+        created_by=audit.actor(identity),
+        issued_by=audit.actor(identity),
     )
     fill(
         note,
@@ -161,14 +172,10 @@ def _credit_note_of(invoice: Invoice, identity, data: dict, chosen) -> Invoice:
 
 def create_credit_note(uow, identity, data: dict, today: date, peppol=None) -> dict:
     """A credit note, issued at once, of an issued invoice (all of it, or some lines); the same
-    `idempotency_key` again returns the first credit note."""
+    request again is answered with the first credit note by the `rpc` decorator
+    (coop_shared.runtime.idempotency)."""
     require_role(identity, *OPERATORS)
     cooperative_id = acting_cooperative(identity)
-    key = data.get("idempotency_key")
-    if key:
-        existing = uow.repo.invoice_by_idempotency_key(cooperative_id, key)
-        if existing is not None:
-            return present(uow, existing)
     invoice = uow.repo.invoice(cooperative_id, data["invoice_id"], for_update=True)
     if invoice.kind != DocumentKind.INVOICE or invoice.status == InvoiceStatus.DRAFT:
         raise BusinessRuleViolation(
@@ -184,6 +191,14 @@ def create_credit_note(uow, identity, data: dict, today: date, peppol=None) -> d
     uow.repo.flush()
     refresh_status(uow, invoice)
     out = present(uow, note)
+    audit.record(
+        uow,
+        identity,
+        "billing.credit_note_issued",
+        note.id,
+        {"number": note.number, "invoice_id": invoice.id, "total_incl_vat": out.get("total_incl_vat")},
+        kind=audit.MONEY,
+    )
     uow.emit(
         "credit_note_issued",
         cooperative_id,

@@ -10,6 +10,7 @@ from coop_billing.views import (
     expense_out,
     expense_recorded_event,
 )
+from coop_shared import audit
 from coop_shared.credentials import OPERATORS, READERS, acting_cooperative, require_role
 from coop_shared.money import Money
 
@@ -24,13 +25,19 @@ def book(
     reference: str,
     transaction: ledger.Transaction,
     activity_id: str,
+    fresh: bool = False,
+    by: str | None = None,
+    figures=None,
 ) -> bool:
     """Store a balanced transaction once per (source, source_id); announce the activity's change.
 
     Returns False, booking nothing, when that source was booked before (a redelivered event,
-    a repeated command).
+    a repeated command). `fresh`: the source was created in this transaction (a payment's new
+    allocation), so it cannot have been booked and is not looked up (the unique constraint on
+    (cooperative, source, source_id) still stands guard). `figures`: a statement import's
+    running balances (handlers/running_figures.py), written once at its end.
     """
-    if uow.repo.ledger_transaction_exists(cooperative_id, source, source_id):
+    if not fresh and uow.repo.ledger_transaction_exists(cooperative_id, source, source_id):
         return False
     row = LedgerTransaction(
         cooperative_id=cooperative_id,
@@ -38,15 +45,26 @@ def book(
         source=source,
         source_id=source_id,
         reference=reference,
+        created_by=by,  # the key behind the source, when a key made it (coop_shared.audit)
     )
     row.postings = [
-        LedgerPosting(cooperative_id=cooperative_id, account=p.account, kind=p.kind, amount=p.amount)
+        LedgerPosting(
+            cooperative_id=cooperative_id,
+            account=p.account,
+            kind=p.kind,
+            amount=p.amount,
+            entry_date=entry_date,
+        )
         for p in transaction.postings
     ]
     uow.repo.add(row)
-    uow.repo.flush()
     account = ledger.activity_account(activity_id)
-    balance = uow.repo.account_balance(cooperative_id, account)
+    # the running balances of the activity's accounts move in this same transaction (orm.LedgerBalance)
+    changes = ledger.activity_changes(transaction, account)
+    if figures is not None:
+        balance = figures.add_to_balances(changes)[account]
+    else:
+        balance = uow.repo.add_to_balances(cooperative_id, changes)[account]
     uow.emit(
         "activity_account_changed",
         cooperative_id,
@@ -57,15 +75,10 @@ def book(
 
 
 def record_expense(uow, identity, members, data: dict) -> dict:
-    """An expense paid for an activity, booked on its account; the same `idempotency_key`
-    again returns the first expense."""
+    """An expense paid for an activity, booked on its account; the same request again is
+    answered with the first expense by the `rpc` decorator (coop_shared.runtime.idempotency)."""
     require_role(identity, *OPERATORS)
     cooperative_id = acting_cooperative(identity)
-    key = data.get("idempotency_key")
-    if key:
-        existing = uow.repo.expense_by_idempotency_key(cooperative_id, key)
-        if existing is not None:
-            return expense_out(existing)
     activity = members.activity(str(data["activity_id"]))
     expense = Expense(
         cooperative_id=cooperative_id,
@@ -76,7 +89,6 @@ def record_expense(uow, identity, members, data: dict) -> dict:
         description=data["description"],
         amount_excl_vat=Money(data["amount_excl_vat"]),
         vat_amount=Money(data["vat_amount"]),
-        idempotency_key=key,
     )
     return expense_out(book_expense(uow, identity, expense))
 
@@ -85,8 +97,17 @@ def book_expense(uow, identity, expense: Expense) -> Expense:
     """Store `expense` and debit its activity with the amount excluding VAT (the VAT stays on
     the record: input VAT for the books). Used for expenses entered by staff and for supplier
     e-invoices assigned to an activity."""
+    expense.created_by = expense.created_by or audit.actor(identity)
     uow.repo.add(expense)
     uow.repo.flush()
+    audit.record(
+        uow,
+        identity,
+        "billing.expense_recorded",
+        expense.id,
+        {"activity_id": expense.activity_id, "amount_excl_vat": str(expense.amount_excl_vat)},
+        kind=audit.MONEY,
+    )
     book(
         uow,
         expense.cooperative_id,
@@ -97,6 +118,7 @@ def book_expense(uow, identity, expense: Expense) -> Expense:
         f"{expense.supplier}: {expense.description}"[:200],
         ledger.expense_paid(expense.activity_id, expense.amount_excl_vat, expense.vat_amount),
         expense.activity_id,
+        by=expense.created_by,
     )
     # the books take the purchase and its deductible VAT from this event (accounting service)
     uow.emit(
@@ -128,18 +150,34 @@ def charge_payslip(uow, event: dict, data: dict) -> bool:
 
 
 def get_activity_account(uow, identity, members, data: dict) -> dict:
-    """An activity's balance and its entries between `from` and `to`, with the opening balance
-    of what came before."""
+    """An activity's balance on `to` (today's without it) and a page of its entries between
+    `from` and `to`: the `limit` newest after skipping the `offset` newest, shown in date order,
+    each with the balance after it; `opening_balance` is the balance before the page's first
+    entry. The balance is the stored running balance (orm.LedgerBalance) and the page is read
+    from an index, so a page costs the same whatever the account's history (issue 18)."""
     require_role(identity, *READERS)
     cooperative_id = acting_cooperative(identity)
     activity = members.activity(str(data["activity_id"]))  # NotFound for others' activities
     account = ledger.activity_account(activity["id"])
-    before, within = uow.repo.account_entries(cooperative_id, account, data.get("from_"), data.get("to"))
-    opening = sum((r.amount for r in before), Money.zero())
-    balance = opening + sum((r.amount for r in within), Money.zero())
-    prefix = ledger.provision_prefix(activity["id"])
-    provisions = {
-        ledger.provision_kind(name, activity["id"]): amount
-        for name, amount in uow.repo.balances_by_prefix(cooperative_id, prefix).items()
+    date_from, date_to = data.get("from_"), data.get("to")
+    limit, offset = data.get("limit", DEFAULT_ENTRIES), data.get("offset", 0)
+    # the balance and the provisions (accounts named by kind, domain/ledger.py) in one query
+    provision_accounts = {
+        ledger.provision_account(activity["id"], kind): kind for kind in ledger.PROVISION_SUFFIXES
     }
-    return activity_account_out(activity, opening, balance, within, provisions)
+    booked = uow.repo.stored_balances(cooperative_id, [account, *provision_accounts], booked_only=True)
+    balance = booked.get(account, Money.zero())
+    if date_to:
+        balance -= uow.repo.sum_after(cooperative_id, account, date_to)
+    rows = uow.repo.entries_newest_first(cooperative_id, account, date_from, date_to, limit + 1, offset)
+    more, page = len(rows) > limit, list(reversed(rows[:limit]))
+    newer = uow.repo.sum_of_newest(cooperative_id, account, date_from, date_to, offset)
+    opening = balance - newer - sum((r.amount for r in page), Money.zero())
+    provisions = {kind: booked[name] for name, kind in provision_accounts.items() if name in booked}
+    out = activity_account_out(activity, opening, balance, page, provisions)
+    out["page"] = {"limit": limit, "offset": offset, "more": more}
+    return out
+
+
+# A page of entries when the caller names no `limit` (schemas.ActivityAccountSchema caps it).
+DEFAULT_ENTRIES = 500

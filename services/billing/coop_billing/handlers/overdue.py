@@ -11,6 +11,7 @@ from coop_billing.domain import late_payment
 from coop_billing.domain.states import OPEN
 from coop_billing.orm import BillingSettings, OverdueNotice
 from coop_billing.views import billing_settings_out, invoice_overdue_event, overdue_check_out
+from coop_shared import audit
 from coop_shared.credentials import ADMIN, OPERATORS, READERS, acting_cooperative, require_role
 from coop_shared.errors import ValidationError
 from coop_shared.storage.types import utcnow
@@ -100,6 +101,13 @@ def set_billing_settings(uow, identity, data: dict) -> dict:
     settings.consumer_lump_sum = data["consumer_lump_sum"]
     settings.updated_at = utcnow()
     uow.repo.flush()
+    audit.record(
+        uow,
+        identity,
+        "billing.settings_changed",
+        cooperative_id,
+        {"consumer_interest": settings.consumer_interest, "consumer_lump_sum": settings.consumer_lump_sum},
+    )
     return billing_settings_out(settings)
 
 

@@ -3,34 +3,44 @@
 from decimal import Decimal
 
 from coop_billing.domain import ledger, payments, structured_communication
+from coop_billing.domain.receivables import Receivable
 from coop_billing.domain.states import DocumentKind, InvoiceStatus, MatchOutcome
-from coop_billing.handlers.issuing import refresh_status
 from coop_billing.handlers.ledger import book
 from coop_billing.orm import Invoice, Payment, PaymentAllocation
 from coop_billing.views import page_out, payment_out, payment_received_event, payment_unmatched_event
+from coop_shared import audit
 from coop_shared.credentials import AUDITOR, OPERATORS, acting_cooperative, require_role
 from coop_shared.errors import BusinessRuleViolation
 from coop_shared.money import Money
+from coop_shared.storage.types import new_id
 
 
 def _allocation(
-    uow, payment: Payment, invoice: Invoice, available: Money, rate: Decimal
-) -> PaymentAllocation | None:
+    uow, payment: Payment, invoice: Invoice, available: Money, rate: Decimal, figures=None
+) -> tuple[PaymentAllocation | None, Receivable]:
     """The part of `available` that settles the invoice, with the revenue and the contribution
-    it earns the activity; None when the invoice has nothing left to pay."""
-    receivable = uow.repo.receivable(invoice)
+    it earns the activity (None when the invoice has nothing left to pay), and the invoice's
+    receivable once it is applied. `figures` (handlers/running_figures.py) holds what a
+    statement import already knows of the invoice, else it is read."""
+    receivable = figures.receivable(invoice) if figures else uow.repo.receivable(invoice)
     applied = payments.allocate(available, receivable.amount_due).applied
     if applied == Money.zero():
-        return None
+        return None, receivable
     revenue = ledger.revenue_share(invoice.total_excl_vat, invoice.total_incl_vat, receivable.paid, applied)
-    contribution = ledger.contribution_on(uow.repo.revenue_booked(invoice.id), revenue, rate)
-    return PaymentAllocation(
+    booked = figures.revenue_booked(invoice) if figures else uow.repo.revenue_booked(invoice.id)
+    contribution = ledger.contribution_on(booked, revenue, rate)
+    allocation = PaymentAllocation(
+        id=new_id(),  # named now: the ledger transaction's source, booked without a flush between
         payment_id=payment.id,
         invoice_id=invoice.id,
         amount=applied,
         revenue=revenue,
         contribution=contribution,
     )
+    after = Receivable(receivable.total_incl_vat, receivable.paid + applied, receivable.credited)
+    if figures:
+        figures.applied(invoice, after, revenue)
+    return allocation, after
 
 
 def contribution_rate(invoice: Invoice, value_date, members=None) -> tuple[Decimal, str | None]:
@@ -53,17 +63,32 @@ def _percent(rate: Decimal) -> str:
 
 
 def apply_payment(
-    uow, cooperative: str, payment: Payment, invoice: Invoice, available: Money, members=None
+    uow,
+    cooperative: str,
+    payment: Payment,
+    invoice: Invoice,
+    available: Money,
+    members=None,
+    payers=None,
+    figures=None,
 ) -> Money:
     """Apply up to `available` of the payment to the invoice (locked by the caller); book the
     activity's revenue and the contribution in one balanced transaction. Returns what was applied.
-    `members` (billing's MembersClient) gives the activity's dated contribution rate."""
+    `members` (billing's MembersClient) gives the activity's dated contribution rate. The payer's
+    IBAN becomes a known payer of the customer (statements' second rule): recorded at once, or
+    collected in `payers` (a set) by a statement import that records them all at its end; the
+    import's `figures` (handlers/running_figures.py) spare reading the invoice and balance again."""
     rate, rate_label = contribution_rate(invoice, payment.value_date, members)
-    allocation = _allocation(uow, payment, invoice, available, rate)
+    allocation, after = _allocation(uow, payment, invoice, available, rate, figures)
     if allocation is None:
         return Money.zero()
-    uow.repo.add(allocation)
-    uow.repo.flush()
+    payment.allocations.append(allocation)
+    if payment.counterparty_iban:
+        pair = (payment.counterparty_iban, invoice.customer_id)
+        if payers is not None:
+            payers.add(pair)
+        else:
+            uow.repo.remember_payers(invoice.cooperative_id, [pair])
     book(
         uow,
         invoice.cooperative_id,
@@ -76,8 +101,11 @@ def apply_payment(
             invoice.activity_id, allocation.amount, allocation.revenue, allocation.contribution
         ),
         invoice.activity_id,
+        fresh=True,  # the allocation was created just now: its source cannot have been booked
+        figures=figures,
+        by=payment.created_by,
     )
-    refresh_status(uow, invoice)
+    invoice.status = after.status  # what refresh_status would read back, without reading it
     uow.emit(
         "payment_received",
         invoice.cooperative_id,
@@ -107,6 +135,8 @@ def _target_invoice(uow, cooperative_id: str, data: dict):
 
 def _new_payment(cooperative_id: str, data: dict) -> Payment:
     return Payment(
+        id=new_id(),  # named now, so that its allocation refers to it before any flush
+        allocations=[],  # a new payment has none: nothing to read back after its allocation
         cooperative_id=cooperative_id,
         amount=Money(data["amount"]),
         value_date=data["value_date"],
@@ -120,26 +150,33 @@ def _new_payment(cooperative_id: str, data: dict) -> Payment:
     )
 
 
-def record_payment(uow, identity, data: dict, invoice=None, members=None) -> dict:
+def record_payment(
+    uow, identity, data: dict, invoice=None, members=None, new_reference=False, payers=None, figures=None
+) -> dict:
     """A payment, applied to its invoice when one is named or found by its communication; the
     rest announced as unmatched. A bank reference seen before is a duplicate, booking nothing.
 
     `invoice`: the target already found and locked by the caller (a statement import), so it
-    is not looked up twice."""
+    is not looked up twice; `new_reference`: the caller checked that no payment carries the
+    bank reference (a statement import asks for all its movements in one query); `payers`: see
+    `apply_payment`, and `figures`."""
     require_role(identity, *OPERATORS)
     cooperative_id = acting_cooperative(identity, data.pop("cooperative", None))
-    existing = uow.repo.payment_by_reference(cooperative_id, data["bank_reference"])
-    if existing is not None:
-        return payment_out(existing, uow.repo.applied_of(existing.id), MatchOutcome.DUPLICATE)
+    if not new_reference:
+        existing = uow.repo.payment_by_reference(cooperative_id, data["bank_reference"])
+        if existing is not None:
+            return payment_out(existing, uow.repo.applied_of(existing.id), MatchOutcome.DUPLICATE)
     invoice = invoice if invoice is not None else _target_invoice(uow, cooperative_id, data)
     if invoice is not None:
         _settles(invoice)
     payment = _new_payment(cooperative_id, data)
+    payment.created_by = audit.actor(identity)  # the trail (coop_shared.audit)
     uow.repo.add(payment)
-    uow.repo.flush()
     applied = Money.zero()
     if invoice is not None:
-        applied = apply_payment(uow, identity.cooperative, payment, invoice, payment.amount, members)
+        applied = apply_payment(
+            uow, identity.cooperative, payment, invoice, payment.amount, members, payers, figures
+        )
     remainder = payment.amount - applied
     if remainder > Money.zero():
         uow.emit(
@@ -148,7 +185,8 @@ def record_payment(uow, identity, data: dict, invoice=None, members=None) -> dic
             identity.cooperative,
             payment_unmatched_event(payment, remainder),
         )
-    uow.repo.refresh(payment)
+    if figures is None:  # a statement import lets its payments' rows be inserted in batches
+        uow.repo.flush()  # the payment's rows are written now, as the answer says (no statement more)
     outcome = MatchOutcome.MATCHED if applied > Money.zero() else MatchOutcome.UNMATCHED
     return payment_out(payment, applied, outcome)
 

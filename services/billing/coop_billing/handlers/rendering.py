@@ -20,6 +20,9 @@ def render_invoice(uow, identity, data: dict) -> dict:
         raise NotFound(f"No invoice '{data['invoice_id']}'.")
     if invoice.status == InvoiceStatus.DRAFT:
         raise BusinessRuleViolation("A draft has no legal form yet: issue it first.")
+    kept = uow.repo.invoice_pdf(invoice.id)
+    if kept is not None and data["format"] != "ubl":  # the PDF as first rendered, nothing to compute
+        return _pdf_out(invoice, kept.content, kept.epc_qr_payload)
     document = dict(
         present(uow, invoice), seller=invoice.seller, buyer=invoice.buyer, activity=invoice.activity
     )
@@ -27,12 +30,20 @@ def render_invoice(uow, identity, data: dict) -> dict:
     if invoice.kind == DocumentKind.CREDIT_NOTE:
         original = uow.repo.invoice(cooperative_id, invoice.credited_invoice_id)
         credited = {"number": original.number, "issue_date": original.issue_date.isoformat()}
-    content, payload = pdf.render(document, credited)
+    if kept is not None:
+        content, payload = kept.content, kept.epc_qr_payload
+    else:  # the first reading renders it, and keeps it (orm.InvoicePdf): nothing printed changes
+        content, payload = pdf.render(document, credited)
+        uow.repo.keep_invoice_pdf(invoice.id, content, payload)
     if data["format"] == "ubl":
         # Peppol BIS 3.0 with the PDF inside, as Belgian customers expect
         # (docs/domain/e-invoicing.md).
         xml = ubl.render(document, content, credited)
         return rendered_out(f"{invoice.number}.xml", "application/xml", base64.b64encode(xml).decode("ascii"))
+    return _pdf_out(invoice, content, payload)
+
+
+def _pdf_out(invoice, content: bytes, payload: str | None) -> dict:
     return rendered_out(
         f"{invoice.number}.pdf",
         "application/pdf",

@@ -14,19 +14,24 @@ same movement imported twice (the same file, or an overlapping one) is a duplica
 
 from __future__ import annotations
 
+import base64
 import hashlib
+from datetime import date, timedelta
 from decimal import Decimal
 
-from coop_billing.domain import camt053, coda
+from coop_billing.domain import camt053, coda, ledger
 from coop_billing.domain.bank_statements import StatementError
 from coop_billing.domain.states import MatchOutcome
 from coop_billing.handlers.payments import record_payment
-from coop_billing.orm import BankStatement
-from coop_billing.views import statement_line_out, statement_out
-from coop_shared.credentials import OPERATORS, acting_cooperative, require_role
+from coop_billing.handlers.running_figures import RunningFigures
+from coop_billing.orm import BankStatement, BankStatementFile
+from coop_billing.views import statement_file_out, statement_line_out, statement_out
+from coop_shared.credentials import AUDITOR, OPERATORS, acting_cooperative, require_role
 from coop_shared.money import Money
 
 PARSERS = {"coda": coda.parse, "camt053": camt053.parse}
+# Movements booked between two flushes of their rows (each flush inserts them in batches).
+FLUSH_EVERY = 1000
 # The counter of the answer each payment outcome adds to.
 COUNTERS = {MatchOutcome.MATCHED: "matched", MatchOutcome.DUPLICATE: "duplicates"}
 
@@ -47,15 +52,84 @@ def _import(uow, identity, cooperative_id: str, data: dict, members=None) -> dic
     statement = PARSERS[data["format"]](data["content"])
     if statement.currency != "EUR":
         raise StatementError(f"only EUR accounts are booked, this statement is in {statement.currency}")
+    digest = hashlib.sha256(data["content"]).hexdigest()
+    fresh = uow.repo.statement_by_digest(cooperative_id, digest) is None
     row, warnings = _statement_row(uow, cooperative_id, data, statement)
+    if fresh:
+        _keep_file_and_announce_debits(uow, identity, row, data, statement, digest)
     lines, counts = [], {"matched": 0, "unmatched": 0, "duplicates": 0}
-    for movement in statement.credits:
-        payload = _payment_of(movement, statement)
-        invoice = _matching_invoice(uow, cooperative_id, movement, payload)
-        outcome = record_payment(uow, identity, payload, invoice=invoice, members=members)
+    credits = [(movement, _payment_of(movement, statement)) for movement in statement.credits]
+    matching = _Matching(uow, cooperative_id, credits)
+    for number, (movement, payload) in enumerate(credits, start=1):
+        outcome = record_payment(
+            uow,
+            identity,
+            payload,
+            invoice=matching.invoice(movement, payload),
+            members=members,
+            new_reference=matching.new_reference(payload["bank_reference"]),
+            payers=matching.payers,
+            figures=matching.figures,
+        )
         counts[COUNTERS.get(outcome["status"], "unmatched")] += 1
         lines.append(statement_line_out(movement, Money(payload["amount"]), outcome))
+        if number % FLUSH_EVERY == 0:
+            uow.repo.flush()  # the rows of the last movements, inserted in batches
+    matching.figures.write()
+    uow.repo.remember_payers(cooperative_id, matching.payers.pairs)
     return statement_out(row, statement, counts, warnings, lines)
+
+
+class _Payers:
+    """The known payers an import learns (IBAN, customer), recorded in one statement at its end
+    and seen at once by the later movements of the same file (`apply_payment` adds to it)."""
+
+    def __init__(self, known: dict[str, list[str]]):
+        self.customers = {iban: set(customers) for iban, customers in known.items()}
+        self.pairs: set[tuple[str, str]] = set()
+
+    def add(self, pair: tuple[str, str]) -> None:
+        self.pairs.add(pair)
+        self.customers.setdefault(pair[0], set()).add(pair[1])
+
+
+class _Matching:
+    """What the two matching rules need for every credit of a statement, asked set-wise before
+    the first movement is booked (issue 18): the bank references already booked, the invoices
+    of the structured communications (locked), the customers each IBAN paid before. A query
+    per thousand movements instead of several per movement, and none that grows with the
+    payments already booked."""
+
+    def __init__(self, uow, cooperative_id: str, credits):
+        self.uow, self.cooperative_id = uow, cooperative_id
+        self.booked = uow.repo.references_booked(cooperative_id, [p["bank_reference"] for _, p in credits])
+        self.seen: set[str] = set()
+        self.invoices = uow.repo.invoices_by_communications(
+            cooperative_id, {m.structured_communication for m, _ in credits if m.structured_communication}
+        )
+        ibans = {p["counterparty_iban"] for _, p in credits if p["counterparty_iban"]}
+        self.payers = _Payers(uow.repo.known_payers_of(cooperative_id, ibans))
+        self.figures = RunningFigures(uow, cooperative_id)
+        self.figures.preload(
+            [invoice.id for invoice in self.invoices.values()],
+            [ledger.activity_account(i.activity_id) for i in self.invoices.values() if i.activity_id],
+        )
+
+    def new_reference(self, reference: str) -> bool:
+        """True when no payment carries the reference yet; a reference met twice in the file
+        is looked up again by `record_payment` (and found: a duplicate)."""
+        fresh = reference not in self.booked and reference not in self.seen
+        self.seen.add(reference)
+        return fresh
+
+    def invoice(self, movement, payload: dict):
+        """Rule 1, else rule 2 of the module's docstring; None leaves the payment to staff."""
+        if movement.structured_communication in self.invoices:
+            return self.invoices[movement.structured_communication]
+        customers = self.payers.customers.get(payload["counterparty_iban"])
+        if not customers:
+            return None
+        return _exact_open_invoice(self.uow, self.cooperative_id, sorted(customers), payload["amount"])
 
 
 def _payment_of(movement, statement) -> dict:
@@ -74,15 +148,6 @@ def _payment_of(movement, statement) -> dict:
         "counterparty_iban": _compact(movement.counterparty_iban),
         "invoice_id": None,
     }
-
-
-def _matching_invoice(uow, cooperative_id: str, movement, payload: dict):
-    """Rule 1, else rule 2 of the module's docstring; None leaves the payment to staff."""
-    if movement.structured_communication:
-        invoice = uow.repo.invoice_by_communication(cooperative_id, movement.structured_communication)
-        if invoice is not None:
-            return invoice
-    return _known_payer_invoice(uow, cooperative_id, payload["counterparty_iban"], payload["amount"])
 
 
 def _statement_row(uow, cooperative_id: str, data: dict, statement) -> tuple[BankStatement, list[str]]:
@@ -115,18 +180,69 @@ def _statement_row(uow, cooperative_id: str, data: dict, statement) -> tuple[Ban
     return row, warnings
 
 
+def _keep_file_and_announce_debits(uow, identity, row, data: dict, statement, digest: str) -> None:
+    """A statement imported for the first time: its file kept as received (for the accountant's
+    period pack), and each movement out announced to the books (`bank_debit_recorded`, in the
+    import's transaction), which clear the transfers and suppliers it pays
+    (docs/adr/015-accounting-from-events.md). Its bank reference, unique per account, lets the
+    books take a movement found again in an overlapping file once."""
+    extension = "xml" if data["format"] == "camt053" else "cod"
+    uow.repo.add(
+        BankStatementFile(
+            cooperative_id=row.cooperative_id,
+            statement_id=row.id,
+            filename=(data.get("filename") or f"statement-{statement.number or row.id}.{extension}")[:200],
+            content=data["content"],
+            content_sha256=digest,
+            size=len(data["content"]),
+        )
+    )
+    account = statement.account_iban or "account"
+    for movement in statement.movements:
+        if movement.is_credit:
+            continue
+        uow.emit(
+            "bank_debit_recorded",
+            row.cooperative_id,
+            identity.cooperative,
+            {
+                "statement_id": row.id,
+                "bank_reference": f"{account}/{movement.reference}"[:100],
+                "amount": str(Money(-movement.amount)),
+                "value_date": _iso(movement.value_date or movement.entry_date or statement.closing_date),
+                "counterparty_name": movement.counterparty_name and movement.counterparty_name[:200],
+                "communication": (movement.communication or "")[:140],
+            },
+        )
+
+
+def list_statement_files(uow, identity, data: dict) -> dict:
+    """The month's statement files as received (by closing date), without their bytes."""
+    require_role(identity, *OPERATORS, AUDITOR)
+    first = date.fromisoformat(f"{data['period']}-01")
+    last = (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+    rows = uow.repo.statement_files(acting_cooperative(identity), first, last)
+    return {"items": [statement_file_out(r) for r in rows], "total": len(rows)}
+
+
+def render_statement_file(uow, identity, data: dict) -> dict:
+    """One statement's file, byte for byte as received (base64)."""
+    require_role(identity, *OPERATORS, AUDITOR)
+    row = uow.repo.statement_file(acting_cooperative(identity), str(data["statement_id"]))
+    return dict(statement_file_out(row), content=base64.b64encode(row.content).decode("ascii"))
+
+
+def _iso(day) -> str | None:
+    return day.isoformat() if day else None
+
+
 def _compact(iban: str | None) -> str | None:
     return iban.replace(" ", "").upper()[:34] if iban else None
 
 
-def _known_payer_invoice(uow, cooperative_id: str, iban: str | None, amount: Decimal):
-    """The one open invoice, of a customer who paid before from `iban`, whose amount due is
-    exactly `amount`; None when there is none or more than one (staff decide then)."""
-    if not iban:
-        return None
-    customers = uow.repo.customers_paying_from(cooperative_id, iban)
-    if not customers:
-        return None
+def _exact_open_invoice(uow, cooperative_id: str, customers: list[str], amount: Decimal):
+    """The one open invoice of these customers (who paid before from the movement's IBAN) whose
+    amount due is exactly `amount`; None when there is none or more than one (staff decide)."""
     candidates = uow.repo.open_invoices_of_customers(cooperative_id, customers)
     receivables = uow.repo.receivables(invoice.id for invoice in candidates)
     exact = [invoice for invoice in candidates if receivables[invoice.id].amount_due == Money(amount)]

@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
+from coop_shared import xml_input
+
 CBC = "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2"
 CAC = "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2"
 KINDS = {"Invoice": "invoice", "CreditNote": "credit_note"}
@@ -53,8 +55,8 @@ def read(content: bytes) -> Received:
 
     found = Received()
     try:
-        root = etree.fromstring(content, etree.XMLParser(resolve_entities=False, no_network=True))
-    except etree.XMLSyntaxError as exc:
+        root = xml_input.parse(content)  # defusedxml first: no DTD, entity or external reference
+    except xml_input.UnsafeXml as exc:
         found.problems.append(f"not XML: {exc}")
         return found
     local = etree.QName(root).localname

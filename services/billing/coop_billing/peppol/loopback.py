@@ -35,6 +35,7 @@ from coop_billing.peppol import (
     Status,
     StatusUpdate,
 )
+from coop_shared import xml_input
 
 FOLDER = "peppol-loopback"
 
@@ -89,18 +90,14 @@ def invoice_response(document_number: str, reason: str, sender: str, receiver: s
 
 def response_reason(content: bytes) -> tuple[str, str | None]:
     """(response code, reason) of an Invoice Response."""
-    from lxml import etree
-
-    root = etree.fromstring(content, etree.XMLParser(resolve_entities=False, no_network=True))
+    root = xml_input.parse(content)  # an answer from outside: defusedxml first
     code = root.findtext(f".//{{{CAC}}}Response/{{{CBC}}}ResponseCode")
     reason = root.findtext(f".//{{{CAC}}}Status/{{{CBC}}}StatusReason")
     return code or "", reason
 
 
 def document_number(ubl: bytes) -> str:
-    from lxml import etree
-
-    root = etree.fromstring(ubl, etree.XMLParser(resolve_entities=False, no_network=True))
+    root = xml_input.parse(ubl)
     return root.findtext(f"{{{CBC}}}ID") or ""
 
 

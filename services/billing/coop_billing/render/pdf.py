@@ -30,6 +30,7 @@ from coop_billing.render.labels import LABELS
 from coop_shared.formatting import amount_text
 from coop_shared.money import Money
 from coop_shared.pdf_fonts import BOLD, REGULAR, stylesheet
+from coop_shared.pdf_text import escape
 
 
 def rate_text(value) -> str:
@@ -65,10 +66,6 @@ class QrCode(Flowable):
 
 def _party(lines: list[str], style) -> Paragraph:
     return Paragraph("<br/>".join(escape(line) for line in lines if line), style)
-
-
-def escape(text) -> str:
-    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _address(address: dict | None, language: str) -> list[str]:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from coop_members.orm import ContributionRate
 from coop_members.views import contribution_rate_out
+from coop_shared import audit
 from coop_shared.credentials import (
     OPERATORS,
     READERS,
@@ -53,6 +54,17 @@ def set_contribution_rate(uow: UnitOfWork[MembersRepository], identity: Identity
     else:
         same.rate, same.valid_until = data["rate"], data["valid_until"]
     uow.repo.flush()
+    audit.record(
+        uow,
+        identity,
+        "members.contribution_rate_set",
+        activity.id,
+        {
+            "rate": str(data["rate"]),
+            "valid_from": data["valid_from"].isoformat(),
+            "valid_until": data["valid_until"].isoformat() if data["valid_until"] else None,
+        },
+    )
     return {
         "activity_id": activity.id,
         "rates": [contribution_rate_out(r) for r in uow.repo.contribution_rates(activity.id)],

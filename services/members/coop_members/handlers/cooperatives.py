@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from coop_members.orm import Cooperative
 from coop_members.views import cooperative_out
+from coop_shared import audit
 from coop_shared.credentials import ADMIN, PLATFORM, Identity, require_role
 from coop_shared.errors import Conflict, NotFound
 
@@ -27,6 +28,15 @@ def create_cooperative(uow: UnitOfWork[MembersRepository], identity: Identity, d
         cooperative.slug,
         {"cooperative_id": cooperative.id, "slug": cooperative.slug, "name": cooperative.name},
     )
+    audit.record(
+        uow,
+        identity,
+        "members.cooperative_created",
+        cooperative.id,
+        {"slug": cooperative.slug},
+        cooperative_id=cooperative.id,
+        cooperative=cooperative.slug,
+    )
     return cooperative_out(cooperative)
 
 
@@ -36,6 +46,15 @@ def update_cooperative(uow: UnitOfWork[MembersRepository], identity: Identity, d
     cooperative = administered_cooperative(uow, identity, slug)
     cooperative.onss_number = data["onss_number"]
     uow.repo.flush()
+    audit.record(
+        uow,
+        identity,
+        "members.cooperative_settings_changed",
+        cooperative.id,
+        {"changed": ["onss_number"]},
+        cooperative_id=cooperative.id,
+        cooperative=cooperative.slug,
+    )
     return cooperative_out(cooperative)
 
 

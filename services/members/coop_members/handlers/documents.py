@@ -42,17 +42,23 @@ def check_right_to_work(uow: UnitOfWork[MembersRepository], identity: Identity, 
     member = uow.repo.member(acting_cooperative(identity), str(data["member_id"]))
     if not may_see_member(identity, member.id):
         raise NotFound(f"No member '{data['member_id']}'.")
-    status = status_on(uow.repo.status_history(member.id), data["on"])
+    return judged(member, uow.repo.status_history(member.id), uow.repo.documents_of(member.id), data["on"])
+
+
+def judged(member, history: list, documents: list, on: date) -> dict:
+    """The right-to-work answer of one member on `on`, from its status history and documents
+    (also used for many members at once: handlers/member_batches.py)."""
+    status = status_on(history, on)
     allowed, reasons = right_to_work.judge(
         member.nationality,
         status.status_model if status else None,
         [
             right_to_work.Doc(d.kind, d.reference, d.valid_from, d.valid_until, d.labour_market)
-            for d in uow.repo.documents_of(member.id)
+            for d in documents
         ],
-        data["on"],
+        on,
     )
-    return right_to_work_out(member.id, data["on"], allowed, reasons, status)
+    return right_to_work_out(member.id, on, allowed, reasons, status)
 
 
 def run_document_check(uow: UnitOfWork[MembersRepository], identity: Identity, today: date) -> dict:

@@ -1,6 +1,6 @@
 """The report a programme's funders ask for, per period: participants per phase, entries and
 exits with their outcomes, hours of accompaniment attended, turnover generated (billing), as
-JSON, CSV or PDF (base64); anonymous unless an admin marks it nominative (docs/domain/accompaniment.md)."""
+JSON, or a CSV or PDF file (base64); anonymous unless an admin marks it nominative (docs/domain/accompaniment.md)."""
 
 from __future__ import annotations
 
@@ -88,20 +88,27 @@ def funder_report(
         "rules_version": RULES_VERSION,
         "rows": participants,
     }
+    # A file answers as every file of the suite: {"filename", "content_type", "content" (base64)}
+    # (the web gateway's FILE_ANSWERS, services/web/coop_web/answers.py).
     if data["format"] == "csv":
-        return {
-            "format": "csv",
-            "filename": _filename(programme.name, start, end, "csv"),
-            "content": _csv(report),
-        }
+        return _file_out("csv", _filename(programme.name, start, end, "csv"), _csv(report).encode("utf-8"))
     if data["format"] == "pdf":
-        return {
-            "format": "pdf",
-            "filename": _filename(programme.name, start, end, "pdf"),
-            "media_type": "application/pdf",
-            "content": base64.b64encode(funder_report_pdf.render(report)).decode("ascii"),
-        }
+        return _file_out(
+            "pdf", _filename(programme.name, start, end, "pdf"), funder_report_pdf.render(report)
+        )
     return report
+
+
+CONTENT_TYPES = {"csv": "text/csv; charset=utf-8", "pdf": "application/pdf"}
+
+
+def _file_out(kind: str, filename: str, content: bytes) -> dict:
+    return {
+        "format": kind,
+        "filename": filename,
+        "content_type": CONTENT_TYPES[kind],
+        "content": base64.b64encode(content).decode("ascii"),
+    }
 
 
 def _filename(name: str, start: date, end: date, extension: str) -> str:

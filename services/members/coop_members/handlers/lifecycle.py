@@ -6,7 +6,8 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING
 
-from coop_members.domain.lifecycle import may_move
+from coop_members.domain.lifecycle import Lifecycle, may_move
+from coop_members.handlers import api_keys
 from coop_members.orm import LifecycleChange
 from coop_members.views import member_view
 from coop_shared.credentials import OPERATORS, Identity, acting_cooperative, require_role
@@ -33,6 +34,10 @@ def change_lifecycle(uow: UnitOfWork[MembersRepository], identity: Identity, dat
     )
     previous, member.lifecycle = member.lifecycle, data["to"]
     uow.repo.flush()
+    if data["to"] == Lifecycle.EXITED:
+        # Someone who left the cooperative no longer speaks for it: their keys are revoked in
+        # this transaction, not left for an admin to remember (docs/adr/021-nothing-run-twice-and-the-trail.md).
+        api_keys.revoke_member_keys(uow, identity, member, uow.repo.cooperative_by_id(member.cooperative_id))
     uow.emit(
         "member_lifecycle_changed",
         member.cooperative_id,

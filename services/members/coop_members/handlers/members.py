@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from coop_members.domain.lifecycle import Lifecycle
 from coop_members.orm import Member
 from coop_members.views import activity_out, member_out, member_view
+from coop_shared import personal_data
 from coop_shared.credentials import (
     MEMBER,
     OPERATORS,
@@ -68,5 +69,10 @@ def list_members(uow: UnitOfWork[MembersRepository], identity: Identity, data: d
     if identity.role == MEMBER:
         own = uow.repo.member(cooperative_id, identity.member_id)
         return {"items": [member_out(own)], "total": 1}
+    number = data.pop("national_number", None)
+    if number is not None:
+        # Sealed numbers are found by their keyed hash under every key of the ring (a row
+        # hashed before a key rotation is still found), never by decrypting every row.
+        data["national_number_hashes"] = personal_data.keyring().indexes(number)
     items, total = uow.repo.members(cooperative_id, **data)
     return {"items": [member_out(m) for m in items], "total": total}

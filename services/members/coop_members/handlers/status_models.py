@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from coop_members.domain.status_history import day_before, starts_after_current
 from coop_members.orm import MemberStatus
 from coop_members.views import member_view
+from coop_shared import audit
 from coop_shared.credentials import OPERATORS, Identity, acting_cooperative, require_role
 from coop_shared.errors import BusinessRuleViolation, ValidationError
 from coop_shared.status_models import validate_parameters
@@ -53,6 +54,13 @@ def set_status_model(
         cooperative_id,
         identity.cooperative,
         {"member_id": member.id, "status_model": key, "valid_from": data["valid_from"].isoformat()},
+    )
+    audit.record(
+        uow,
+        identity,
+        "members.status_model_changed",
+        member.id,
+        {"status_model": key, "valid_from": data["valid_from"].isoformat()},
     )
     return member_view(member, uow.repo.status_history(member.id), today)
 

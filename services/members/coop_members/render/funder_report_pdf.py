@@ -12,6 +12,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from coop_shared.pdf_fonts import BOLD, REGULAR, stylesheet
+from coop_shared.pdf_text import escape
 
 
 def render(report: dict) -> bytes:
@@ -53,7 +54,7 @@ def render(report: dict) -> bytes:
         ]
     )
     story = [
-        Paragraph(f"Funder report — {report['programme']}", styles["Title"]),
+        Paragraph(f"Funder report — {escape(report['programme'])}", styles["Title"]),
         Table(figures, hAlign="LEFT", style=TableStyle([("FONT", (0, 0), (-1, -1), REGULAR, 10)])),
         Spacer(1, 6 * mm),
         Paragraph(

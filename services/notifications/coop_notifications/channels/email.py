@@ -1,5 +1,5 @@
 """E-mail over SMTP with the settings of docs/architecture.md: SMTP_HOST, SMTP_PORT, SMTP_USER,
-SMTP_PASSWORD, SMTP_STARTTLS, COOP_MAIL_FROM."""
+SMTP_PASSWORD, SMTP_STARTTLS, SMTP_CA_FILE, COOP_MAIL_FROM."""
 
 from __future__ import annotations
 
@@ -51,6 +51,9 @@ class EmailChannel:
         self.user = lookup(config, "SMTP_USER")
         self.password = lookup(config, "SMTP_PASSWORD")
         self.starttls = _flag(lookup(config, "SMTP_STARTTLS", "false"))
+        # The CA that signed the relay's certificate when it is not a public one (a company
+        # relay, the compose stack's mail catcher); the certificate is verified either way.
+        self.ca_file = lookup(config, "SMTP_CA_FILE")
         self.sender = lookup(config, "COOP_MAIL_FROM", "no-reply@localhost")
 
     def send(self, message: Message) -> str:
@@ -60,7 +63,7 @@ class EmailChannel:
         try:
             with smtplib.SMTP(self.host, self.port, timeout=SMTP_TIMEOUT_SECONDS) as smtp:
                 if self.starttls:
-                    smtp.starttls(context=ssl.create_default_context())
+                    smtp.starttls(context=ssl.create_default_context(cafile=self.ca_file))
                 if self.user:
                     smtp.login(self.user, self.password or "")
                 refused = smtp.send_message(mail)

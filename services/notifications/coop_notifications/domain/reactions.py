@@ -21,9 +21,10 @@ class Party(StrEnum):
     MEMBER = "member"
     CUSTOMER = "customer"
     COOPERATIVE = "cooperative"
+    PERSON = "person"  # a person with an account (members' accounts for people)
 
 
-MEMBER, CUSTOMER, COOPERATIVE = Party.MEMBER, Party.CUSTOMER, Party.COOPERATIVE
+MEMBER, CUSTOMER, COOPERATIVE, PERSON = Party.MEMBER, Party.CUSTOMER, Party.COOPERATIVE, Party.PERSON
 
 
 @dataclass(frozen=True)
@@ -84,7 +85,15 @@ EMAIL_REACTIONS: dict[str, tuple[Recipient, ...]] = {
         Recipient(MEMBER, "appointment_due"),
         Recipient(COOPERATIVE, "appointment_due_staff"),
     ),
+    # A person's invitation and password reset, in the person's language, with the link members
+    # sealed into the event (docs/adr/024-accounts-for-people.md).
+    "person_invited": (Recipient(PERSON, "person_invited"),),
+    "password_reset_requested": (Recipient(PERSON, "password_reset_requested"),),
 }
+
+# Events that only ever become an e-mail to the person they concern: a link to an account is
+# nobody else's business, so no webhook may subscribe to them.
+EMAIL_ONLY_EVENTS = ("person_invited", "password_reset_requested")
 
 # Events a cooperative may subscribe a webhook to: its own business facts. Credential
 # revocations and the creation of cooperatives concern the operator; `delivery_failed` is left
@@ -93,7 +102,9 @@ WEBHOOK_EVENTS = tuple(
     sorted(
         name
         for name in CATALOGUE
-        if name not in ("api_key_revoked", "cooperative_created", "delivery_failed")
+        if name not in ("api_key_revoked", "cooperative_created", "delivery_failed", *EMAIL_ONLY_EVENTS)
+        # the trail goes to members' audit log, not out (docs/adr/021-nothing-run-twice-and-the-trail.md)
+        and not name.endswith("_action_recorded")
     )
 )
 

@@ -5,6 +5,7 @@ for their invoice."""
 
 from __future__ import annotations
 
+import functools
 import html
 from dataclasses import dataclass
 
@@ -354,6 +355,48 @@ DEFAULTS: dict[str, dict[str, Text]] = {
             "book: {{ interpreter }}.{% endif %}\n",
         ),
     },
+    # Accounts for people (members' docs/adr/024-accounts-for-people.md): the link is single-use;
+    # an invitation lasts 72 hours, a reset link one hour.
+    "person_invited": {
+        "fr": Text(
+            "Invitation à {{ cooperative }}",
+            "Bonjour,\n\n{{ cooperative }} vous invite à utiliser son espace de gestion. Pour créer "
+            "votre mot de passe, ouvrez ce lien (valable 72 heures, une seule fois) :\n\n{{ link }}\n\n"
+            "Si vous n'attendiez pas cette invitation, ignorez ce message.\n",
+        ),
+        "nl": Text(
+            "Uitnodiging van {{ cooperative }}",
+            "Dag,\n\n{{ cooperative }} nodigt je uit om zijn beheeromgeving te gebruiken. Open deze "
+            "link om je wachtwoord te kiezen (72 uur geldig, één keer te gebruiken):\n\n{{ link }}\n\n"
+            "Verwachtte je deze uitnodiging niet, negeer dan dit bericht.\n",
+        ),
+        "en": Text(
+            "Invitation from {{ cooperative }}",
+            "Hello,\n\n{{ cooperative }} invites you to its back office. To choose your password, "
+            "open this link (valid for 72 hours, once):\n\n{{ link }}\n\n"
+            "If you did not expect this invitation, ignore this message.\n",
+        ),
+    },
+    "password_reset_requested": {
+        "fr": Text(
+            "Réinitialisation de votre mot de passe",
+            "Bonjour,\n\nQuelqu'un a demandé à réinitialiser votre mot de passe. Pour en choisir un "
+            "nouveau, ouvrez ce lien (valable une heure, une seule fois) :\n\n{{ link }}\n\n"
+            "Si ce n'était pas vous, ignorez ce message : votre mot de passe reste inchangé.\n",
+        ),
+        "nl": Text(
+            "Je wachtwoord opnieuw instellen",
+            "Dag,\n\nIemand heeft gevraagd je wachtwoord opnieuw in te stellen. Open deze link om "
+            "een nieuw te kiezen (één uur geldig, één keer te gebruiken):\n\n{{ link }}\n\n"
+            "Was jij het niet, negeer dan dit bericht: je wachtwoord blijft ongewijzigd.\n",
+        ),
+        "en": Text(
+            "Resetting your password",
+            "Hello,\n\nSomeone asked to reset your password. To choose a new one, open this link "
+            "(valid for one hour, once):\n\n{{ link }}\n\n"
+            "If this was not you, ignore this message: your password stays as it is.\n",
+        ),
+    },
 }
 
 SAMPLES: dict[str, dict] = {
@@ -437,6 +480,17 @@ SAMPLES["invoice_delivery_failed"] = {
     "attempts": 1,
     "cooperative": "Dies",
 }
+SAMPLES["person_invited"] = {
+    "cooperative": "Dies",
+    "role": "staff",
+    "link": "https://coop.example/invitation?token=inv_sample",
+    "expires_at": "2026-12-04T10:00:00+00:00",
+}
+SAMPLES["password_reset_requested"] = {
+    "cooperative": "Dies",
+    "link": "https://coop.example/password-reset?token=rst_sample",
+    "expires_at": "2026-12-01T11:00:00+00:00",
+}
 TEMPLATE_KEYS = tuple(DEFAULTS)
 
 
@@ -447,12 +501,19 @@ class Email:
     html: str
 
 
+@functools.lru_cache(maxsize=64)
+def _compiled(source: str):
+    """A compiled template, kept: compiling costs more than rendering (the worker renders the
+    same few templates all day). A syntax error is not cached."""
+    return ENVIRONMENT.from_string(source)
+
+
 def render(text: Text, context: dict) -> Text:
     """Subject and body with the event's values; raises ValidationError naming the part that failed."""
     rendered = {}
     for part in ("subject", "body"):
         try:
-            rendered[part] = ENVIRONMENT.from_string(getattr(text, part)).render(**context)
+            rendered[part] = _compiled(getattr(text, part)).render(**context)
         except TemplateError as exc:
             raise ValidationError(f"The {part} does not render: {exc}", {part: [str(exc)]}) from None
     return Text(rendered["subject"].strip(), rendered["body"])
@@ -461,13 +522,6 @@ def render(text: Text, context: dict) -> Text:
 def default(event: str, language: str) -> Text:
     texts = DEFAULTS[event]
     return texts.get(language) or texts["fr"]
-
-
-def check(event: str, text: Text) -> Text:
-    """Refuse, at save time, a template that would not render with this event's values."""
-    if event not in SAMPLES:
-        raise ValidationError(fields={"event": [f"No e-mail is sent for '{event}'."]})
-    return render(text, SAMPLES[event])
 
 
 def email(text: Text, context: dict) -> Email:
@@ -481,3 +535,71 @@ def email(text: Text, context: dict) -> Email:
         text=html.unescape(rendered.body),
         html=f"<!DOCTYPE html><html><body>{body_html}</body></html>",
     )
+
+
+# The save-time check renders a template with several value sets, not only SAMPLES: a
+# template that works for "Amina" and 1180.01 but breaks on a long name, a zero amount or
+# the other branch of a reminder must be refused when it is saved (ADR 020).
+VARIANTS: dict[str, list[dict]] = {
+    "invoice_overdue": [
+        {"law": "cdeb_book_xix", "level": 1, "pay_by": "2026-11-10", "lump_sum_if_unpaid": "40.00"},
+        {"law": "cdeb_book_xix", "level": 2, "pay_by": "2026-11-10"},
+        {"law": "law_2002_08_02", "level": 2},
+    ],
+    "invoice_delivery_failed": [{"status": "failed", "reason": "No access point answered"}],
+    "appointment_due": [{"interpreter": None, "language": "fr"}, {"interpreter": "", "language": "nl"}],
+    "document_expiring_staff": [{"coach": "Coach Sarah"}, {"coach": None}],
+}
+VARIANTS["appointment_due_staff"] = VARIANTS["appointment_due"]
+# Values that choose a branch or are a code: kept as the samples and variants give them.
+CHOICE_KEYS = frozenset({"law", "level", "status", "kind", "language", "receiver"})
+LONG_NAME = "Anne-Marie Élisabeth O'Connor-Van den Bossche & <Fils> " * 3
+LARGE_AMOUNT = "9999999999.99"
+
+
+def _is_amount(value) -> bool:
+    return (
+        isinstance(value, str) and value.replace(".", "", 1).isascii() and value.replace(".", "", 1).isdigit()
+    )
+
+
+def _is_date(value) -> bool:
+    return isinstance(value, str) and len(value) >= 10 and value[4:5] == "-" and value[:4].isdigit()
+
+
+def _varied(values: dict, amount: str, text, number: int) -> dict:
+    varied = {}
+    for key, value in values.items():
+        if key in CHOICE_KEYS or value is None or _is_date(value) or isinstance(value, bool):
+            varied[key] = value
+        elif _is_amount(value):
+            varied[key] = amount
+        elif isinstance(value, int):
+            varied[key] = number
+        elif isinstance(value, str):
+            varied[key] = text(value)
+        else:
+            varied[key] = value
+    return varied
+
+
+def value_sets(event: str) -> list[tuple[str, dict]]:
+    """(what the set is, the values) the save-time check renders: the samples, each branch's
+    variant, short names with zero amounts, long names (with '&', '<', an apostrophe, accents)
+    with large amounts."""
+    if event not in SAMPLES:
+        raise ValidationError(fields={"event": [f"No e-mail is sent for '{event}'."]})
+    base = SAMPLES[event]
+    sets = [("the sample values", base)]
+    sets += [(f"the variant {variant}", dict(base, **variant)) for variant in VARIANTS.get(event, [])]
+    for label, values in list(sets):
+        sets.append(
+            (f"{label} with short names and zero amounts", _varied(values, "0.00", lambda v: v[:1], 0))
+        )
+        sets.append(
+            (
+                f"{label} with long names and large amounts",
+                _varied(values, LARGE_AMOUNT, lambda v: LONG_NAME, 99999),
+            )
+        )
+    return sets

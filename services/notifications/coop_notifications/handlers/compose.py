@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import base64
 
+from coop_notifications import rendering
 from coop_notifications.channels import Attachment, DeliveryError, Message
 from coop_notifications.domain import signing, templates
 from coop_notifications.domain.deliveries import EMAIL, WEBHOOK
@@ -14,12 +15,27 @@ from coop_notifications.domain.reactions import (
     COOPERATIVE,
     CUSTOMER,
     MEMBER,
+    PERSON,
     Recipient,
     parse_recipient,
     party_id,
     reaction_for,
 )
+from coop_shared import link_sealing
 from coop_shared.errors import NotFound
+
+
+def _opened(payload: dict, link_ring) -> dict:
+    """The template's values: the payload with its sealed link, if any, opened as `link`. The
+    link of a person's invitation or password reset travels sealed (coop_shared.link_sealing);
+    it is opened only here, to write the one e-mail."""
+    if link_sealing.FIELD not in payload:
+        return payload
+    if link_ring is None:
+        raise DeliveryError("The link cannot be opened: COOP_SERVICE_KEY is not set.", permanent=True)
+    values = {key: value for key, value in payload.items() if key != link_sealing.FIELD}
+    values["link"] = link_ring.open(payload[link_sealing.FIELD], link_sealing.PURPOSE)
+    return values
 
 
 class Composer:
@@ -30,9 +46,10 @@ class Composer:
     database, so no connection is held while other services work.
     """
 
-    def __init__(self, uow, clients_for):
+    def __init__(self, uow, clients_for, link_ring=None):
         self._uow = uow
         self._clients_for = clients_for
+        self._link_ring = link_ring  # opens the sealed links of people's e-mails
         self._clients: dict[str, object] = {}
         self._cache: dict[tuple, dict] = {}
 
@@ -89,6 +106,10 @@ class Composer:
             }
         if party == COOPERATIVE:
             return {"email": cooperative.get("email"), "language": None, "name": cooperative["name"]}
+        if party == PERSON:
+            return self._ask(
+                delivery, "members.get_person_contact", identifier, lambda c: c.members.person(identifier)
+            )
         raise DeliveryError(f"Unknown recipient '{party}'.", permanent=True)
 
     # E-mail
@@ -134,12 +155,18 @@ class Composer:
             else templates.default(delivery.template, language)
         )
         context = dict(
-            delivery.event.get("payload") or {},
+            _opened(delivery.event.get("payload") or {}, self._link_ring),
             cooperative=cooperative["name"],
             recipient_name=contact["name"],
         )
         try:
-            return templates.email(text, context)
+            # In a bounded worker process (rendering/): a template past its CPU, memory or time
+            # limit fails this delivery for good and never stalls the service (ADR 020).
+            return rendering.email(text, context)
+        except rendering.TemplateLimitExceeded as exc:
+            raise DeliveryError(f"The e-mail does not render: {exc.message}", permanent=True) from None
+        except RuntimeError:
+            raise  # no worker could be started: worth another try
         except Exception as exc:  # a template checked at save time; an event lacking a value
             raise DeliveryError(f"The e-mail does not render: {exc}", permanent=True) from None
 

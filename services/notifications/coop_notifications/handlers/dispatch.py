@@ -34,7 +34,7 @@ def deliver_due(uow, channels: dict, clients_for, settings, only=None) -> Counte
     ids = uow.repo.lease_due(utcnow(), LEASE_SECONDS, limit, only)
     uow.commit()
     outcomes = Counter()
-    composer = Composer(uow, clients_for)
+    composer = Composer(uow, clients_for, getattr(settings, "link_ring", None))
     for delivery_id in ids:
         outcomes[attempt(uow, channels, composer, settings, delivery_id)] += 1
     return outcomes

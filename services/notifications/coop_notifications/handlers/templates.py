@@ -3,9 +3,10 @@ notifications, domain/templates.py)."""
 
 from __future__ import annotations
 
-from coop_notifications import views
+from coop_notifications import rendering, views
 from coop_notifications.domain import templates
 from coop_notifications.orm import Template
+from coop_shared import audit
 from coop_shared.credentials import AUDITOR, OPERATORS, acting_cooperative, require_role
 from coop_shared.errors import NotFound
 
@@ -14,7 +15,9 @@ def set_template(uow, identity, data: dict) -> dict:
     require_role(identity, *OPERATORS)
     cooperative_id = acting_cooperative(identity)
     text = templates.Text(data["subject"], data["body"])
-    templates.check(data["event"], text)  # a template that does not render is refused now
+    # Refused now if it does not render, or exceeds its limits, with any of the event's value
+    # sets; rendered in a bounded worker, never in the service's process (rendering/).
+    rendering.check(data["event"], text)
     row = uow.repo.template(cooperative_id, data["event"], data["channel"], data["language"])
     if row is None:
         row = Template(
@@ -26,6 +29,7 @@ def set_template(uow, identity, data: dict) -> dict:
         uow.repo.add(row)
     row.subject, row.body, row.updated_by = text.subject, text.body, identity.key_id
     uow.repo.flush()
+    audit.record(uow, identity, "notifications.template_set", row.id, _which(data))
     return views.template_out(row, True, data["event"], data["language"], data["channel"])
 
 
@@ -44,6 +48,7 @@ def reset_template(uow, identity, data: dict) -> dict:
     if row is None:
         raise NotFound(f"No template of your own for '{data['event']}' in '{data['language']}'.")
     uow.repo.delete(row)
+    audit.record(uow, identity, "notifications.template_reset", row.id, _which(data))
     text = templates.default(data["event"], data["language"])
     return views.template_out(text, False, data["event"], data["language"], data["channel"])
 
@@ -58,4 +63,13 @@ def preview(uow, identity, data: dict) -> dict:
         current = get_template(uow, identity, data)
         text, overridden = templates.Text(current["subject"], current["body"]), current["overridden"]
     context = dict(templates.SAMPLES[data["event"]], **(data.get("data") or {}))
-    return views.preview_out(data, overridden, templates.email(text, context))
+    try:
+        mail = rendering.email(text, context)
+    except rendering.TemplateLimitExceeded as exc:
+        raise exc.as_refusal() from None
+    return views.preview_out(data, overridden, mail)
+
+
+def _which(data: dict) -> dict:
+    """The template an audit entry names (its wording stays in the template, not the log)."""
+    return {name: data[name] for name in ("event", "channel", "language")}

@@ -7,10 +7,20 @@ from coop_payroll.orm import Payslip
 from coop_payroll.render import payslip_pdf
 from coop_payroll.repository import ANY_MEMBER
 from coop_payroll.views import payslip_out, rendered_payslip_out
+from coop_shared import personal_data
 from coop_shared.credentials import MEMBER, READERS, acting_cooperative, may_see_member, require_role
 from coop_shared.errors import NotFound
 from coop_shared.formatting import amount_text
 from coop_shared.status_models import PAYSLIP
+
+# The purpose a payslip's national number is sealed with in its member snapshot (runs.py).
+SEALED_NATIONAL_NUMBER = "payroll.payslips.member.national_number"
+
+
+def snapshot_national_number(payslip: Payslip) -> str | None:
+    """The clear national number of the payslip's member snapshot: sealed since payroll seals
+    it (and since migration 0007 for older payslips), in clear in a snapshot not yet migrated."""
+    return personal_data.keyring().open(payslip.member.get("national_number"), SEALED_NATIONAL_NUMBER)
 
 
 def _payslip(uow, identity, data: dict) -> Payslip:
@@ -48,19 +58,22 @@ def render_payslip(uow, identity, members, data: dict, models: dict | None = Non
     model = (models or {}).get(payslip.status_model)
     vocabulary, document = (model.vocabulary, model.document_kind) if model else ({}, PAYSLIP)
     out = payslip_out(payslip)
-    language = payslip.member.get("language") or "fr"
+    # The printed payslip carries the full national number (a mandatory mention); the snapshot
+    # keeps it sealed (docs/adr/017-personal-data-at-rest-and-rectification.md).
+    member = dict(payslip.member, national_number=snapshot_national_number(payslip))
+    language = member.get("language") or "fr"
     paid_on = payslip_paid_on(uow, payslip)
     rows = None
     if document == PAYSLIP:  # an employee's payslip carries the mentions of art. 15, law of 12 April 1965
         rows = payslip_mentions.mentions(
             dict(out, parameters=payslip.parameters),
-            payslip.member,
+            member,
             cooperative,
             language,
             paid_on,
             amount_text,
         )
-    content = payslip_pdf.render(out, payslip.member, cooperative["name"], vocabulary, mentions=rows)
+    content = payslip_pdf.render(out, member, cooperative["name"], vocabulary, mentions=rows)
     return rendered_payslip_out(payslip, content, document)
 
 

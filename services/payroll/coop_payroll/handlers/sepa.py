@@ -18,7 +18,9 @@ from lxml import etree
 from sepaxml import SepaTransfer
 
 from coop_payroll.domain.runs import RunStatus
-from coop_payroll.views import fund_payment_out
+from coop_payroll.orm import PaymentInstruction
+from coop_payroll.views import fund_payment_out, payments_instructed
+from coop_shared import xml_input
 from coop_shared.credentials import OPERATORS, acting_cooperative, require_role
 from coop_shared.errors import BusinessRuleViolation
 from coop_shared.money import Money
@@ -70,7 +72,7 @@ def with_structured_references(document: bytes, references: dict[str, str]) -> b
     read (RmtInf/Strd/CdtrRefInf, type SCOR, issuer BBA), then validate the file against the XSD."""
     if not references:
         return document
-    tree = etree.fromstring(document)  # noqa: S320 (our own file, just built)
+    tree = xml_input.parse(document)  # our own file, just built; every XML read goes through xml_input
     for tx in tree.iterfind(".//p:CdtTrfTxInf", NS):
         reference = references.get(tx.findtext("p:PmtId/p:EndToEndId", namespaces=NS))
         if not reference:
@@ -116,6 +118,7 @@ def export_sepa(uow, identity, data: dict, execution_date: date) -> dict:
     references = {i["endtoend_id"]: i["reference"] for i in items if i.get("reference")}
     document = with_structured_references(sepa.export(validate=True), references)
     total = Money(Decimal(sum(i["amount"] for i in items)) / 100)  # integer cents, summed exactly
+    _instructed_once(uow, run, fund_payments, execution_date, len(items), total)
     return {
         "filename": f"{run.cooperative_slug}-{run.period}-payroll.xml",
         "content_type": "application/xml",
@@ -125,3 +128,26 @@ def export_sepa(uow, identity, data: dict, execution_date: date) -> dict:
         "control_sum": str(total),
         "fund_payments": [fund_payment_out(f) for f in fund_payments],
     }
+
+
+def _instructed_once(uow, run, fund_payments, execution_date: date, transfers: int, total: Money) -> None:
+    """The first file of a run hands its payments to the bank: a row and its event, together
+    (outbox), so the books move each net and fund payment to the transfers account once; a file
+    exported again is the same payments (docs/adr/015-accounting-from-events.md)."""
+    if uow.repo.payment_instruction(run.cooperative_id, run.id) is not None:
+        return
+    uow.repo.add(
+        PaymentInstruction(
+            cooperative_id=run.cooperative_id,
+            run_id=run.id,
+            execution_date=execution_date,
+            transfers=transfers,
+            control_sum=total,
+        )
+    )
+    uow.emit(
+        "payroll_payments_instructed",
+        run.cooperative_id,
+        run.cooperative_slug,
+        payments_instructed(run, fund_payments, execution_date),
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from coop_payroll.views import settings_out
+from coop_shared import audit
 from coop_shared.credentials import ADMIN, acting_cooperative, require_role
 
 
@@ -13,4 +14,7 @@ def set_payroll_settings(uow, identity, data: dict) -> dict:
     for key, value in data.items():  # only what the admin gave changes
         setattr(settings, key, value)
     uow.repo.save_settings(settings)
+    audit.record(
+        uow, identity, "payroll.settings_changed", settings.cooperative_id, {"changed": sorted(data)}
+    )
     return settings_out(settings)

@@ -52,10 +52,12 @@ def _debtor(cooperative: dict) -> belcotax.Debtor:
     )
 
 
-def _beneficiary(member: dict) -> belcotax.Beneficiary:
+def _beneficiary(member: dict, national_number: str | None) -> belcotax.Beneficiary:
+    """The person of a fiche; `national_number` in full, as the 281.xx forms require it (the
+    member's own answer is masked)."""
     address = member.get("address") or {}
     return belcotax.Beneficiary(
-        national_number=belcotax.digits(member.get("national_number")),
+        national_number=belcotax.digits(national_number),
         last_name=member["last_name"],
         first_names=member["first_name"],
         street=address.get("street", ""),
@@ -78,7 +80,10 @@ def export_tax_forms(uow, identity, models: dict, members, data: dict, today) ->
     fiches = rules.fiches(_with_forms(payslips, models))
     cooperative = members.cooperative()
     debtor = _debtor(cooperative)
-    people = {f.member_id: _beneficiary(members.member(f.member_id)) for f in fiches}
+    numbers = members.national_numbers([f.member_id for f in fiches], "tax_form")
+    people = {
+        f.member_id: _beneficiary(members.member(f.member_id), numbers.get(f.member_id)) for f in fiches
+    }
     document = belcotax.belcotax_xml(year, debtor, fiches, people, today)
     forms = []
     for fiche in fiches:

@@ -13,6 +13,7 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, Tabl
 from coop_payroll.domain.payslip_mentions import WORDS as KINDS
 from coop_shared.formatting import amount_text
 from coop_shared.pdf_fonts import BOLD, REGULAR, stylesheet
+from coop_shared.pdf_text import escape
 
 WORDS = {
     "fr": {
@@ -60,9 +61,9 @@ def render(account: dict, language: str) -> bytes:
     kinds = KINDS.get(language, KINDS["fr"])
     styles = stylesheet()
     story = [
-        Paragraph(f"<b>{w['title']} {account['year']}</b>", styles["Heading2"]),
-        Paragraph(f"{w['employer']}: {account['employer']}", styles["BodyText"]),
-        Paragraph(f"{w['worker']}: {account['member_name']}", styles["BodyText"]),
+        Paragraph(f"<b>{w['title']} {escape(account['year'])}</b>", styles["Heading2"]),
+        Paragraph(f"{w['employer']}: {escape(account['employer'])}", styles["BodyText"]),
+        Paragraph(f"{w['worker']}: {escape(account['member_name'])}", styles["BodyText"]),
         Spacer(1, 4 * mm),
     ]
     rows = [[w["period"], w["kind"], *(w[c] for c in COLUMNS)]]

@@ -13,6 +13,7 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, Tabl
 
 from coop_shared.formatting import amount_text
 from coop_shared.pdf_fonts import BOLD, REGULAR, stylesheet
+from coop_shared.pdf_text import escape
 
 WORDS = {
     "fr": {
@@ -87,8 +88,10 @@ def render(
     styles = stylesheet()
     title = w["title"]
     story = [
-        Paragraph(f"<b>{title}</b> — {cooperative_name}", styles["Heading2"]),
-        Paragraph(f"{member['name']} · {w['period']} {payslip['period']}", styles["BodyText"]),
+        Paragraph(f"<b>{escape(title)}</b> — {escape(cooperative_name)}", styles["Heading2"]),
+        Paragraph(
+            f"{escape(member['name'])} · {w['period']} {escape(payslip['period'])}", styles["BodyText"]
+        ),
         Spacer(1, 4 * mm),
     ]
     if mentions:
@@ -101,14 +104,14 @@ def render(
         f"{w['rules']}: {payslip['rules_version']}",
         *payslip.get("notes", []),
     ):
-        story.append(Paragraph(text, styles["BodyText"]))
+        story.append(Paragraph(escape(text), styles["BodyText"]))  # the IBAN, notes: data, not markup
     buffer = io.BytesIO()
     SimpleDocTemplate(buffer, pagesize=A4, title=f"{title} {payslip['period']}").build(story)
     return buffer.getvalue()
 
 
 def _mentions_table(mentions: list[tuple[str, str]], styles) -> Table:
-    rows = [[label, Paragraph(str(value), styles["BodyText"])] for label, value in mentions]
+    rows = [[label, Paragraph(escape(value), styles["BodyText"])] for label, value in mentions]
     table = Table(rows, colWidths=[55 * mm, 120 * mm])
     table.setStyle(TableStyle([("FONT", (0, 0), (0, -1), BOLD, 8), ("VALIGN", (0, 0), (-1, -1), "TOP")]))
     return table
@@ -124,7 +127,7 @@ def _lines_table(payslip: dict, w: dict, language: str, styles) -> Table:
         rate = f"{(Decimal(line['rate']) * 100).normalize():f} %" if line["rate"] else ""
         rows.append(
             [
-                Paragraph(line["label"], styles["BodyText"]),
+                Paragraph(escape(line["label"]), styles["BodyText"]),
                 amount_text(line["base"], language) if line["base"] else "",
                 rate,
                 amount_text(line["amount"], language),

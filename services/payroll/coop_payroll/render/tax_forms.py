@@ -15,6 +15,7 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, Tabl
 from coop_payroll.domain.tax_forms import FORM_281_10, Fiche
 from coop_shared.formatting import amount_text
 from coop_shared.pdf_fonts import BOLD, REGULAR, stylesheet
+from coop_shared.pdf_text import escape
 
 TITLES = {
     FORM_281_10: {
@@ -109,10 +110,10 @@ def render(year: int, fiche: Fiche, language: str, debtor_name: str, enterprise_
         )
     )
     story = [
-        Paragraph(f"<b>{title}</b>", styles["Heading2"]),
-        Paragraph(f"{w['year']} {year} · n° {fiche.sequence}", styles["BodyText"]),
-        Paragraph(f"{w['debtor']}: {debtor_name} ({enterprise_number})", styles["BodyText"]),
-        Paragraph(f"{w['for']}: {fiche.member_name}", styles["BodyText"]),
+        Paragraph(f"<b>{escape(title)}</b>", styles["Heading2"]),
+        Paragraph(f"{w['year']} {year} · n° {escape(fiche.sequence)}", styles["BodyText"]),
+        Paragraph(f"{w['debtor']}: {escape(debtor_name)} ({escape(enterprise_number)})", styles["BodyText"]),
+        Paragraph(f"{w['for']}: {escape(fiche.member_name)}", styles["BodyText"]),
         Spacer(1, 4 * mm),
         table,
     ]

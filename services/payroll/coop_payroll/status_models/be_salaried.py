@@ -147,9 +147,7 @@ class BeSalaried(StatusModel):
         if request.kind == MONTHLY:
             gross = request.amount
             if request.mode == BUDGET:
-                gross = budget_gross(
-                    request.amount, request, contract, social, row_on(TAX, request.first_day)
-                )[0]
+                gross = self._budget_gross(request, contract, social, row_on(TAX, request.first_day))[0]
             minimum = _m(social.get("minimum_wage", "full_time_monthly")).times(contract.fraction)
             if gross < minimum:
                 reasons.append(
@@ -174,6 +172,18 @@ class BeSalaried(StatusModel):
             reasons.append("The exit holiday pay needs the gross paid this year.")
         return reasons
 
+    def _budget_gross(self, request: PayRequest, contract, social, tax) -> tuple[Money, Money]:
+        """`budget_gross` of the request, searched once: payroll checks a request's eligibility
+        and then computes it, and both need the gross of a budget (a search of about twenty
+        payslip costs). The answer of the last request is kept, recognised by identity (a
+        request is frozen), so a run of 10,000 searches 10,000 times, not 20,000 (issue 18)."""
+        last = getattr(self, "_last_budget", None)
+        if last is not None and last[0] is request:
+            return last[1]
+        found = budget_gross(request.amount, request, contract, social, tax)
+        self._last_budget = (request, found)
+        return found
+
     def compute(self, request: PayRequest) -> PayResult:
         social, tax = row_on(SOCIAL, request.first_day), row_on(TAX, request.first_day)
         contract = Contract.of(request.parameters)
@@ -185,7 +195,7 @@ class BeSalaried(StatusModel):
 
     def _monthly(self, request, contract, social, tax) -> PayResult:
         if request.mode == BUDGET:
-            gross, remainder = budget_gross(request.amount, request, contract, social, tax)
+            gross, remainder = self._budget_gross(request, contract, social, tax)
         else:
             gross, remainder = request.amount, None
         lines = monthly_lines(gross, request, contract, social, tax)
