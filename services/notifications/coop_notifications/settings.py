@@ -15,7 +15,7 @@ from coop_notifications.domain.webhook_urls import (
 )
 from coop_shared import link_sealing
 from coop_shared.personal_data import KeyRing
-from coop_shared.settings import SERVICES, lookup, service_key
+from coop_shared.settings import SERVICES, delays, lookup, service_key
 
 # A delivery being sent is leased to one worker this long; a worker killed mid-send leaves it
 # to be picked up again after the lease (at-least-once for the few seconds of an SMTP dialogue).
@@ -46,14 +46,14 @@ class DeliverySettings:
 
     @classmethod
     def load(cls, config=None) -> DeliverySettings:
-        delays = lookup(
+        retry_text = lookup(
             config, "COOP_DELIVERY_RETRY_DELAYS", ",".join(str(int(d)) for d in DEFAULT_DELAYS_SECONDS)
         )
         infrastructure = [lookup(config, "AMQP_URI")] + [
             lookup(config, f"{s.upper()}_DATABASE_URL") for s in SERVICES
         ]
         return cls(
-            retry_delays=tuple(float(d) for d in str(delays).split(",") if d.strip()),
+            retry_delays=delays(retry_text),
             poll_seconds=float(lookup(config, "COOP_DELIVERY_POLL_SECONDS", "5")),
             batch=int(lookup(config, "COOP_DELIVERY_BATCH", "50")),
             forbidden_webhook_ports=frozenset(ports_of_urls(infrastructure)),

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from coop_billing.domain.delivery import DEFAULT_RETRY_DELAYS, LEASE_SECONDS, STATUS_POLL_SECONDS
 from coop_billing.peppol import AccessPoint, Environment, build, installed
 from coop_billing.peppol.validation import validate
-from coop_shared.settings import data_dir, lookup
+from coop_shared.settings import data_dir, delays, lookup
 
 
 @dataclass(frozen=True)
@@ -22,12 +22,12 @@ class PeppolConfig:
 
     @classmethod
     def load(cls, config=None) -> PeppolConfig:
-        delays = lookup(
+        retry_text = lookup(
             config, "COOP_PEPPOL_RETRY_DELAYS", ",".join(str(int(d)) for d in DEFAULT_RETRY_DELAYS)
         )
         return cls(
             data_dir=str(data_dir(config)),
-            retry_delays=tuple(float(d) for d in str(delays).split(",") if d.strip()),
+            retry_delays=delays(retry_text),
             lease_seconds=float(lookup(config, "COOP_PEPPOL_LEASE_SECONDS", str(LEASE_SECONDS))),
             status_poll_seconds=float(
                 lookup(config, "COOP_PEPPOL_STATUS_POLL_SECONDS", str(STATUS_POLL_SECONDS))
