@@ -11,6 +11,7 @@ from coop_billing.domain.delivery import DeliveryStatus
 from coop_billing.domain.purchases import PurchaseStatus
 from coop_billing.domain.states import DocumentKind, InvoiceStatus
 from coop_billing.domain.vat import REGIMES
+from coop_shared.dates import PERIOD_PATTERN
 from coop_shared.schema_fields import Amount, EnterpriseNumber, Iban, Quantity, Rate, VatNumber
 from coop_shared.wire_schemas import LANGUAGES, SLUG, AddressSchema, PageSchema
 
@@ -220,8 +221,7 @@ class ImportBankStatementSchema(Schema):
 
 
 class StatementFilesSchema(Schema):
-    # a month of this century, as accounting's periods (year 0 is no date: found by schemathesis)
-    period = fields.String(required=True, validate=validate.Regexp(r"^20\d{2}-(0[1-9]|1[0-2])$"))
+    period = fields.String(required=True, validate=validate.Regexp(PERIOD_PATTERN))
 
 
 class StatementFileSchema(Schema):

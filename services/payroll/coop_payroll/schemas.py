@@ -2,11 +2,12 @@
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from coop_shared.dates import PERIOD_PATTERN
 from coop_shared.schema_fields import Amount, Bic, Iban, Rate
 from coop_shared.status_models import BUDGET, GROSS, MONTHLY, PAYSLIP_KINDS
 from coop_shared.wire_schemas import PageSchema
 
-PERIOD = validate.Regexp(r"^20\d\d-(0[1-9]|1[0-2])$", error="A period reads YYYY-MM.")
+PERIOD = validate.Regexp(PERIOD_PATTERN, error="A period reads YYYY-MM.")
 MODES = validate.OneOf((BUDGET, GROSS))
 
 

@@ -7,10 +7,9 @@ from __future__ import annotations
 import re
 from datetime import date
 
-# A month of this century: the books are in euros (from 2002) and the accountant's pack is a
-# zip, whose timestamps end in 2107; year 0 or 9951 would fail deep inside instead of as a
-# ValidationError on the field (found by the HTTP API's schemathesis run).
-PERIOD = re.compile(r"^20\d{2}-(0[1-9]|1[0-2])$")
+from coop_shared.dates import PERIOD_PATTERN
+
+PERIOD = re.compile(PERIOD_PATTERN)  # a month of this century (coop_shared.dates)
 
 
 def period_of(day: date) -> str:
