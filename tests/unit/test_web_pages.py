@@ -3,6 +3,7 @@ page renders in the three languages with its CSRF token, each catalogue translat
 and the cookie becomes the credential only for a full session. No broker: these run in a second.
 The same pages over the real suite: tests/web/test_sessions_over_http.py."""
 
+import glob
 import re
 
 import pytest
@@ -52,14 +53,38 @@ def _csrf(page_html: str) -> str:
 
 
 def test_every_text_of_the_pages_is_in_the_french_and_dutch_catalogues():
-    method_map = [("templates/**.html", "jinja2.ext:babel_extract"), ("*.py", "python")]
-    texts = {m if isinstance(m, str) else m[0] for _f, _l, m, _c, _x in extract_from_dir(WEB, method_map)}
+    """Every page's texts (templates, `_()` in the views, `N_()` in the menus) in the merged
+    catalogues of the language: `messages.po` and every other `.po` beside it (coop_web.i18n)."""
+    method_map = [("templates/**.html", "jinja2.ext:babel_extract"), ("**.py", "python")]
+    keywords = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None}
+    extracted = extract_from_dir(WEB, method_map, keywords=keywords)
+    texts = {m if isinstance(m, str) else m[0] for _f, _l, m, _c, _x in extracted}
     assert "Sign in" in texts and "Signed in as %(email)s (%(cooperative)s, %(role)s)." in texts
+    assert {"Skip to the content", "Payroll", "What can I pay myself?"} <= texts
     for language in ("fr", "nl"):
-        with open(f"{WEB}/translations/{language}/LC_MESSAGES/messages.po", "rb") as po:
-            catalogue = read_po(po, locale=language)
-        untranslated = sorted(t for t in texts if not (catalogue.get(t) and catalogue.get(t).string))
+        translated = {}
+        for po_path in sorted(glob.glob(f"{WEB}/translations/{language}/LC_MESSAGES/*.po")):
+            with open(po_path, "rb") as po:
+                for message in read_po(po, locale=language):
+                    if message.id and message.string:
+                        translated[message.id if isinstance(message.id, str) else message.id[0]] = message
+        untranslated = sorted(t for t in texts if t not in translated)
         assert untranslated == [], language
+
+
+def test_the_menus_and_amounts_speak_the_chosen_language():
+    app = create_app({"COOP_WEB_COOKIE_SECURE": "false"}, rpc=Members())
+    expected = {
+        "fr": ("Paie", "1\u202f234,50\xa0€"),
+        "nl": ("Loon", "€\xa01.234,50"),
+        "en": ("Payroll", "1.234,50\xa0€"),
+    }
+    for language, (payroll, amount) in expected.items():
+        with app.test_request_context(f"/sign-in?lang={language}"):
+            from coop_web import i18n
+
+            assert (i18n.gettext("Payroll"), i18n.money("1234.5")) == (payroll, amount)
+            assert i18n.money(None) == "–"
 
 
 @pytest.mark.parametrize(

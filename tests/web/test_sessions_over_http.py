@@ -110,13 +110,13 @@ def test_an_invitation_the_session_cookie_and_a_password_change_over_http(
     for cookie in list(secure.http.cookies):  # sent back by hand: this is plain http
         secure.http.cookies.set(cookie.name, cookie.value)
     signed = secure.submit("/sign-in", {"email": "lotte@dies.example", "password": PASSWORD})
-    assert signed.status_code == 303 and signed.headers["Location"] == "/signed-in"
+    assert signed.status_code == 303 and signed.headers["Location"] == "/"
     cookie = next(c for c in signed.raw.headers.getlist("Set-Cookie") if c.startswith("coop_session="))
     assert re.match(r"coop_session=sess_[A-Za-z0-9_-]{40,};", cookie)
     assert {"HttpOnly", "Secure", "SameSite=Lax", "Path=/"} <= {part.strip() for part in cookie.split(";")}
 
     # Signed in through the form; the cookie is the credential of the JSON API too.
-    assert lotte.sign_in("lotte@dies.example", PASSWORD).headers["Location"] == "/signed-in"
+    assert lotte.sign_in("lotte@dies.example", PASSWORD).headers["Location"] == "/"
     landing = lotte.get("/signed-in")
     assert "Signed in as lotte@dies.example (dies, staff)." in landing.text
     assert lotte.api("GET", "/whoami").json()["role"] == "staff"
@@ -178,7 +178,7 @@ def test_throttling_an_admin_held_to_a_second_factor_and_another_cooperatives_re
     assert boss.api("GET", "/whoami").status_code == 401
     assert boss.sign_in("boss@brucoop.example", PASSWORD).headers["Location"] == "/second-factor"
     boss.get("/second-factor")
-    assert boss.submit("/second-factor", {"recovery_code": codes[0]}).headers["Location"] == "/signed-in"
+    assert boss.submit("/second-factor", {"recovery_code": codes[0]}).headers["Location"] == "/"
     assert "Signed in as boss@brucoop.example (brucoop, admin)." in boss.get("/signed-in").text
 
     # A Dies record asked for with BRUCOOP's session: 404, as an id that does not exist.

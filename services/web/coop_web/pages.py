@@ -5,8 +5,8 @@ docs/adr/024-accounts-for-people.md).
 Each form posts to the page that shows it, with the CSRF token of Flask-WTF; each page makes
 one or two RPC calls to members and renders the answer. Rules stay in members: a refusal comes
 back as a typed error, shown on the page with the status the API would give it (a locked login
-is 429 with `Retry-After`). The staff console and the portal are a later issue: a signed-in
-person lands on a page saying who they are, for which cooperative and in which role.
+is 429 with `Retry-After`). A full session lands on the staff console or the entrepreneur's
+portal (coop_web.console, coop_web.portal); `/signed-in` is the person's account page.
 """
 
 from __future__ import annotations
@@ -15,13 +15,13 @@ import segno
 from flask import Blueprint, current_app, g, redirect, render_template, request
 
 from coop_shared.errors import CoopError, Forbidden, ValidationError
-from coop_web import http_errors, sessions
+from coop_web import http_errors, sessions, ui
 from coop_web.i18n import gettext as _
 
 pages = Blueprint("pages", __name__, template_folder="templates")
 
 # Where a session of each stage belongs (docs/adr/024: only `full` reaches anything else).
-NEXT_STEP = {"second_factor": "/second-factor", "enrol_only": "/totp-enrolment", "full": "/signed-in"}
+NEXT_STEP = {"second_factor": "/second-factor", "enrol_only": "/totp-enrolment", "full": "/"}
 
 
 def _members(method: str, payload=None, *, as_person: bool = False):
@@ -76,8 +76,11 @@ def _state_or_redirect(*stages: str):
 
 @pages.get("/")
 def home():
+    """A full session starts on the console (staff) or the portal (an entrepreneur)."""
     state = sessions.state_of(request)
-    return _to(NEXT_STEP[state["stage"]] if state else "/sign-in")
+    if not state:
+        return _to("/sign-in")
+    return _to(ui.landing(state) if state["stage"] == sessions.FULL else NEXT_STEP[state["stage"]])
 
 
 @pages.route("/sign-in", methods=["GET", "POST"])
@@ -112,7 +115,7 @@ def second_factor():
         _members("verify_second_factor", payload)
     except CoopError as error:
         return _refused("second_factor.html", error)
-    return _to("/signed-in")
+    return _to("/")
 
 
 @pages.route("/totp-enrolment", methods=["GET", "POST"])
@@ -157,7 +160,7 @@ def select_cooperative():
         _members("select_cooperative", payload)
     except CoopError as error:
         return _refused("signed_in.html", error, state=state)
-    return _to("/signed-in")
+    return _to("/")  # the new cooperative's side: its role may differ
 
 
 @pages.route("/invitation", methods=["GET", "POST"])

@@ -23,13 +23,19 @@ from coop_shared.errors import CoopError
 from coop_web import answers, docs_page, http_errors, i18n, openapi, sessions
 from coop_web.authenticators import BearerKey, credential_of
 from coop_web.contract import SERVICE_CLASSES
+from coop_web.console import NAV as CONSOLE_NAV
+from coop_web.console import console
 from coop_web.pages import pages
+from coop_web.portal import NAV as PORTAL_NAV
+from coop_web.portal import portal
 from coop_web.payloads import MAX_BODY_BYTES, BadRequest, payload_of
 from coop_web.routes import PREFIX, routes
 from coop_web.rpc_pool import BrokerUnavailable, CallTimedOut, RpcPool
 from coop_web.settings import WebSettings
 
 log = logging.getLogger(__name__)
+# the blueprints of pages for people: CSRF-checked forms, errors as pages (not JSON)
+PAGE_BLUEPRINTS = frozenset({pages.name, console.name, portal.name})
 access = logging.getLogger("coop.web.access")
 RETRY_AFTER_UNAVAILABLE = "5"  # seconds: a broker restart takes about that long
 
@@ -63,6 +69,10 @@ def create_app(config=None, *, rpc: RpcPool | None = None, authenticators=None) 
     )
     _register_errors(app)
     app.register_blueprint(pages)
+    app.register_blueprint(console)
+    app.register_blueprint(portal)
+    app.context_processor(_menu)
+    limiter.exempt(app.view_functions["static"])  # a page's own CSS and scripts count for nothing
     app.add_url_rule("/health", "health", limiter.exempt(_health))
     app.add_url_rule(f"{PREFIX}/openapi.json", "openapi", limiter.exempt(_openapi))
     app.add_url_rule(f"{PREFIX}/docs", "docs", limiter.exempt(_docs))
@@ -101,7 +111,7 @@ def _configure_sessions(app: Flask, settings: WebSettings) -> None:
     def _csrf():
         if request.method in ("GET", "HEAD", "OPTIONS"):
             return
-        if request.blueprint == pages.name:
+        if request.blueprint in PAGE_BLUEPRINTS:
             csrf.protect()
         elif request.path.startswith(PREFIX + "/"):
             credential = _credential()
@@ -114,6 +124,11 @@ def _configure_sessions(app: Flask, settings: WebSettings) -> None:
         if g.get("stale_session_cookie") and not already:
             sessions.clear_cookie(response)  # an ended session: the browser may forget it
         return response
+
+
+def _menu():
+    """The menu of the side a page belongs to (templates/ui_base.html)."""
+    return {"nav": PORTAL_NAV if request.blueprint == portal.name else CONSOLE_NAV}
 
 
 def _access_log(response):
@@ -197,11 +212,14 @@ def _register_errors(app: Flask) -> None:
         status, body = http_errors.typed(error)
         wait = http_errors.retry_after(error)
         g.retry_after = str(wait) if wait is not None else None
+        if request.blueprint in (console.name, portal.name) and g.get("person"):
+            # a refusal a page did not handle itself: the status the API gives, as a page
+            return render_template("ui_not_allowed.html", title=i18n.gettext(error.message), back="/"), status
         return answers.json_response(body, status)
 
     @app.errorhandler(CSRFError)
     def no_csrf_token(error):
-        if request.blueprint == pages.name:
+        if request.blueprint in PAGE_BLUEPRINTS:
             expired = i18n.gettext("This form has expired; please try again.")
             return render_template("message.html", error=expired), 400
         status, body = http_errors.gateway(400, f"CSRF check failed: {error.description}")

@@ -1,0 +1,3 @@
+"""Console pages: bank (being written)."""
+
+from coop_web.console import console  # noqa: F401

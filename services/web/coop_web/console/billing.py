@@ -1,0 +1,3 @@
+"""Console pages: billing (being written)."""
+
+from coop_web.console import console  # noqa: F401

@@ -1,0 +1,3 @@
+"""Console pages: payroll (being written)."""
+
+from coop_web.console import console  # noqa: F401
