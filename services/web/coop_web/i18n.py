@@ -15,11 +15,10 @@ en_BE (Babel), so `1 234,56 €` in French, `€ 1.234,56` in Dutch and `1.234,5
 from __future__ import annotations
 
 import io
-from functools import cache
-from importlib import resources
-
 from datetime import date, datetime
 from decimal import Decimal
+from functools import cache
+from importlib import resources
 
 from babel import dates, numbers
 from babel.messages.mofile import write_mo

@@ -22,13 +22,13 @@ from werkzeug.exceptions import HTTPException
 from coop_shared.errors import CoopError
 from coop_web import answers, docs_page, http_errors, i18n, openapi, sessions
 from coop_web.authenticators import BearerKey, credential_of
-from coop_web.contract import SERVICE_CLASSES
 from coop_web.console import NAV as CONSOLE_NAV
 from coop_web.console import console
+from coop_web.contract import SERVICE_CLASSES
 from coop_web.pages import pages
+from coop_web.payloads import MAX_BODY_BYTES, BadRequest, payload_of
 from coop_web.portal import NAV as PORTAL_NAV
 from coop_web.portal import portal
-from coop_web.payloads import MAX_BODY_BYTES, BadRequest, payload_of
 from coop_web.routes import PREFIX, routes
 from coop_web.rpc_pool import BrokerUnavailable, CallTimedOut, RpcPool
 from coop_web.settings import WebSettings
