@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PACKAGES := -e shared -e services/members -e services/billing -e services/payroll -e services/notifications -e services/accounting -e services/web -e cli
 MANIFESTS := requirements/constraints.txt requirements/test.txt shared/pyproject.toml cli/pyproject.toml $(wildcard services/*/pyproject.toml)
 
-.PHONY: setup demo run test lint services chaos bench migrate clean
+.PHONY: setup demo run test lint services chaos bench migrate clean screenshots
 
 setup: $(VENV)/.installed
 
@@ -22,8 +22,10 @@ demo: setup         ## Dies and BRUCOOP at work in under a minute (starts the su
 run: setup          ## migrate, declare the bus and run the four services (SQLite in ./var by default)
 	$(VENV)/bin/coop run
 
-test: setup lint services  ## lint, then unit, integration and end-to-end tests on the real RabbitMQ and PostgreSQL
-	$(PY) -m pytest $(PYTEST_ARGS)
+TEST_SHARDS ?= 3
+
+test: setup lint services  ## lint, then unit, integration, end-to-end and browser tests on the real RabbitMQ and PostgreSQL
+	$(PY) -m tests.run_shards $(TEST_SHARDS) $(PYTEST_ARGS)
 
 lint: setup         ## ruff: formatting and lint rules of pyproject.toml
 	$(VENV)/bin/ruff format --check --quiet .
@@ -40,6 +42,9 @@ bench: setup services  ## benchmarks against the bus's own limit; results in ben
 
 migrate: setup
 	$(VENV)/bin/coop migrate
+
+screenshots: setup services  ## the console's and the portal's home pages, taken by the browser tests, into docs/screenshots/
+	COOP_SCREENSHOTS_DIR=docs/screenshots $(PY) -m pytest -m browser tests/browser/test_home_screenshots.py $(PYTEST_ARGS)
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

@@ -11,6 +11,7 @@ import os
 import pstats
 import time
 from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -69,27 +70,37 @@ def test_payroll_of_1000_and_10000_members(suite_settings, rpc_client, tmp_path)
             items = [
                 {"member_id": m, "activity_id": a, "mode": "budget", "amount": "4000.00"} for m, a in pairs
             ]
+            cpu_before, machine_before = cpu_seconds(processes), machine_cpu()
             with connect(suite_settings["AMQP_URI"], key, timeout=3600) as rpc:
                 started = time.perf_counter()
                 run = rpc.payroll.prepare_run({"period": period, "items": items})
                 prepared = time.perf_counter() - started
+                peak_prepared = peak_mb(processes, "payroll")
                 assert len(run["payslips"]) == size and not run["problems"]
                 started = time.perf_counter()
                 rpc.payroll.close_run(run["id"])
                 closed = time.perf_counter() - started
+                peak_closed = peak_mb(processes, "payroll")
             total = prepared + closed
+            cpu = {k: round(v - cpu_before.get(k, 0), 1) for k, v in cpu_seconds(processes).items()}
+            busy, idle = (after - before for after, before in zip(machine_cpu(), machine_before, strict=True))
+            cpu["machine_idle_share"] = round(idle / (busy + idle), 2) if busy + idle else None
             results[size] = {
                 "prepare_s": round(prepared, 2),
                 "close_s": round(closed, 2),
                 "total_s": round(total, 2),
                 "ms_per_payslip": round(total * 1000 / size, 2),
+                "cpu_s": cpu,
+                "payroll_peak_mb": {"after prepare_run": peak_prepared, "after close_run": peak_closed},
             }
             lines.append(
                 f"| {size} | {prepared:.1f} | {closed:.1f} | {total:.1f} | {total * 1000 / size:.2f} |"
             )
             print(
                 f"payroll of {size}: prepare {prepared:.1f} s, close {closed:.1f} s, "
-                f"{total * 1000 / size:.2f} ms per payslip (echo p50 {echo.p50_ms} ms)"
+                f"{total * 1000 / size:.2f} ms per payslip (echo p50 {echo.p50_ms} ms); "
+                f"CPU seconds of each service meanwhile {cpu}; payroll's peak resident MB "
+                f"{results[size]['payroll_peak_mb']}"
             )
         memory = processes.memory()
     finally:
@@ -111,6 +122,34 @@ def test_payroll_of_1000_and_10000_members(suite_settings, rpc_client, tmp_path)
         lines.append("Why: `payroll-profile.txt` (prepare_run of 300 members profiled in one process).")
         profile_prepare(suite_settings, tmp_path)
     save("payroll", {"echo": echo, "sizes": results, "resident_mb": memory, "targets": targets}, lines)
+
+
+def cpu_seconds(processes) -> dict:
+    """{service: CPU seconds it used so far (user and system, /proc/<pid>/stat)}: on a shared
+    machine, what a service itself spent, whatever else ran."""
+    seconds = {}
+    for (name, index), process in processes.running.items():
+        try:
+            fields = Path(f"/proc/{process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        seconds[f"{name}-{index}"] = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return seconds
+
+
+def peak_mb(processes, name: str) -> float:
+    """The highest resident memory of the service's process so far (VmHWM), in MB."""
+    status = Path(f"/proc/{processes.running[(name, 0)].pid}/status").read_text()
+    line = next(line for line in status.splitlines() if line.startswith("VmHWM:"))
+    return round(int(line.split()[1]) / 1024, 1)
+
+
+def machine_cpu() -> tuple[int, int]:
+    """(busy, idle) jiffies of the whole machine so far (/proc/stat): the share left idle
+    during a size says whether the services waited for the CPU (other work) or for I/O."""
+    fields = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+    idle = fields[3] + fields[4]
+    return sum(fields) - idle, idle
 
 
 def profile_prepare(suite_settings, tmp_path):

@@ -73,3 +73,10 @@ def rpc_client(suite_settings):
     yield connect
     for proxy in proxies:
         proxy.stop()
+
+
+def pytest_collection_modifyitems(config, items):
+    """`make test` runs the suite in shards side by side (tests/run_shards.py, tests/shards.py)."""
+    from tests import shards
+
+    shards.keep_shard(items, config)

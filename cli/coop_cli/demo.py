@@ -4,14 +4,22 @@ Starts the suite (and a local mail catcher) when none answers, creates the two c
 their entrepreneurs, customers and invoices, imports a bank statement that pays most of them,
 runs this month's payroll for both, and prints per activity what was invoiced, received,
 contributed, paid out and what is left; the payslips; the e-mails sent; the unmatched money.
+Then the people who sign in to the console and the portal (demo_data.LOGINS): an admin of each
+cooperative, with a second factor the demo enrols itself, and an entrepreneur of each, made with
+members' own RPC (an invitation, read from the e-mail the mail catcher kept, then accepted with
+a password); the console's address and those logins are printed last.
 Running it again changes nothing: every step finds what the first run made (idempotency keys,
-duplicate bank references, one payroll per period).
+duplicate bank references, one payroll per period, the accounts whose password still works).
 """
 
 from __future__ import annotations
 
 import base64
+import email
+import email.policy
+import json
 import os
+import re
 import secrets
 import subprocess
 import sys
@@ -63,7 +71,7 @@ class LocalSuite:
     def __init__(self, folder: Path, platform_key: str):
         self.folder, self.platform_key, self.processes = folder, platform_key, []
 
-    def start(self, amqp_uri: str, progress) -> None:
+    def start(self, amqp_uri: str, progress, address: str) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)
         smtp_port = _free_port()
         self.mail = self.folder / "mail"
@@ -79,6 +87,11 @@ class LocalSuite:
             COOP_LOG_FORMAT="plain",
             PYTHONUNBUFFERED="1",
         )
+        # the links of the invitation e-mails point at the console `coop run` serves
+        env.setdefault("COOP_PUBLIC_URL", address.rstrip("/"))
+        if address.startswith(("http://127.", "http://localhost")):
+            # plain http on loopback: a browser sends no `Secure` cookie back over it (coop_web.settings)
+            env.setdefault("COOP_WEB_COOKIE_SECURE", "false")
         with open(self.folder / "suite.log", "ab") as log:  # each child keeps its own descriptor
             self.processes.append(
                 subprocess.Popen(
@@ -165,8 +178,11 @@ def _customer(rpc, customer: dict) -> dict:
     return rpc.billing.create_customer(customer)
 
 
-def build(connect, platform_key: str, today: date, progress) -> dict:
-    """Everything the demo makes; returns the keys and what the summary needs."""
+def build(connect, platform_key: str, today: date, progress, mail: Path | None = None) -> dict:
+    """Everything the demo makes; returns the keys and what the summary needs. `mail` is the
+    folder where the suite's e-mails arrive as .eml files (the mail catcher's; in the tests, the
+    SMTP receiver's): the invitations of the demo's logins are read there. Without it, only
+    logins made by an earlier run are kept (and printed)."""
     period = today.strftime("%Y-%m")
     world = {"keys": {}, "activities": {}, "customers": {}, "period": period}
     _cooperatives(connect, platform_key, world, progress)
@@ -180,7 +196,144 @@ def build(connect, platform_key: str, today: date, progress) -> dict:
         with connect(key) as rpc:
             _payroll(rpc, slug, world, progress)
             rpc.members.run_document_check()
+    world["logins"] = _logins(connect, world, progress, mail)
     return world
+
+
+def _logins_file() -> Path:
+    return data_dir() / "demo" / "logins.json"
+
+
+def _logins(connect, world: dict, progress, mail: Path | None) -> dict:
+    """The demo's people (demo_data.LOGINS), each made once with members' own RPC: invited by
+    the cooperative's admin key, the invitation's link read from its e-mail, accepted with a
+    long random password; an admin then enrols a TOTP second factor. The passwords, TOTP
+    secrets and recovery codes are kept in data_dir()/demo/logins.json (readable by its owner
+    only), so a second run finds each account by signing in with its password and keeps it."""
+    store = _logins_file()
+    known = json.loads(store.read_text()) if store.exists() else {}
+    logins, made = {}, []  # without `mail`, only the accounts made before are kept
+    with connect(None) as public:
+        for name, spec in demo_data.LOGINS.items():
+            slug = spec["cooperative"]
+            member_id, address = None, spec.get("email")
+            if spec.get("member"):
+                member, _ = world["activities"][(slug, spec["member"])]
+                member_id, address = member["id"], member["email"]
+            record = known.get(name) or {}
+            if record.get("email") != address or not _signs_in(public, record):
+                if mail is None:
+                    continue  # no mail catcher to read its invitation from
+                record = _new_login(connect, public, world["keys"][slug], spec, address, member_id, mail)
+                made.append(name)
+            logins[name] = dict(record, cooperative=slug, role=spec["role"], member_id=member_id)
+            known[name] = record
+            store.parent.mkdir(parents=True, exist_ok=True)
+            store.write_text(json.dumps(known, indent=2))
+            store.chmod(0o600)
+    progress(
+        f"logins: {len(made)} made ({', '.join(made) or 'none'}), "
+        f"{len(logins) - len(made)} kept (passwords in {store})"
+    )
+    return logins
+
+
+def _session(public, record: dict) -> dict:
+    return public.members.authenticate(
+        {
+            "email": record["email"],
+            "password": record["password"],
+            "client_address": "127.0.0.1",
+            "user_agent": "coop demo",
+        }
+    )
+
+
+def _signs_in(public, record: dict) -> bool:
+    """The account is there and its password is the one kept (its session ended at once)."""
+    if not record.get("password"):
+        return False
+    try:
+        session = _session(public, record)
+    except Forbidden:
+        return False  # another installation's account, or this database was made anew
+    public.members.sign_out({"session": session["session"]})
+    return True
+
+
+def _new_login(connect, public, admin_key: str, spec: dict, address: str, member_id, mail: Path) -> dict:
+    import pyotp
+
+    invitation = {
+        "cooperative": spec["cooperative"],
+        "email": address,
+        "role": spec["role"],
+        "language": demo_data.LOGIN_LANGUAGE,
+    }
+    if member_id:
+        invitation["member_id"] = member_id
+    since = time.time()
+    with connect(admin_key) as rpc:
+        try:
+            rpc.members.invite_person(invitation)
+        except Conflict:
+            raise click.ClickException(
+                f"{address} already holds a role in {spec['cooperative']} but its password is not the one "
+                f"in {_logins_file()}: remove the demo's data (its databases and {data_dir() / 'demo'}) "
+                "to make the demo anew"
+            ) from None
+    record = {"email": address, "password": secrets.token_urlsafe(18)}
+    token = _invitation_token(mail, address, since)
+    public.members.accept_invitation({"token": token, "password": record["password"]})
+    try:
+        session = _session(public, record)
+    except Forbidden:
+        raise click.ClickException(
+            f"{address} already had a password before the demo invited it; remove the demo's data "
+            f"(its databases and {data_dir() / 'demo'}) to make the demo anew"
+        ) from None
+    record.update(totp_secret=None, otpauth_uri=None, recovery_codes=[])
+    if session["stage"] == "enrol_only":  # an admin: a second factor first (docs/adr/024)
+        enrolment = public.members.begin_totp_enrolment({"session": session["session"]})
+        confirmed = public.members.confirm_totp(
+            {"session": session["session"], "code": pyotp.TOTP(enrolment["secret"]).now()}
+        )
+        record.update(
+            totp_secret=enrolment["secret"],
+            otpauth_uri=enrolment["provisioning_uri"],
+            recovery_codes=confirmed["recovery_codes"],
+            # the time step of the code just used: the next sign-in needs a later one (RFC 6238 §5.2)
+            totp_last_step=int(time.time() // 30),
+        )
+    public.members.sign_out({"session": session["session"]})
+    return record
+
+
+INVITATION_LINK = re.compile(r"/invitation\?token=(inv_[A-Za-z0-9_-]+)")
+
+
+def _invitation_token(folder: Path, address: str, since: float, timeout: float = 30) -> str:
+    """The token of the newest invitation e-mailed to `address` since `since`, as it arrives."""
+    deadline = time.monotonic() + timeout
+    while True:
+        found = []
+        for path in sorted(folder.glob("*.eml")) if folder.exists() else []:
+            if path.stat().st_mtime < since - 1:
+                continue
+            message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+            if (message["To"] or "").strip().lower() != address.lower():
+                continue
+            body = message.get_body(preferencelist=("plain",))
+            link = INVITATION_LINK.search(body.get_content() if body else "")
+            if link:
+                found.append(link.group(1))
+        if found:
+            return found[-1]
+        if time.monotonic() > deadline:
+            raise click.ClickException(
+                f"the invitation to {address} did not arrive in {folder} within {timeout:.0f} s"
+            )
+        time.sleep(0.3)
 
 
 def _cooperatives(connect, platform_key: str, world: dict, progress) -> None:
@@ -505,6 +658,57 @@ def _mail_and_unmatched_rows(rpc) -> list[str]:
     ]
 
 
+def console_address(config: dict | None = None) -> str:
+    """Where `coop run` serves the console and the portal (coop_web.settings: COOP_HTTP_HOST and
+    COOP_HTTP_PORT, 127.0.0.1:8000 by default)."""
+    from coop_web.settings import WebSettings
+
+    settings = WebSettings.load(config)
+    host = "127.0.0.1" if settings.host in ("0.0.0.0", "::", "") else settings.host
+    return f"http://{host}:{settings.port}/"
+
+
+def _answers(address: str) -> bool:
+    import urllib.request
+
+    try:
+        with urllib.request.urlopen(address + "sign-in", timeout=3) as answer:
+            return answer.status == 200
+    except OSError:
+        return False
+
+
+def logins_text(world: dict, address: str) -> str:
+    """The console's address and how each of the demo's people signs in."""
+    out = [f"\nConsole and portal: {address}  (sign in at {address}sign-in)"]
+    if not _answers(address):
+        out.append("  (not answering now: another program may hold the port; set COOP_HTTP_PORT)")
+    if not world.get("logins"):
+        out.append("No logins made: the demo reads their invitations from its mail catcher, absent here.")
+        return "\n".join(out)
+    out.append(f"Logins (passwords, TOTP secrets and recovery codes kept in {_logins_file()}):")
+    names = {
+        (s, m["id"]): f"{m['first_name']} {m['last_name']}, {a['code']}"
+        for (s, _), (m, a) in world["activities"].items()
+    }
+    for login in world["logins"].values():
+        cooperative = "Dies" if login["cooperative"] == "dies" else "BRUCOOP"
+        who = (
+            f"entrepreneur ({names.get((login['cooperative'], login['member_id']), login['member_id'])}), portal"
+            if login["role"] == "member"
+            else f"{login['role']} (staff), console"
+        )
+        out.append(f"  {cooperative} {who}:")
+        out.append(f"    e-mail:   {login['email']}")
+        out.append(f"    password: {login['password']}")
+        if login.get("totp_secret"):
+            out.append(
+                f"    second factor: TOTP secret {login['totp_secret']} (add it to an authenticator app)"
+            )
+            out.append(f"    {login['otpauth_uri']}")
+    return "\n".join(out)
+
+
 def run_demo(keep_running: bool) -> None:
     import logging
 
@@ -516,23 +720,30 @@ def run_demo(keep_running: bool) -> None:
     amqp_uri = suite.nameko_config()["AMQP_URI"]
     suite.require_broker(amqp_uri)
     platform_key = os.environ.get("COOP_PLATFORM_KEY")
+    key_file = data_dir() / "demo" / "platform-key"
+    address = console_address()
     local = None
     if not _running(amqp_uri):
-        key_file = data_dir() / "demo" / "platform-key"
         key_file.parent.mkdir(parents=True, exist_ok=True)
         if not platform_key:
             platform_key = key_file.read_text().strip() if key_file.exists() else secrets.token_urlsafe(32)
             key_file.write_text(platform_key)
         local = LocalSuite(data_dir() / "demo", platform_key)
-        local.start(amqp_uri, progress)
+        local.start(amqp_uri, progress, address)
+    elif not platform_key and key_file.exists():
+        platform_key = key_file.read_text().strip()  # the suite an earlier `coop demo --keep-running` left
     elif not platform_key:
         raise click.ClickException("a suite is running: set COOP_PLATFORM_KEY to its platform key")
+    # the invitations of the logins arrive in the mail catcher's folder (a suite started by an
+    # earlier `coop demo --keep-running` has one; another suite's e-mails go elsewhere: no logins)
+    mail = local.mail if local is not None else data_dir() / "demo" / "mail"
+    mail = mail if local is not None or mail.exists() else None
     try:
 
         def connect(secret):
             return client_connect(amqp_uri, secret, timeout=60)
 
-        world = build(connect, platform_key, brussels_today(), progress)
+        world = build(connect, platform_key, brussels_today(), progress, mail=mail)
         deadline = time.monotonic() + 15
         with connect(world["keys"]["dies"]) as rpc:  # give the e-mails a moment to leave
             while (
@@ -542,8 +753,14 @@ def run_demo(keep_running: bool) -> None:
                 time.sleep(0.5)
         progress("done")
         click.echo(summary(connect, world))
+        click.echo(logins_text(world, address))
     finally:
         if local is not None and not keep_running:
             local.stop()
         elif local is not None:
-            click.echo(f"\nThe suite keeps running (platform key in {data_dir() / 'demo' / 'platform-key'}).")
+            pids = " ".join(str(process.pid) for process in local.processes)
+            (data_dir() / "demo" / "suite.pids").write_text(pids + "\n")
+            click.echo(
+                f"\nThe suite and the console keep running at {address} (platform key in {key_file}; "
+                f"log in {data_dir() / 'demo' / 'suite.log'}).\nStop them with: kill {pids}"
+            )

@@ -259,3 +259,17 @@ def newcomer_enrolment(today: date) -> dict:
         "milestones": [{"text": "First ten paying customers", "due_on": None}],
         "protection_applied_on": (today - timedelta(days=183)).isoformat(),
     }
+
+
+# The people who sign in to the console and the portal (docs/adr/024-accounts-for-people.md):
+# an admin of each cooperative (the staff side; an admin always has a second factor) and an
+# entrepreneur of each (role `member`, linked to a member whose activity has invoices and a
+# payslip). An entrepreneur signs in with the member's own e-mail address. Their pages come in
+# English (the account's language); `?lang=fr` or `?lang=nl` switches and is remembered.
+LOGINS = {
+    "dies_staff": {"cooperative": "dies", "role": "admin", "email": "admin.dies@demo.example"},
+    "brucoop_staff": {"cooperative": "brucoop", "role": "admin", "email": "admin.brucoop@demo.example"},
+    "dies_member": {"cooperative": "dies", "role": "member", "member": "Amina"},
+    "brucoop_member": {"cooperative": "brucoop", "role": "member", "member": "Lena"},
+}
+LOGIN_LANGUAGE = "en"

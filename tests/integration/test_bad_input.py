@@ -217,6 +217,8 @@ def test_every_method_with_an_id_answers_not_found_to_another_cooperative(suite_
         ("members", "update_member_address"): {"member_id": member_id, "address": None},
         ("members", "update_member_iban"): {"member_id": member_id, "iban": None},
         ("members", "list_member_changes"): {"member_id": member_id},
+        ("members", "list_member_documents"): {"member_id": member_id},
+        ("members", "list_member_enrolments"): {"member_id": member_id},
         ("members", "export_member_data"): {"member_id": member_id},
         ("members", "erase_member"): {"member_id": member_id},
         ("billing", "update_customer"): {"customer_id": customer_id, "name": "x"},

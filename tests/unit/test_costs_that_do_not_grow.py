@@ -249,6 +249,9 @@ def test_a_statement_costs_the_same_per_movement_however_long_and_however_much_w
     # reads an indexed table, not the payments)
     assert large <= 10 * small and large <= 3 * 200  # under three statements a movement
     assert again <= small
+    # booked a thousand movements a chunk (handlers/statement_booking.py): within one chunk,
+    # ten times the movements cost no more statements
+    assert large <= small
 
 
 def test_payroll_asks_members_and_billing_once_per_thousand_items():

@@ -85,6 +85,10 @@ def test_the_menus_and_amounts_speak_the_chosen_language():
 
             assert (i18n.gettext("Payroll"), i18n.money("1234.5")) == (payroll, amount)
             assert i18n.money(None) == "–"
+        with app.test_request_context("/sign-in?lang=fr"):
+            # a moment the services keep in UTC is shown at Brussels' hour (summer: UTC+2)
+            assert i18n.day("2026-07-01T10:00:00+00:00") == "1 juil. 2026 12:00"
+            assert (i18n.day("2026-12-01"), i18n.month("2026-11")) == ("1 déc. 2026", "novembre 2026")
 
 
 @pytest.mark.parametrize(

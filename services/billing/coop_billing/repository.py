@@ -111,7 +111,7 @@ class BillingRepository(Repository):
     ):
         """(invoices or credit notes of this page, newest first; total). `member_id` narrows to
         one member's documents; `filters`: kind, activity_id, customer_id, status, issued_from,
-        issued_to."""
+        issued_to, delivery_status, overdue_on."""
         query = sa.select(Invoice).where(
             Invoice.cooperative_id == cooperative_id,
             Invoice.kind == filters.get("kind", DocumentKind.INVOICE),
@@ -131,12 +131,49 @@ class BillingRepository(Repository):
             query = query.where(Invoice.issue_date >= filters["issued_from"])
         if filters.get("issued_to"):
             query = query.where(Invoice.issue_date <= filters["issued_to"])
+        if filters.get("overdue_on"):  # still open and due before that day
+            query = query.where(Invoice.status.in_(OPEN), Invoice.due_date < filters["overdue_on"])
         newest_first = (
             Invoice.issue_date.desc().nullsfirst(),
             Invoice.sequence.desc(),
             Invoice.created_at.desc(),
         )
         return self.page(query, newest_first, limit, offset)
+
+    def monthly_figures(self, cooperative_id: str, start: date, end: date):
+        """({"YYYY-MM": invoiced less credited, VAT included}, {"YYYY-MM": received}) of the
+        documents issued and the payments valued from `start` to `end` (excluded), summed per
+        day by the database and per month here (the same on PostgreSQL and SQLite)."""
+        invoices = _sum(sa.case((Invoice.kind == DocumentKind.INVOICE, Invoice.total_incl_vat), else_=0))
+        credited = _sum(sa.case((Invoice.kind == DocumentKind.CREDIT_NOTE, Invoice.total_incl_vat), else_=0))
+        invoiced_days = self.session.execute(
+            sa.select(Invoice.issue_date, invoices, credited)
+            .where(
+                Invoice.cooperative_id == cooperative_id,
+                Invoice.issue_date.is_not(None),
+                Invoice.issue_date >= start,
+                Invoice.issue_date < end,
+                Invoice.number.is_not(None),  # issued (a draft has no number)
+            )
+            .group_by(Invoice.issue_date)
+        ).all()
+        received_days = self.session.execute(
+            sa.select(Payment.value_date, _sum(Payment.amount))
+            .where(
+                Payment.cooperative_id == cooperative_id,
+                Payment.value_date >= start,
+                Payment.value_date < end,
+            )
+            .group_by(Payment.value_date)
+        ).all()
+
+        invoiced: dict[str, Money] = defaultdict(Money.zero)
+        for day, issued, credit_notes in invoiced_days:
+            invoiced[day.isoformat()[:7]] += issued - credit_notes
+        received: dict[str, Money] = defaultdict(Money.zero)
+        for day, amount in received_days:
+            received[day.isoformat()[:7]] += amount
+        return dict(invoiced), dict(received)
 
     def lock_series(self, cooperative_id: str, kind: str, year: int) -> NumberSeries:
         """The series row, created if missing, locked until the transaction ends (gapless)."""
@@ -350,6 +387,37 @@ class BillingRepository(Repository):
                 )
             )
         return found
+
+    def booked_payments(self, cooperative_id: str, references) -> dict[str, tuple]:
+        """{bank reference: (payment id, structured communication, invoice id of its first
+        allocation or None)} of the payments of the cooperative carrying these references,
+        a thousand references a query (a statement import's duplicates)."""
+        names, found = list(dict.fromkeys(references)), {}
+        first_invoice = (
+            sa.select(PaymentAllocation.invoice_id)
+            .where(PaymentAllocation.payment_id == Payment.id)
+            .order_by(PaymentAllocation.created_at, PaymentAllocation.id)
+            .limit(1)
+            .scalar_subquery()
+        )
+        for start in range(0, len(names), 1000):
+            rows = self.session.execute(
+                sa.select(Payment.bank_reference, Payment.id, Payment.structured_communication, first_invoice)
+                .where(
+                    Payment.cooperative_id == cooperative_id,
+                    Payment.bank_reference.in_(names[start : start + 1000]),
+                )
+                .execution_options(autoflush=False)
+            )
+            for reference, payment_id, digits, invoice_id in rows:
+                found[reference] = (payment_id, digits, invoice_id)
+        return found
+
+    def insert_rows(self, model, rows: list[dict]) -> None:
+        """Insert these rows of `model`'s table in one multi-row INSERT per thousand (Core, no
+        ORM object: a statement import's payments, allocations and ledger entries)."""
+        if rows:
+            self.session.execute(sa.insert(model.__table__), rows)
 
     def invoices_by_communications(self, cooperative_id: str, communications) -> dict[str, Invoice]:
         """{structured communication: its invoice} of these communications, locked for the

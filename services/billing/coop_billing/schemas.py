@@ -139,6 +139,12 @@ class ListInvoicesSchema(PageSchema):
     issued_from = fields.Date()
     issued_to = fields.Date()
     delivery_status = fields.String(validate=validate.OneOf(list(DeliveryStatus)))
+    overdue_on = fields.Date()  # only invoices still open whose due date is before this day
+
+
+class MonthlyTotalsSchema(Schema):
+    from_period = fields.String(required=True, validate=validate.Regexp(PERIOD_PATTERN))
+    to_period = fields.String(required=True, validate=validate.Regexp(PERIOD_PATTERN))
 
 
 class CreditLineSchema(Schema):

@@ -10,6 +10,7 @@ from coop_billing.handlers import (
     invoices,
     issuing,
     ledger,
+    monthly_totals,
     overdue,
     payments,
     privacy,
@@ -34,6 +35,7 @@ from coop_billing.schemas import (
     ListInvoicesSchema,
     ListPurchaseDocumentsSchema,
     MatchPaymentSchema,
+    MonthlyTotalsSchema,
     NoFieldsSchema,
     OverdueCheckSchema,
     PayslipIssuedSchema,
@@ -145,6 +147,11 @@ class BillingService(CommonRpc, PersonDataRpc, CredentialRevocationListener):
     def match_payment(self, identity, data):
         """The payment once what was left of it is applied to the chosen invoice."""
         return payments.match_payment(self.uow, identity, data, members=self._members(identity))
+
+    @rpc(MonthlyTotalsSchema)
+    def monthly_totals(self, identity, data):
+        """{"items": [{"period", "invoiced_incl_vat", "received"}], "total"}: each month of the range (staff)."""
+        return monthly_totals.monthly_totals(self.uow, identity, data)
 
     @rpc(PageSchema)
     def list_unmatched_payments(self, identity, data):

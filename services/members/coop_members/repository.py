@@ -176,6 +176,25 @@ class MembersRepository(Repository):
     def documents_of(self, member_id: str) -> list[Document]:
         return self.session.scalars(sa.select(Document).where(Document.member_id == member_id)).all()
 
+    def documents_expiring(
+        self, cooperative_id: str, today: date, horizon: date, limit: int, offset: int, member_id=None
+    ):
+        """(the cooperative's documents expiring from `today` to `horizon`, soonest first, each
+        with its member; total). `member_id` narrows to one member's documents."""
+        query = (
+            sa.select(Document, Member)
+            .join(Member, Member.id == Document.member_id)
+            .where(
+                Document.cooperative_id == cooperative_id,
+                Document.valid_until.is_not(None),
+                Document.valid_until >= today,
+                Document.valid_until <= horizon,
+            )
+        )
+        if member_id is not None:
+            query = query.where(Document.member_id == member_id)
+        return self.page(query, (Document.valid_until, Document.id), limit, offset, scalars=False)
+
     def expiring_document_ids(self, today: date, horizon: date) -> list[str]:
         """Ids of the documents expiring between `today` and `horizon`, both included."""
         return self.session.scalars(

@@ -161,6 +161,12 @@ class RightToWorkSchema(Schema):
     on = fields.Date(required=True)
 
 
+class ListExpiringDocumentsSchema(PageSchema):
+    """The documents whose expiry falls from today to `within_days` days ahead."""
+
+    within_days = fields.Integer(load_default=30, validate=validate.Range(0, 366))
+
+
 # Accompaniment (docs/domain/accompaniment.md)
 
 

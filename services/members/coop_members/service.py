@@ -52,6 +52,7 @@ from coop_members.schemas import (
     InvitePersonSchema,
     IssueApiKeySchema,
     ListApiKeysSchema,
+    ListExpiringDocumentsSchema,
     ListMembersSchema,
     ListProgrammesSchema,
     MemberRefSchema,
@@ -277,6 +278,16 @@ class MembersService(CommonRpc):
         """{"member_id", "on", "allowed", "reasons", "status_model"}: may the member work that day."""
         return documents.check_right_to_work(self.uow, identity, data)
 
+    @rpc(MemberRefSchema, id_field="member_id")
+    def list_member_documents(self, identity, data):
+        """{"items", "total"}: the member's documents, the soonest to expire first."""
+        return documents.list_member_documents(self.uow, identity, data)
+
+    @rpc(ListExpiringDocumentsSchema)
+    def list_expiring_documents(self, identity, data):
+        """{"items", "total"}: documents expiring within `within_days` days, soonest first, with member and days left."""
+        return documents.list_expiring_documents(self.uow, identity, data, brussels_today())
+
     @rpc(None)
     def run_document_check(self, identity):
         """{"reminders": n}: today's expiry reminders, sent now instead of at the next timer tick."""
@@ -308,6 +319,11 @@ class MembersService(CommonRpc):
     def get_enrolment(self, identity, data):
         """The enrolment: phase history, coach, needs, profiles, appointments, right-to-work gate."""
         return enrolments.get_enrolment(self.uow, identity, data, brussels_today())
+
+    @rpc(MemberRefSchema, id_field="member_id")
+    def list_member_enrolments(self, identity, data):
+        """{"items": [the member's enrolments as get_enrolment gives them], "total"}, the latest first."""
+        return enrolments.list_member_enrolments(self.uow, identity, data, brussels_today())
 
     @rpc(MovePhaseSchema)
     def move_phase(self, identity, data):

@@ -3,9 +3,17 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
+from sqlalchemy.orm.attributes import set_committed_value
 
 from coop_payroll.domain.runs import DEFAULT_SOCIAL_FUND_FEE_RATE, RunStatus
-from coop_payroll.orm import PaymentInstruction, PayrollRun, PayrollSettings, Payslip, SocialFundPayment
+from coop_payroll.orm import (
+    PaymentInstruction,
+    PayrollRun,
+    PayrollSettings,
+    Payslip,
+    RunProblem,
+    SocialFundPayment,
+)
 from coop_shared.money import Money
 from coop_shared.status_models import MONTHLY
 from coop_shared.storage.repository import Repository
@@ -89,9 +97,72 @@ class PayrollRepository(Repository):
             spent[activity_id] = spent.get(activity_id, Money.zero()) + (before - after)
         return spent
 
+    def prepared(self, run: PayrollRun, payslips: list, problems: list) -> PayrollRun:
+        """`run` holding the payslips and problems this unit of work just wrote, as a refresh
+        would load them, without reading thousands of rows back (issue 18)."""
+        set_committed_value(run, "payslips", payslips)
+        set_committed_value(run, "problems", problems)
+        return run
+
+    def mark_paid(self, run: PayrollRun) -> None:
+        """Each payslip of `run` paid for its period (`paid_for`), in one statement rather than
+        one per payslip (issue 18); the loaded payslips say so too."""
+        self.session.execute(
+            sa.update(Payslip)
+            .where(Payslip.run_id == run.id)
+            .values(paid_for=Payslip.period)
+            .execution_options(synchronize_session=False)
+        )
+        for p in run.payslips:
+            set_committed_value(p, "paid_for", p.period)
+
     def run(self, cooperative_id: str, run_id, for_update: bool = False) -> PayrollRun:
         """The cooperative's run `run_id` with its payslips and problems, else NotFound."""
         return self.one_of_cooperative(PayrollRun, cooperative_id, run_id, "payroll run", for_update)
+
+    def runs(
+        self, cooperative_id: str, *, limit: int, offset: int, period: str | None = None, status=None
+    ) -> tuple[list, int]:
+        """(page of the cooperative's runs, total), newest period first, each row with its
+        payslip and problem counts and totals summed in the database (no payslip is loaded)."""
+        slips = (
+            sa.select(
+                Payslip.run_id,
+                sa.func.count().label("payslips"),
+                sa.func.sum(Payslip.total_cost).label("total_cost"),
+                sa.func.sum(Payslip.net_to_pay).label("total_net_to_pay"),
+            )
+            .where(Payslip.cooperative_id == cooperative_id)
+            .group_by(Payslip.run_id)
+            .subquery()
+        )
+        problems = (
+            sa.select(RunProblem.run_id, sa.func.count().label("problems"))
+            .group_by(RunProblem.run_id)
+            .subquery()
+        )
+        query = (
+            sa.select(
+                PayrollRun.id,
+                PayrollRun.period,
+                PayrollRun.status,
+                PayrollRun.created_at,
+                PayrollRun.closed_at,
+                sa.func.coalesce(slips.c.payslips, 0).label("payslips"),
+                sa.func.coalesce(problems.c.problems, 0).label("problems"),
+                sa.func.coalesce(slips.c.total_cost, 0, type_=MoneyType()).label("total_cost"),
+                sa.func.coalesce(slips.c.total_net_to_pay, 0, type_=MoneyType()).label("total_net_to_pay"),
+            )
+            .outerjoin(slips, slips.c.run_id == PayrollRun.id)
+            .outerjoin(problems, problems.c.run_id == PayrollRun.id)
+            .where(PayrollRun.cooperative_id == cooperative_id)
+        )
+        if period:
+            query = query.where(PayrollRun.period == period)
+        if status:
+            query = query.where(PayrollRun.status == status)
+        order = (PayrollRun.period.desc(), PayrollRun.created_at.desc())
+        return self.page(query, order, limit, offset, scalars=False)
 
     def payslip(self, cooperative_id: str, payslip_id) -> Payslip:
         return self.one_of_cooperative(Payslip, cooperative_id, payslip_id, "payslip")

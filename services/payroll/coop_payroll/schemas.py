@@ -40,6 +40,11 @@ class ListPayslipsSchema(PageSchema):
     run_id = fields.UUID()
 
 
+class ListRunsSchema(PageSchema):
+    period = fields.String(validate=PERIOD)
+    status = fields.String(validate=validate.OneOf(("draft", "closed")))
+
+
 class SettingsSchema(Schema):
     """What an admin changes in the payroll settings; a setting left out keeps its value. The
     directors' social insurance fund is named with its account, both together (an update must

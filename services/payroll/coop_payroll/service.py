@@ -20,6 +20,7 @@ from coop_payroll.schemas import (
     FundPaymentsSchema,
     IndividualAccountSchema,
     ListPayslipsSchema,
+    ListRunsSchema,
     PrepareRunSchema,
     SettingsSchema,
     SimulateSchema,
@@ -99,6 +100,11 @@ class PayrollService(CommonRpc, PersonDataRpc, CredentialRevocationListener):
     def get_run(self, identity, data):
         """The run with its payslips, problems and totals."""
         return runs.get_run(self.uow, identity, data)
+
+    @rpc(ListRunsSchema)
+    def list_runs(self, identity, data):
+        """{"items": [runs, newest period first: status, counts of payslips and problems, totals], "total"}."""
+        return runs.list_runs(self.uow, identity, data)
 
     @rpc(RefSchema, id_field="id")
     def get_payslip(self, identity, data):

@@ -95,6 +95,21 @@ def run_out(run) -> dict:
     }
 
 
+def run_summary_out(row) -> dict:
+    """One run of `list_runs`: what it is and how far it went, without its payslips."""
+    return {
+        "id": row.id,
+        "period": row.period,
+        "status": str(row.status),
+        "payslips": row.payslips,
+        "problems": row.problems,
+        "total_cost": str(row.total_cost),
+        "total_net_to_pay": str(row.total_net_to_pay),
+        "created_at": row.created_at.isoformat() if row.created_at else None,
+        "closed_at": row.closed_at.isoformat() if row.closed_at else None,
+    }
+
+
 def payslip_issued(run, p, document: str = PAYSLIP) -> dict:
     """The payload of `payslip_issued`: what billing debits and notifications announces;
     `document` is the status model's kind of document (a director's statement is announced in

@@ -15,10 +15,11 @@ en_BE (Babel), so `1 234,56 €` in French, `€ 1.234,56` in Dutch and `1.234,5
 from __future__ import annotations
 
 import io
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from functools import cache
 from importlib import resources
+from zoneinfo import ZoneInfo
 
 from babel import dates, numbers
 from babel.messages.mofile import write_mo
@@ -31,6 +32,7 @@ DEFAULT = "fr"
 
 
 LOCALES = {"fr": "fr_BE", "nl": "nl_BE", "en": "en_BE"}
+BRUSSELS = ZoneInfo("Europe/Brussels")
 
 
 @cache
@@ -96,7 +98,10 @@ def day(value, format: str = "medium") -> str:
     if isinstance(value, str):
         value = datetime.fromisoformat(value) if "T" in value else date.fromisoformat(value)
     if isinstance(value, datetime):
-        return dates.format_datetime(value, "short" if format == "medium" else format, locale=locale())
+        # a moment is shown at Brussels' hour (the services keep UTC); a naive one is UTC
+        moment = value if value.tzinfo else value.replace(tzinfo=UTC)
+        local = moment.astimezone(BRUSSELS)
+        return f"{dates.format_date(local, format, locale=locale())} {dates.format_time(local, 'short', locale=locale())}"
     return dates.format_date(value, format, locale=locale())
 
 

@@ -24,9 +24,10 @@ class StatementError(Exception):
         return ValidationError(str(self), fields)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Movement:
-    """One booked movement. `amount` is signed: positive money in, negative money out."""
+    """One booked movement. `amount` is signed: positive money in, negative money out. Slotted:
+    a statement holds tens of thousands of them."""
 
     reference: str  # the bank's reference of the movement, unique at that bank
     amount: Decimal

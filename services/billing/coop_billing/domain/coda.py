@@ -9,9 +9,12 @@ whole file with the line number: a statement is booked entirely or not at all.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+import io
+import re
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
+from functools import lru_cache
 
 from stdnum.be import ogm_vcs
 
@@ -44,11 +47,23 @@ def _date(text: str, line_number: int) -> date | None:
     if text in ("000000", "      "):
         return None
     try:
-        if not _digits(text, 6):
-            raise ValueError
-        return datetime.strptime(text, "%d%m%y").date()
+        return _ddmmyy(text)
     except ValueError:
         raise StatementError(f"date '{text}' is not DDMMYY", line_number) from None
+
+
+@lru_cache(maxsize=4096)
+def _ddmmyy(text: str) -> date:
+    """A statement's few dates, read once each (an error is not kept: it raises again)."""
+    if not _digits(text, 6):
+        raise ValueError(text)
+    return datetime.strptime(text, "%d%m%y").date()
+
+
+@lru_cache(maxsize=4096)
+def _valid_ogm(digits: str) -> bool:
+    """The check digits of an OGM, computed once per communication of the file."""
+    return ogm_vcs.is_valid(digits)
 
 
 def _signed(sign: str, amount: Decimal, line_number: int) -> Decimal:
@@ -79,7 +94,9 @@ class _Reading:
     old: dict | None = None  # record 1, the old balance
     new: dict | None = None  # record 8, the new balance
     trailer: dict | None = None  # record 9
-    movements: list[dict] = field(default_factory=list)
+    movements: list[Movement] = field(default_factory=list)  # booked, in file order
+    group: list[dict] = field(default_factory=list)  # the records of the movement being read
+    last: dict | None = None  # the last 2.1 record, which 2.2 and 2.3 continue
     counted: int = 0  # records 1, 2, 3 and 8, as the trailer counts them
     debit_total: Decimal = Decimal(0)
     credit_total: Decimal = Decimal(0)
@@ -88,13 +105,35 @@ class _Reading:
 def parse(content: bytes | str) -> Statement:
     """The statement of a CODA file, or StatementError naming the line."""
     text = content.decode("latin-1") if isinstance(content, bytes) else content
-    lines = text.splitlines()
-    if not lines:
-        raise StatementError("the file is empty")
-    reading = _Reading()
-    for number, line in enumerate(lines, start=1):
+    reading, number = _Reading(), 0
+    for number, line in enumerate(_lines(text), start=1):
         _read_record(reading, line, number)
-    return _statement(reading, len(lines))
+    if number == 0:
+        raise StatementError("the file is empty")
+    return _statement(reading, number)
+
+
+# What str.splitlines() breaks lines at besides \n and \r (a Latin-1 file may hold \x85...).
+_OTHER_BREAKS = re.compile("[\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+_LINE_BREAK = re.compile("\r\n|[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+
+
+def _lines(text: str):
+    """The lines of `text.splitlines()`, one at a time: a 50,000-movement file is not held
+    twice (as its text and as a list of its lines)."""
+    if _OTHER_BREAKS.search(text) is None:  # the usual file: \n, \r\n or \r only
+        for line in io.StringIO(text, newline=""):
+            if line.endswith("\n"):
+                yield line[:-2] if line.endswith("\r\n") else line[:-1]
+            else:
+                yield line[:-1] if line.endswith("\r") else line
+        return
+    start = 0
+    for found in _LINE_BREAK.finditer(text):
+        yield text[start : found.start()]
+        start = found.end()
+    if start < len(text):
+        yield text[start:]
 
 
 def _read_record(reading: _Reading, line: str, number: int) -> None:
@@ -148,11 +187,15 @@ def _movement(reading: _Reading, line: str, number: int) -> None:
                 reading.debit_total += -amount
             else:
                 reading.credit_total += amount
-        reading.movements.append(_movement_21(line, number, amount))
+        item = _movement_21(line, number, amount)
+        if item["detail"] == "0000":
+            _book_group(reading)
+        reading.group.append(item)
+        reading.last = item
     elif article in "23":
-        if not reading.movements or _field(line, 3, 10) != reading.movements[-1]["key"]:
+        if reading.last is None or _field(line, 3, 10) != reading.last["key"]:
             raise StatementError(f"record 2.{article} does not continue the movement before it", number)
-        reading.movements[-1].update(_continuation(line, article))
+        reading.last.update(_continuation(line, article))
     else:
         raise StatementError(f"record 2.{article} does not exist", number)
 
@@ -202,6 +245,7 @@ def _statement(reading: _Reading, line_count: int) -> Statement:
     if old is None or new is None:
         raise StatementError("the file has no old or no new balance (records 1 and 8)", trailer["line"])
     _check_trailer(trailer, reading.counted, reading.debit_total, reading.credit_total)
+    _book_group(reading)
     moved = reading.credit_total - reading.debit_total
     if old["balance"] + moved != new["balance"]:
         raise StatementError(
@@ -219,7 +263,7 @@ def _statement(reading: _Reading, line_count: int) -> Statement:
         closing_balance=new["balance"],
         closing_date=new["date"],
         holder_name=old["holder"],
-        movements=_booked(reading.movements),
+        movements=reading.movements,
     )
 
 
@@ -242,7 +286,7 @@ def _movement_21(line: str, number: int, amount: Decimal) -> dict:
     structured, communication = None, ""
     if _field(line, 62, 62) == "1":
         kind, digits = _field(line, 63, 65), _field(line, 66, 77)
-        if kind in STRUCTURED_OGM and _digits(digits, 12) and ogm_vcs.is_valid(digits):
+        if kind in STRUCTURED_OGM and _digits(digits, 12) and _valid_ogm(digits):
             structured = digits
         else:
             communication = _field(line, 63, 115).strip()
@@ -275,36 +319,30 @@ def _continuation(line: str, article: str) -> dict:
     }
 
 
-def _booked(raw: list[dict]) -> list[Movement]:
-    """One Movement per payment: a globalised movement is replaced by its details. A movement
-    is its 2.1 record with detail 0000 and the records after it: grouped by position, because
-    the 4-digit sequence number wraps after 9999 in large statements."""
-    groups: list[list[dict]] = []
-    for item in raw:
-        if item["detail"] == "0000" or not groups:
-            groups.append([item])
-        else:
-            groups[-1].append(item)
-    movements = []
-    for items in groups:
-        head, details = items[0], items[1:]
-        chosen = details if head["globalised"] and details else [head]
-        for item in chosen:
-            communication = "".join(
-                item.get(k, "") for k in ("communication", "communication_2", "communication_3")
+def _book_group(reading: _Reading) -> None:
+    """One Movement per payment of the movement read so far (its 2.1 record with detail 0000
+    and the records after it, grouped by position because the 4-digit sequence number wraps
+    after 9999 in large statements): a globalised movement is replaced by its details. Booked
+    as the next movement starts, so the records of one movement only are held at a time."""
+    items, reading.group = reading.group, []
+    if not items:
+        return
+    head, details = items[0], items[1:]
+    for item in details if head["globalised"] and details else (head,):
+        communication = (
+            item["communication"] + item.get("communication_2", "") + item.get("communication_3", "")
+        )
+        reading.movements.append(
+            Movement(
+                reference=item["reference"] or f"L{item['line']}",
+                amount=item["amount"],
+                value_date=item["value_date"],
+                entry_date=item["entry_date"],
+                structured_communication=item["structured"],
+                communication=communication.strip(),
+                counterparty_name=item.get("name"),
+                counterparty_iban=item.get("iban"),
+                counterparty_bic=item.get("bic"),
+                line=item["line"],
             )
-            movements.append(
-                Movement(
-                    reference=item["reference"],
-                    amount=item["amount"],
-                    value_date=item["value_date"],
-                    entry_date=item["entry_date"],
-                    structured_communication=item["structured"],
-                    communication=communication.strip(),
-                    counterparty_name=item.get("name"),
-                    counterparty_iban=item.get("iban"),
-                    counterparty_bic=item.get("bic"),
-                    line=item["line"],
-                )
-            )
-    return [replace(m, reference=m.reference or f"L{m.line}") for m in movements]
+        )

@@ -27,15 +27,13 @@ def book(
     activity_id: str,
     fresh: bool = False,
     by: str | None = None,
-    figures=None,
 ) -> bool:
     """Store a balanced transaction once per (source, source_id); announce the activity's change.
 
     Returns False, booking nothing, when that source was booked before (a redelivered event,
     a repeated command). `fresh`: the source was created in this transaction (a payment's new
     allocation), so it cannot have been booked and is not looked up (the unique constraint on
-    (cooperative, source, source_id) still stands guard). `figures`: a statement import's
-    running balances (handlers/running_figures.py), written once at its end.
+    (cooperative, source, source_id) still stands guard).
     """
     if not fresh and uow.repo.ledger_transaction_exists(cooperative_id, source, source_id):
         return False
@@ -61,10 +59,7 @@ def book(
     account = ledger.activity_account(activity_id)
     # the running balances of the activity's accounts move in this same transaction (orm.LedgerBalance)
     changes = ledger.activity_changes(transaction, account)
-    if figures is not None:
-        balance = figures.add_to_balances(changes)[account]
-    else:
-        balance = uow.repo.add_to_balances(cooperative_id, changes)[account]
+    balance = uow.repo.add_to_balances(cooperative_id, changes)[account]
     uow.emit(
         "activity_account_changed",
         cooperative_id,

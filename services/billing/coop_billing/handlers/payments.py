@@ -16,18 +16,18 @@ from coop_shared.storage.types import new_id
 
 
 def _allocation(
-    uow, payment: Payment, invoice: Invoice, available: Money, rate: Decimal, figures=None
+    uow, payment: Payment, invoice: Invoice, available: Money, rate: Decimal
 ) -> tuple[PaymentAllocation | None, Receivable]:
     """The part of `available` that settles the invoice, with the revenue and the contribution
     it earns the activity (None when the invoice has nothing left to pay), and the invoice's
-    receivable once it is applied. `figures` (handlers/running_figures.py) holds what a
-    statement import already knows of the invoice, else it is read."""
-    receivable = figures.receivable(invoice) if figures else uow.repo.receivable(invoice)
+    receivable once it is applied. (A statement import books the same for its movements in
+    chunks: handlers/statement_booking.py.)"""
+    receivable = uow.repo.receivable(invoice)
     applied = payments.allocate(available, receivable.amount_due).applied
     if applied == Money.zero():
         return None, receivable
     revenue = ledger.revenue_share(invoice.total_excl_vat, invoice.total_incl_vat, receivable.paid, applied)
-    booked = figures.revenue_booked(invoice) if figures else uow.repo.revenue_booked(invoice.id)
+    booked = uow.repo.revenue_booked(invoice.id)
     contribution = ledger.contribution_on(booked, revenue, rate)
     allocation = PaymentAllocation(
         id=new_id(),  # named now: the ledger transaction's source, booked without a flush between
@@ -38,8 +38,6 @@ def _allocation(
         contribution=contribution,
     )
     after = Receivable(receivable.total_incl_vat, receivable.paid + applied, receivable.credited)
-    if figures:
-        figures.applied(invoice, after, revenue)
     return allocation, after
 
 
@@ -69,26 +67,18 @@ def apply_payment(
     invoice: Invoice,
     available: Money,
     members=None,
-    payers=None,
-    figures=None,
 ) -> Money:
     """Apply up to `available` of the payment to the invoice (locked by the caller); book the
     activity's revenue and the contribution in one balanced transaction. Returns what was applied.
     `members` (billing's MembersClient) gives the activity's dated contribution rate. The payer's
-    IBAN becomes a known payer of the customer (statements' second rule): recorded at once, or
-    collected in `payers` (a set) by a statement import that records them all at its end; the
-    import's `figures` (handlers/running_figures.py) spare reading the invoice and balance again."""
+    IBAN becomes a known payer of the customer (statements' second rule)."""
     rate, rate_label = contribution_rate(invoice, payment.value_date, members)
-    allocation, after = _allocation(uow, payment, invoice, available, rate, figures)
+    allocation, after = _allocation(uow, payment, invoice, available, rate)
     if allocation is None:
         return Money.zero()
     payment.allocations.append(allocation)
     if payment.counterparty_iban:
-        pair = (payment.counterparty_iban, invoice.customer_id)
-        if payers is not None:
-            payers.add(pair)
-        else:
-            uow.repo.remember_payers(invoice.cooperative_id, [pair])
+        uow.repo.remember_payers(invoice.cooperative_id, [(payment.counterparty_iban, invoice.customer_id)])
     book(
         uow,
         invoice.cooperative_id,
@@ -102,7 +92,6 @@ def apply_payment(
         ),
         invoice.activity_id,
         fresh=True,  # the allocation was created just now: its source cannot have been booked
-        figures=figures,
         by=payment.created_by,
     )
     invoice.status = after.status  # what refresh_status would read back, without reading it
@@ -150,23 +139,16 @@ def _new_payment(cooperative_id: str, data: dict) -> Payment:
     )
 
 
-def record_payment(
-    uow, identity, data: dict, invoice=None, members=None, new_reference=False, payers=None, figures=None
-) -> dict:
+def record_payment(uow, identity, data: dict, members=None) -> dict:
     """A payment, applied to its invoice when one is named or found by its communication; the
     rest announced as unmatched. A bank reference seen before is a duplicate, booking nothing.
-
-    `invoice`: the target already found and locked by the caller (a statement import), so it
-    is not looked up twice; `new_reference`: the caller checked that no payment carries the
-    bank reference (a statement import asks for all its movements in one query); `payers`: see
-    `apply_payment`, and `figures`."""
+    (A statement import books its credits in chunks instead: handlers/statement_booking.py.)"""
     require_role(identity, *OPERATORS)
     cooperative_id = acting_cooperative(identity, data.pop("cooperative", None))
-    if not new_reference:
-        existing = uow.repo.payment_by_reference(cooperative_id, data["bank_reference"])
-        if existing is not None:
-            return payment_out(existing, uow.repo.applied_of(existing.id), MatchOutcome.DUPLICATE)
-    invoice = invoice if invoice is not None else _target_invoice(uow, cooperative_id, data)
+    existing = uow.repo.payment_by_reference(cooperative_id, data["bank_reference"])
+    if existing is not None:
+        return payment_out(existing, uow.repo.applied_of(existing.id), MatchOutcome.DUPLICATE)
+    invoice = _target_invoice(uow, cooperative_id, data)
     if invoice is not None:
         _settles(invoice)
     payment = _new_payment(cooperative_id, data)
@@ -174,9 +156,7 @@ def record_payment(
     uow.repo.add(payment)
     applied = Money.zero()
     if invoice is not None:
-        applied = apply_payment(
-            uow, identity.cooperative, payment, invoice, payment.amount, members, payers, figures
-        )
+        applied = apply_payment(uow, identity.cooperative, payment, invoice, payment.amount, members)
     remainder = payment.amount - applied
     if remainder > Money.zero():
         uow.emit(
@@ -185,8 +165,7 @@ def record_payment(
             identity.cooperative,
             payment_unmatched_event(payment, remainder),
         )
-    if figures is None:  # a statement import lets its payments' rows be inserted in batches
-        uow.repo.flush()  # the payment's rows are written now, as the answer says (no statement more)
+    uow.repo.flush()  # the payment's rows are written now, as the answer says (no statement more)
     outcome = MatchOutcome.MATCHED if applied > Money.zero() else MatchOutcome.UNMATCHED
     return payment_out(payment, applied, outcome)
 

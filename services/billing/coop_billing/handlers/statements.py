@@ -19,21 +19,15 @@ import hashlib
 from datetime import date, timedelta
 from decimal import Decimal
 
-from coop_billing.domain import camt053, coda, ledger
+from coop_billing.domain import camt053, coda
 from coop_billing.domain.bank_statements import StatementError
-from coop_billing.domain.states import MatchOutcome
-from coop_billing.handlers.payments import record_payment
-from coop_billing.handlers.running_figures import RunningFigures
+from coop_billing.handlers.statement_booking import CHUNK, StatementBooking
 from coop_billing.orm import BankStatement, BankStatementFile
-from coop_billing.views import statement_file_out, statement_line_out, statement_out
+from coop_billing.views import statement_file_out, statement_out
 from coop_shared.credentials import AUDITOR, OPERATORS, acting_cooperative, require_role
-from coop_shared.money import Money
+from coop_shared.money import CENT, Money
 
 PARSERS = {"coda": coda.parse, "camt053": camt053.parse}
-# Movements booked between two flushes of their rows (each flush inserts them in batches).
-FLUSH_EVERY = 1000
-# The counter of the answer each payment outcome adds to.
-COUNTERS = {MatchOutcome.MATCHED: "matched", MatchOutcome.DUPLICATE: "duplicates"}
 
 
 def import_bank_statement(uow, identity, data: dict, members=None) -> dict:
@@ -58,31 +52,30 @@ def _import(uow, identity, cooperative_id: str, data: dict, members=None) -> dic
     if fresh:
         _keep_file_and_announce_debits(uow, identity, row, data, statement, digest)
     lines, counts = [], {"matched": 0, "unmatched": 0, "duplicates": 0}
-    credits = [(movement, _payment_of(movement, statement)) for movement in statement.credits]
-    matching = _Matching(uow, cooperative_id, credits)
-    for number, (movement, payload) in enumerate(credits, start=1):
-        outcome = record_payment(
-            uow,
-            identity,
-            payload,
-            invoice=matching.invoice(movement, payload),
-            members=members,
-            new_reference=matching.new_reference(payload["bank_reference"]),
-            payers=matching.payers,
-            figures=matching.figures,
-        )
-        counts[COUNTERS.get(outcome["status"], "unmatched")] += 1
-        lines.append(statement_line_out(movement, Money(payload["amount"]), outcome))
-        if number % FLUSH_EVERY == 0:
-            uow.repo.flush()  # the rows of the last movements, inserted in batches
-    matching.figures.write()
-    uow.repo.remember_payers(cooperative_id, matching.payers.pairs)
+    credits = statement.credits
+    for movement in credits:  # a fraction of a cent anywhere refuses the file before any booking
+        _cents(movement)
+    booking = StatementBooking(
+        uow,
+        identity,
+        cooperative_id,
+        members,
+        uow.repo.invoices_by_communications(
+            cooperative_id, {m.structured_communication for m in credits if m.structured_communication}
+        ),
+        _Payers(uow.repo.known_payers_of(cooperative_id, {_compact(m.counterparty_iban) for m in credits})),
+    )
+    for start in range(0, len(credits), CHUNK):
+        chunk = credits[start : start + CHUNK]
+        booking.book([(movement, _payment_of(movement, statement)) for movement in chunk], lines, counts)
+    booking.finish()
+    uow.repo.remember_payers(cooperative_id, booking.payers.pairs)
     return statement_out(row, statement, counts, warnings, lines)
 
 
 class _Payers:
     """The known payers an import learns (IBAN, customer), recorded in one statement at its end
-    and seen at once by the later movements of the same file (`apply_payment` adds to it)."""
+    and seen at once by the later movements of the same file."""
 
     def __init__(self, known: dict[str, list[str]]):
         self.customers = {iban: set(customers) for iban, customers in known.items()}
@@ -93,50 +86,9 @@ class _Payers:
         self.customers.setdefault(pair[0], set()).add(pair[1])
 
 
-class _Matching:
-    """What the two matching rules need for every credit of a statement, asked set-wise before
-    the first movement is booked (issue 18): the bank references already booked, the invoices
-    of the structured communications (locked), the customers each IBAN paid before. A query
-    per thousand movements instead of several per movement, and none that grows with the
-    payments already booked."""
-
-    def __init__(self, uow, cooperative_id: str, credits):
-        self.uow, self.cooperative_id = uow, cooperative_id
-        self.booked = uow.repo.references_booked(cooperative_id, [p["bank_reference"] for _, p in credits])
-        self.seen: set[str] = set()
-        self.invoices = uow.repo.invoices_by_communications(
-            cooperative_id, {m.structured_communication for m, _ in credits if m.structured_communication}
-        )
-        ibans = {p["counterparty_iban"] for _, p in credits if p["counterparty_iban"]}
-        self.payers = _Payers(uow.repo.known_payers_of(cooperative_id, ibans))
-        self.figures = RunningFigures(uow, cooperative_id)
-        self.figures.preload(
-            [invoice.id for invoice in self.invoices.values()],
-            [ledger.activity_account(i.activity_id) for i in self.invoices.values() if i.activity_id],
-        )
-
-    def new_reference(self, reference: str) -> bool:
-        """True when no payment carries the reference yet; a reference met twice in the file
-        is looked up again by `record_payment` (and found: a duplicate)."""
-        fresh = reference not in self.booked and reference not in self.seen
-        self.seen.add(reference)
-        return fresh
-
-    def invoice(self, movement, payload: dict):
-        """Rule 1, else rule 2 of the module's docstring; None leaves the payment to staff."""
-        if movement.structured_communication in self.invoices:
-            return self.invoices[movement.structured_communication]
-        customers = self.payers.customers.get(payload["counterparty_iban"])
-        if not customers:
-            return None
-        return _exact_open_invoice(self.uow, self.cooperative_id, sorted(customers), payload["amount"])
-
-
 def _payment_of(movement, statement) -> dict:
     """The `record_payment` payload of one credit; its bank reference is unique per account."""
-    amount = movement.amount.quantize(Decimal("0.01"))
-    if amount != movement.amount:
-        raise StatementError(f"amount {movement.amount} has fractions of a cent", movement.line)
+    amount = _cents(movement)
     account = statement.account_iban or "account"
     return {
         "amount": amount,
@@ -148,6 +100,13 @@ def _payment_of(movement, statement) -> dict:
         "counterparty_iban": _compact(movement.counterparty_iban),
         "invoice_id": None,
     }
+
+
+def _cents(movement) -> Decimal:
+    amount = movement.amount.quantize(CENT)
+    if amount != movement.amount:
+        raise StatementError(f"amount {movement.amount} has fractions of a cent", movement.line)
+    return amount
 
 
 def _statement_row(uow, cooperative_id: str, data: dict, statement) -> tuple[BankStatement, list[str]]:
@@ -238,12 +197,3 @@ def _iso(day) -> str | None:
 
 def _compact(iban: str | None) -> str | None:
     return iban.replace(" ", "").upper()[:34] if iban else None
-
-
-def _exact_open_invoice(uow, cooperative_id: str, customers: list[str], amount: Decimal):
-    """The one open invoice of these customers (who paid before from the movement's IBAN) whose
-    amount due is exactly `amount`; None when there is none or more than one (staff decide)."""
-    candidates = uow.repo.open_invoices_of_customers(cooperative_id, customers)
-    receivables = uow.repo.receivables(invoice.id for invoice in candidates)
-    exact = [invoice for invoice in candidates if receivables[invoice.id].amount_due == Money(amount)]
-    return uow.repo.invoice(cooperative_id, exact[0].id, for_update=True) if len(exact) == 1 else None

@@ -12,6 +12,7 @@ from coop_members.orm import Document, DocumentNotice
 from coop_members.views import document_out, right_to_work_out
 from coop_shared.credentials import (
     ADMIN,
+    MEMBER,
     OPERATORS,
     PLATFORM,
     READERS,
@@ -59,6 +60,46 @@ def judged(member, history: list, documents: list, on: date) -> dict:
         on,
     )
     return right_to_work_out(member.id, on, allowed, reasons, status)
+
+
+def list_member_documents(uow: UnitOfWork[MembersRepository], identity: Identity, data: dict) -> dict:
+    """{"items", "total"}: every document of the member, the soonest to expire first (those
+    without an expiry date last); a `member` key reads only its own member's."""
+    require_role(identity, *READERS)
+    member = uow.repo.member(acting_cooperative(identity), str(data["member_id"]))
+    if not may_see_member(identity, member.id):
+        raise NotFound(f"No member '{data['member_id']}'.")
+    documents = sorted(
+        uow.repo.documents_of(member.id),
+        key=lambda d: (d.valid_until is None, d.valid_until or date.max, d.id),
+    )
+    return {"items": [document_out(d) for d in documents], "total": len(documents)}
+
+
+def list_expiring_documents(
+    uow: UnitOfWork[MembersRepository], identity: Identity, data: dict, today: date
+) -> dict:
+    """{"items", "total"}: the documents expiring from `today` to `within_days` ahead, soonest
+    first, each with its member's name and the days left; a `member` key sees only its own."""
+    require_role(identity, *READERS)
+    horizon = today + timedelta(days=data["within_days"])
+    rows, total = uow.repo.documents_expiring(
+        acting_cooperative(identity),
+        today,
+        horizon,
+        data["limit"],
+        data["offset"],
+        member_id=identity.member_id if identity.role == MEMBER else None,
+    )
+    items = [
+        dict(
+            document_out(document),
+            member_name=f"{member.first_name} {member.last_name}",
+            days_left=(document.valid_until - today).days,
+        )
+        for document, member in rows
+    ]
+    return {"items": items, "total": total}
 
 
 def run_document_check(uow: UnitOfWork[MembersRepository], identity: Identity, today: date) -> dict:

@@ -102,6 +102,22 @@ def get_enrolment(uow: UnitOfWork[MembersRepository], identity: Identity, data: 
     return enrolment_view(uow, enrolment, today)
 
 
+def list_member_enrolments(
+    uow: UnitOfWork[MembersRepository], identity: Identity, data: dict, today: date
+) -> dict:
+    """{"items": [the member's enrolments as get_enrolment gives them], "total"}, the latest
+    entered first; readers of the cooperative, a `member` key only its own member's."""
+    require_role(identity, *READERS)
+    member = uow.repo.member(acting_cooperative(identity), str(data["member_id"]))
+    if not may_see_member(identity, member.id):
+        raise NotFound(f"No member '{data['member_id']}'.")
+    views = [enrolment_view(uow, e, today) for e in uow.repo.enrolments_of_member(member.id)]
+    views.sort(
+        key=lambda v: (v["phase_history"][0]["on"] if v["phase_history"] else "", v["id"]), reverse=True
+    )
+    return {"items": views, "total": len(views)}
+
+
 def move_phase(
     uow: UnitOfWork[MembersRepository], identity: Identity, payroll: PayrollClient, data: dict, today: date
 ) -> dict:

@@ -60,8 +60,11 @@ def table(name: str) -> tuple[ParameterRow, ...]:
     return tuple(rows)
 
 
+@cache
 def row_on(name: str, day: date) -> ParameterRow:
-    """The row in force on `day`; a day before the first row has no rules."""
+    """The row in force on `day`; a day before the first row has no rules. Kept per day (the
+    rows never change while the service runs): every payslip of a run, and every cost its
+    budget search asks, read the same row (issue 18)."""
     rows = [row for row in table(name) if row.valid_from <= day]
     if not rows:
         raise LookupError(f"No {name} parameters before {table(name)[0].valid_from}.")
