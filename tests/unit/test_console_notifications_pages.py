@@ -190,3 +190,13 @@ def test_an_unknown_e_mail_is_the_404_page():
         ).status_code
         == 404
     )
+
+
+def test_the_console_names_every_template_notifications_accepts_and_no_other():
+    """The console lists the templates from its own table (no method lists them): a template
+    added to notifications without a name here fails this test, not a staff person's search."""
+    from coop_web.console.notifications import TEMPLATES
+
+    from coop_notifications.schemas import TEMPLATE_KEYS
+
+    assert sorted(event for event, _label in TEMPLATES) == sorted(TEMPLATE_KEYS)

@@ -167,3 +167,16 @@ def test_a_reset_is_asked_with_the_same_answer_for_any_address_and_its_refusals_
     html = weak.get_data(as_text=True)
     assert weak.status_code == 422 and "Ongeldige gegevens. Minstens 12 tekens." in html
     assert members.calls[-1][2] == {"token": "rst_" + "b" * 43, "password": "court"}
+
+
+def test_the_pager_of_a_console_list_keeps_its_filters_and_leaves_empty_ones_out():
+    app = create_app({"COOP_WEB_COOKIE_SECURE": "false"}, rpc=Members())
+    with app.test_request_context("/console/members?lang=en"):
+        pager = app.jinja_env.get_template("_pager.html").module.pager
+        html = str(pager({"items": [], "total": 93}, 20, 20, {"status": "failed", "q": ""}))
+    assert "21 to 40 of 93" in html
+    assert 'href="?status=failed&amp;offset=0" rel="prev"' in html
+    assert 'href="?status=failed&amp;offset=40" rel="next"' in html
+    assert "q=" not in html
+    with app.test_request_context("/console/members?lang=en"):
+        assert str(pager({"items": [], "total": 20}, 0, 20, {})).strip() == ""  # one page: no pager

@@ -24,6 +24,7 @@ from coop_web import ui
 from coop_web.console import console
 from coop_web.i18n import N_
 from coop_web.i18n import gettext as _
+from coop_web.labels import DOCUMENT_KINDS
 
 PAGE = 25
 BRUSSELS = ZoneInfo("Europe/Brussels")
@@ -36,14 +37,6 @@ LIFECYCLES = {
     "exited": N_("Exited"),
 }
 LIFECYCLE_TARGETS = ("active", "suspended", "exited")
-DOCUMENT_KINDS = {
-    "id_card": N_("Identity card"),
-    "residence_card": N_("Residence card"),
-    "work_authorisation": N_("Work authorisation"),
-    "professional_card": N_("Professional card"),
-    "annex_26": N_("Annex 26"),
-    "orange_card": N_("Orange card"),
-}
 LABOUR_MARKETS = {"unlimited": N_("Unlimited"), "limited": N_("Limited"), "none": N_("None")}
 PHASES = {
     "intake": N_("Intake"),

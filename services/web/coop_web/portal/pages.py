@@ -26,6 +26,7 @@ from coop_shared.errors import CoopError, NotFound, ValidationError
 from coop_web import http_errors, ui
 from coop_web.i18n import N_, language, locale
 from coop_web.i18n import gettext as _
+from coop_web.labels import DOCUMENT_KINDS
 from coop_web.portal import portal
 
 ENTRIES_PER_PAGE = 20
@@ -66,14 +67,7 @@ UNIT_TEXTS = {"C62": N_("piece"), "HUR": N_("hour"), "DAY": N_("day")}
 LINE_FIELDS = ("description", "quantity", "unit", "unit_price", "vat_rate")
 NEW_LINES = 2  # empty lines the form starts with; "Add a line" asks for one more
 MAX_LINES = 50
-DOCUMENT_TEXTS = {
-    "id_card": N_("Identity card"),
-    "residence_card": N_("Residence card"),
-    "work_authorisation": N_("Work authorisation"),
-    "professional_card": N_("Professional card"),
-    "annex_26": N_("Annex 26"),
-    "orange_card": N_("Orange card"),
-}
+DOCUMENT_TEXTS = DOCUMENT_KINDS
 LABOUR_MARKET_TEXTS = {
     "unlimited": N_("Unlimited access to work"),
     "limited": N_("Limited access to work"),
