@@ -4,11 +4,11 @@ unmatched payment is matched by hand to the invoice chosen. No broker: these run
 
 import base64
 import io
-import re
 
 from coop_web.service import create_app
 
 from coop_shared.errors import BusinessRuleViolation, ValidationError
+from tests.unit.page_text import csrf_of
 
 TOKEN = "sess_" + "c" * 43
 STAFF = {
@@ -128,8 +128,7 @@ def _get(client, path="/console/bank"):
     return page, page.get_data(as_text=True)
 
 
-def _csrf(html):
-    return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+_csrf = csrf_of
 
 
 def test_the_bank_page_lists_the_unmatched_payments_with_a_form_to_match_each():

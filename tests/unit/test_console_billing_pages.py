@@ -10,6 +10,7 @@ import pytest
 from coop_web.service import create_app
 
 from coop_shared.errors import BusinessRuleViolation, NotFound, ValidationError
+from tests.unit.page_text import csrf_of
 
 TOKEN = "sess_" + "b" * 43
 STAFF = {
@@ -166,8 +167,7 @@ def _client(suite):
     return client
 
 
-def _csrf(html: str) -> str:
-    return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+_csrf = csrf_of
 
 
 def _page(client, path, **headers):

@@ -3,13 +3,11 @@ tests/unit/test_web_pages.py): what needs doing, each block from the calls an in
 make, counts and amounts as a person reads them in their language, each block linking to the
 page where it is handled. No broker: these run in a second."""
 
-import html as markup
-import re
-
 from coop_web.service import create_app
 
 from coop_shared.dates import brussels_today
 from coop_shared.errors import Forbidden
+from tests.unit.page_text import text_of
 
 TOKEN = "sess_" + "h" * 43
 MEMBER_ID = "5b1c3a52-3f0e-4d59-9a53-0a4f3c2b6d11"
@@ -132,8 +130,7 @@ def _home(services, language="en"):
     return client.get(f"/console?lang={language}")
 
 
-def _text(html: str) -> str:
-    return markup.unescape(re.sub(r"[ \t\r\n]+", " ", re.sub(r"<[^>]+>", " ", html)))
+_text = text_of
 
 
 def test_the_home_page_lists_what_needs_doing_with_counts_amounts_and_links():

@@ -3,13 +3,13 @@ tests/unit/test_web_pages.py): the list with its search and pages, the registrat
 member's page with its small forms, each sending members the payload an integrator would send;
 a refusal shown at its form, another cooperative's member a 404 page, an auditor no form."""
 
-import html as markup
 import re
 
 import pytest
 from coop_web.service import create_app
 
 from coop_shared.errors import BusinessRuleViolation, NotFound, ValidationError
+from tests.unit.page_text import csrf_of, text_of
 
 TOKEN = "sess_" + "m" * 43
 MEMBER_ID = "5b1c3a52-3f0e-4d59-9a53-0a4f3c2b6d11"
@@ -166,12 +166,10 @@ def _client(services):
 
 
 def _csrf(client) -> str:
-    page = client.get("/console/members/new?lang=en").get_data(as_text=True)
-    return re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    return csrf_of(client.get("/console/members/new?lang=en").get_data(as_text=True))
 
 
-def _text(html: str) -> str:
-    return markup.unescape(re.sub(r"[ \t\r\n]+", " ", re.sub(r"<[^>]+>", " ", html)))
+_text = text_of
 
 
 def test_the_list_searches_by_name_pages_and_links_each_member():

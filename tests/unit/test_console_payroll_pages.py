@@ -5,11 +5,11 @@ SEPA file and a payslip's PDF as downloads; an auditor sees no form; another coo
 is the 404 page."""
 
 import base64
-import re
 
 from coop_web.service import create_app
 
 from coop_shared.errors import BusinessRuleViolation, NotFound, ValidationError
+from tests.unit.page_text import csrf_of
 
 TOKEN = "sess_" + "c" * 43
 RUN_ID = "5d8c1b6e-3f0a-4c57-9a52-7c1e4f1a0001"
@@ -98,8 +98,7 @@ def client(services):
     return c
 
 
-def csrf(html):
-    return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+csrf = csrf_of
 
 
 def test_the_runs_are_listed_with_their_month_status_and_totals():

@@ -13,6 +13,7 @@ from coop_web.service import create_app
 
 from coop_shared.dates import brussels_today
 from coop_shared.errors import BusinessRuleViolation, NotFound, ValidationError
+from tests.unit.page_text import csrf_of
 
 TOKEN = "sess_" + "m" * 43
 AMINA = "5a0b3c1d-2222-4e6f-9a8b-000000000001"
@@ -276,8 +277,7 @@ def _client(services, language="fr"):
     return client
 
 
-def _csrf(html: str) -> str:
-    return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+_csrf = csrf_of
 
 
 def _text(html: str) -> str:

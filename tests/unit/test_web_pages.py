@@ -4,7 +4,6 @@ and the cookie becomes the credential only for a full session. No broker: these 
 The same pages over the real suite: tests/web/test_sessions_over_http.py."""
 
 import glob
-import re
 
 import pytest
 from babel.messages.extract import extract_from_dir
@@ -13,6 +12,7 @@ from coop_web import routes
 from coop_web.service import create_app
 
 from coop_shared.errors import Forbidden, ValidationError
+from tests.unit.page_text import csrf_of
 
 WEB = routes.__file__.rsplit("/", 1)[0]
 TOKEN = "sess_" + "a" * 43
@@ -48,8 +48,7 @@ def _client(members, **config):
     return app.test_client()
 
 
-def _csrf(page_html: str) -> str:
-    return re.search(r'name="csrf_token" value="([^"]+)"', page_html).group(1)
+_csrf = csrf_of
 
 
 def test_every_text_of_the_pages_is_in_the_french_and_dutch_catalogues():
