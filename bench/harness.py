@@ -81,11 +81,32 @@ def measure(name: str, operation, calls: int, concurrency: int = 1, clients=None
     return figures
 
 
+def settle(amqp_uri: str, timeout: float = 600) -> float:
+    """Wait, untimed, until no queue of the suite's vhost holds a message (notifications has
+    mailed what the previous phase asked for): each phase then carries its own load, not the
+    backlog of the one before. Returns the seconds waited, which the summary reports."""
+    started = time.perf_counter()
+    calm = 0
+    while time.perf_counter() - started < timeout:
+        calm = calm + 1 if sum(support.queue_depths(amqp_uri).values()) == 0 else 0
+        if calm >= 3:  # three readings half a second apart
+            break
+        time.sleep(0.5)
+    return round(time.perf_counter() - started, 1)
+
+
 def rss_mb(pid: int) -> float:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
             return round(int(line.split()[1]) / 1024, 1)
     return float("nan")
+
+
+def children(pid: int) -> list[int]:
+    try:
+        return [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:
+        return []
 
 
 def machine() -> dict:
@@ -221,9 +242,15 @@ class Processes:
         support.wait_for(ok, timeout=90, interval=0.5, message=f"{names}")
 
     def memory(self) -> dict:
-        return {
-            f"{name}-{index}": rss_mb(p.pid) for (name, index), p in self.running.items() if p.poll() is None
-        }
+        """Resident MB of each service process, and of each child it started (billing's PDF
+        renderer, notifications' template workers), named after its parent."""
+        found = {}
+        for (name, index), process in self.running.items():
+            if process.poll() is None:
+                found[f"{name}-{index}"] = rss_mb(process.pid)
+                for n, child in enumerate(children(process.pid)):
+                    found[f"{name}-{index} child {n + 1}"] = rss_mb(child)
+        return found
 
     def stop(self):
         for process in self.running.values():

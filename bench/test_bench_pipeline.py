@@ -1,10 +1,16 @@
 """The event pipeline end to end: a payment recorded → the activity credited (in the
 same transaction) → the member's e-mail accepted by the mail server, at a steady 100 payments/s.
 Target: p95 under 250 ms. Latency = the delivery's `sent_at` minus the moment the payment was
-sent (one clock: this machine's)."""
+sent (one clock: this machine's).
+
+`COOP_BENCH_PIPELINE_SECONDS` sets how long the steady rate is offered (issue 18 measures 60 s;
+a shorter run is for iterating). The run also reports where the time goes — payment → delivery
+planned (the event's way to notifications) and planned → sent (composing, rendering, SMTP) —,
+how many attempts the sends took (retries), and the backlog left when the offer ends."""
 
 from __future__ import annotations
 
+import os
 import time
 from datetime import UTC, datetime
 
@@ -17,7 +23,8 @@ from tests import support
 from tests.integration import billing_setup
 
 pytestmark = pytest.mark.bench
-RATE, SECONDS, INVOICES = 100, 10, 40
+RATE, INVOICES = 100, 40
+SECONDS = int(os.environ.get("COOP_BENCH_PIPELINE_SECONDS", "60"))
 
 
 def test_payment_to_notification_latency_at_100_per_second(suite_settings, rpc_client, tmp_path):
@@ -94,52 +101,82 @@ def test_payment_to_notification_latency_at_100_per_second(suite_settings, rpc_c
         for proxy in proxies:
             proxy.stop()
         url = suite_settings["NOTIFICATIONS_DATABASE_URL"]
-        support.wait_for(
-            lambda: (
-                support.count(
-                    url,
-                    "select count(*) from deliveries where event_type = "
-                    "'payment_received' and status = 'sent'",
-                )
-                >= RATE * SECONDS
-            ),
-            timeout=180,
-            message="every payment note sent",
+        # What is not yet sent when the offer ends (the issue's "no backlog left").
+        backlog = len(sent_at_call) - support.count(
+            url, "select count(*) from deliveries where event_type = 'payment_received' and status = 'sent'"
         )
-        rows = support.sql(url, "select event, sent_at from deliveries where event_type = 'payment_received'")
+        drain_started = time.perf_counter()
+        done = "select count(*) from deliveries where event_type = 'payment_received' and status in ('sent', 'failed')"
+        support.wait_for(
+            lambda: support.count(url, done) >= RATE * SECONDS,
+            timeout=180,
+            message="every payment note sent (or failed)",
+        )
+        failed = support.count(
+            url, "select count(*) from deliveries where event_type = 'payment_received' and status = 'failed'"
+        )
+        drain_seconds = round(time.perf_counter() - drain_started, 1)
+        rows = support.sql(
+            url,
+            "select event, created_at, sent_at, attempts from deliveries "
+            "where event_type = 'payment_received' and status = 'sent'",
+        )
+        rows = [row for row in rows if row[0]["payload"]["payment_id"] in sent_at_call]
         latencies = [
             (sent - sent_at_call[event["payload"]["payment_id"]]).total_seconds() * 1000
-            for event, sent in rows
-            if event["payload"]["payment_id"] in sent_at_call
+            for event, _, sent, _ in rows
         ]
+        to_planned = [
+            (planned - sent_at_call[event["payload"]["payment_id"]]).total_seconds() * 1000
+            for event, planned, _, _ in rows
+        ]
+        to_sent = [(sent - planned).total_seconds() * 1000 for _, planned, sent, _ in rows]
+        retried = sum(1 for *_, attempts in rows if attempts > 1)
         memory = processes.memory()
     finally:
         processes.stop()
         support.stop_process(smtp, grace=5)
     p50, p95, p99 = (round(percentile(latencies, q), 1) for q in (50, 95, 99))
-    target = p95 < 250
+    planned_p50, planned_p95 = (round(percentile(to_planned, q), 1) for q in (50, 95))
+    sent_p50, sent_p95 = (round(percentile(to_sent, q), 1) for q in (50, 95))
+    load = [round(v, 2) for v in os.getloadavg()]
+    target = p95 < 250 and backlog == 0 and failed == 0
     print(
-        f"payment → e-mail sent at {offered:.0f}/s offered: p50 {p50} ms, p95 {p95} ms, p99 {p99} ms "
-        f"({len(latencies)} payments; echo p50 {echo.p50_ms} ms); target p95 < 250 ms: {target}"
+        f"payment → e-mail sent at {offered:.0f}/s offered for {SECONDS} s: p50 {p50} ms, p95 {p95} ms, "
+        f"p99 {p99} ms ({len(latencies)} payments; echo p50 {echo.p50_ms} ms); payment → planned p50 "
+        f"{planned_p50} / p95 {planned_p95} ms, planned → sent p50 {sent_p50} / p95 {sent_p95} ms; "
+        f"{retried} retried, {failed} failed; backlog at the end of the offer {backlog} (drained in {drain_seconds} s); "
+        f"load average {load}; target p95 < 250 ms with no backlog: {target}"
     )
     save(
         "pipeline",
         {
             "echo": echo,
             "offered_per_second": round(offered, 1),
+            "seconds": SECONDS,
             "payments": len(latencies),
             "p50_ms": p50,
             "p95_ms": p95,
             "p99_ms": p99,
+            "payment_to_planned_p50_p95_ms": [planned_p50, planned_p95],
+            "planned_to_sent_p50_p95_ms": [sent_p50, sent_p95],
+            "retried": retried,
+            "failed": failed,
+            "backlog_at_end_of_offer": backlog,
+            "drain_seconds": drain_seconds,
             "target_met": target,
             "resident_mb": memory,
         },
         [
-            "| offered payments/s | payments | p50 ms | p95 ms | p99 ms |",
-            "|---|---|---|---|---|",
-            f"| {offered:.0f} | {len(latencies)} | {p50} | {p95} | {p99} |",
+            "| offered payments/s | seconds | payments | p50 ms | p95 ms | p99 ms | backlog at end |",
+            "|---|---|---|---|---|---|---|",
+            f"| {offered:.0f} | {SECONDS} | {len(latencies)} | {p50} | {p95} | {p99} | {backlog} |",
             "",
-            f"Echo p50 in the same run: {echo.p50_ms} ms. Target p95 < 250 ms: {'met' if target else 'missed'}. "
+            f"Payment → planned p50 {planned_p50} / p95 {planned_p95} ms; planned → sent p50 {sent_p50} / "
+            f"p95 {sent_p95} ms; {retried} sends retried, {failed} failed; drained in {drain_seconds} s after the offer.",
+            "",
+            f"Echo p50 in the same run: {echo.p50_ms} ms. Target p95 < 250 ms with no backlog left: "
+            f"{'met' if target else 'missed'}. "
             f"Resident memory (MB): {memory}",
         ],
     )

@@ -15,6 +15,7 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
+import eventlet
 import pytest
 
 from bench.harness import RESULTS, Processes, measure, save
@@ -54,6 +55,30 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def reset_peak(pid: int) -> None:
+    """Start measuring a process's resident peak afresh (VmHWM back to VmRSS, proc(5) clear_refs)."""
+    Path(f"/proc/{pid}/clear_refs").write_text("5")
+
+
+def resident_timeline(pid: int, samples: list, every: float = 1.0):
+    """A green thread noting the process's resident MB every `every` seconds into `samples`
+    (where in the import the peak comes: reading, booking or answering)."""
+
+    def sample():
+        started = time.perf_counter()
+        while True:
+            samples.append((round(time.perf_counter() - started), resident_mb(pid)[0]))
+            eventlet.sleep(every)
+
+    return eventlet.spawn(sample)
+
+
+def resident_mb(pid: int) -> tuple[float, float]:
+    """A process's resident memory now and its peak since `reset_peak` (MB, /proc/<pid>/status)."""
+    fields = dict(line.split(":", 1) for line in Path(f"/proc/{pid}/status").read_text().splitlines())
+    return tuple(round(int(fields[key].split()[0]) / 1024, 1) for key in ("VmRSS", "VmHWM"))
+
+
 def test_coda_with_50000_movements(suite_settings, rpc_client, tmp_path):
     processes = Processes(dict(suite_settings, COOP_LOG_FORMAT="plain"), tmp_path)
     processes.prepare()
@@ -85,35 +110,42 @@ def test_coda_with_50000_movements(suite_settings, rpc_client, tmp_path):
             ]
             for number, movements in enumerate(SIZES, start=1):
                 content = statement(invoices, movements, number)
+                reset_peak(billing_pid)
+                samples = []
+                sampler = resident_timeline(billing_pid, samples)
                 started, cpu = time.perf_counter(), cpu_seconds(billing_pid)
                 result = rpc.billing.import_bank_statement(
                     {"format": "coda", "content": base64.b64encode(content).decode()}
                 )
                 elapsed = time.perf_counter() - started
                 cpu = cpu_seconds(billing_pid) - cpu
+                after, peak = resident_mb(billing_pid)
+                sampler.kill()
                 assert result["movements"] == movements
                 assert result["matched"] == movements // 2 // INVOICES * INVOICES
-                timings.append((movements, len(content), elapsed, result, cpu))
+                timings.append((movements, len(content), elapsed, result, cpu, after, peak))
                 print(
                     f"CODA of {movements} movements ({len(content) / 1e6:.1f} MB): {elapsed:.1f} s, "
                     f"{elapsed * 1e6 / movements:.0f} µs per movement, billing CPU "
-                    f"{cpu * 1e6 / movements:.0f} µs per movement"
+                    f"{cpu * 1e6 / movements:.0f} µs per movement, billing resident {after} MB after, "
+                    f"{peak} MB at its peak; load average {os.getloadavg()[0]:.2f}"
                 )
+                print("  billing resident (s, MB):", " ".join(f"{t}:{mb:.0f}" for t, mb in samples))
         memory = processes.memory()
     finally:
         processes.stop()
     lines = [
         "| movements | file MB | seconds | movements/s | µs per movement | billing CPU µs per movement "
-        "| matched | unmatched |",
-        "|---|---|---|---|---|---|---|---|",
+        "| matched | unmatched | billing MB after | billing MB peak |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
-    for movements, size, elapsed, result, cpu in timings:
+    for movements, size, elapsed, result, cpu, after, peak in timings:
         lines.append(
             f"| {movements} | {size / 1e6:.1f} | {elapsed:.1f} | {movements / elapsed:.0f} | "
             f"{elapsed * 1e6 / movements:.0f} | {cpu * 1e6 / movements:.0f} | {result['matched']} | "
-            f"{result['unmatched']} |"
+            f"{result['unmatched']} | {after} | {peak} |"
         )
-    per_movement = {movements: elapsed / movements for movements, _, elapsed, _, _ in timings}
+    per_movement = {movements: elapsed / movements for movements, _, elapsed, *_ in timings}
     targets = {}
     if 50_000 in per_movement:
         targets["50,000 movements under 20 s"] = per_movement[50_000] * 50_000 < 20
@@ -140,8 +172,10 @@ def test_coda_with_50000_movements(suite_settings, rpc_client, tmp_path):
                     "per_second": round(movements / elapsed, 1),
                     "us_per_movement": round(elapsed * 1e6 / movements),
                     "billing_cpu_us_per_movement": round(cpu * 1e6 / movements),
+                    "billing_resident_mb_after": after,
+                    "billing_resident_mb_peak": peak,
                 }
-                for movements, _, elapsed, _, cpu in timings
+                for movements, _, elapsed, _, cpu, after, peak in timings
             ],
             "resident_mb": memory,
             "targets": targets,

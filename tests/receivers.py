@@ -37,7 +37,8 @@ def serve_smtp(port: int, folder: Path) -> None:
 
     class Keep:
         async def handle_DATA(self, server, session, envelope):
-            record = {"mail_from": envelope.mail_from, "rcpt_tos": envelope.rcpt_tos}
+            # The client's address and port tell its connections apart (the SMTP pool's tests).
+            record = {"mail_from": envelope.mail_from, "rcpt_tos": envelope.rcpt_tos, "peer": session.peer}
             _store(
                 folder,
                 ".eml",

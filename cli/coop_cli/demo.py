@@ -530,10 +530,12 @@ def _payroll(rpc, slug: str, world: dict, progress) -> None:
                 }
             )
     run = rpc.payroll.prepare_run({"period": period, "items": items})
-    if run["payslips"]:
+    # The answer carries the run's first payslips only, and their count
+    # (docs/adr/026-a-run-answers-its-first-payslips.md).
+    if run["payslip_count"]:
         rpc.payroll.close_run(run["id"])
     progress(
-        f"{slug}: payroll {period} — {len(run['payslips'])} payslips closed, "
+        f"{slug}: payroll {period} — {run['payslip_count']} payslips closed, "
         f"{len(run['problems'])} refused: "
         + "; ".join(p.get("message", p.get("code", "?")) for p in run["problems"])
     )

@@ -21,6 +21,9 @@ class EventType:
 CATALOGUE = {
     "cooperative_created": EventType("members", False, "A cooperative joined the installation."),
     "api_key_revoked": EventType("members", False, "A credential was revoked; caches must forget it."),
+    "cooperative_changed": EventType(
+        "members", False, "A cooperative's settings changed (the fields named); caches must read it again."
+    ),
     "member_registered": EventType("members", True, "An entrepreneur was registered (candidate)."),
     "activity_created": EventType("members", True, "An activity (with its account) was opened for a member."),
     "member_status_model_changed": EventType("members", True, "A member moved to another status model."),

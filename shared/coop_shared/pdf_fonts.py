@@ -11,6 +11,7 @@ depend on it, only the services that render PDFs do.
 
 from __future__ import annotations
 
+import functools
 import os
 from pathlib import Path
 
@@ -44,6 +45,7 @@ def register() -> tuple[str, str]:
                 raise FileNotFoundError(f"{path} is missing: install the package fonts-dejavu-core")
             pdfmetrics.registerFont(TTFont(name, str(path)))
         _keep_narrow_no_break_space()
+        _deflate_faster()
         # A canvas, and a table cell without a FONT command, start in Helvetica and declare it
         # even if no text uses it; start in DejaVu Sans so the only font a document names is the
         # embedded one.
@@ -52,6 +54,12 @@ def register() -> tuple[str, str]:
 
         rl_config.canvas_basefontname = REGULAR
         tables.CellStyle.fontname = REGULAR
+        # Streams are written compressed and binary, not also ASCII85-encoded: ASCII85 is only
+        # for 7-bit channels (PDF 1.4 reference, 3.3.2), the PDF travels base64-encoded anyway
+        # (RPC, e-mail attachment), and encoding it in pure Python cost milliseconds of every
+        # invoice (issue 18, docs/adr/013-documents-that-print-and-vat-per-rate.md). What the
+        # document prints is the same.
+        rl_config.useA85 = 0
         # <b> inside a Paragraph picks the bold face of the family.
         addMapping(REGULAR, 0, 0, REGULAR)
         addMapping(REGULAR, 1, 0, BOLD)
@@ -59,6 +67,24 @@ def register() -> tuple[str, str]:
         addMapping(REGULAR, 1, 1, BOLD)
         _registered = True
     return REGULAR, BOLD
+
+
+def _deflate_faster() -> None:
+    """Compress every stream at zlib level 1 instead of the default 6.
+
+    Most of a document's bytes are the two font subsets (about 36 kB each before compression,
+    docs/adr/013-documents-that-print-and-vat-per-rate.md); level 6 spent some 2 ms more of every
+    invoice on them than level 1, for about 1 kB less each (issue 18). reportlab has no setting for the level:
+    its one Flate filter (pdfdoc.PDFStreamFilterZCompress, used by every stream) is given this
+    encode instead. Readers inflate either level the same way."""
+    import zlib
+
+    from reportlab.pdfbase import pdfdoc
+
+    def encode(self, text):
+        return zlib.compress(text.encode("utf8") if isinstance(text, str) else text, 1)
+
+    pdfdoc.PDFStreamFilterZCompress.encode = encode
 
 
 def _keep_narrow_no_break_space() -> None:
@@ -86,8 +112,12 @@ def _keep_narrow_no_break_space() -> None:
     paragraph.split = split
 
 
+@functools.cache
 def stylesheet():
-    """reportlab's sample stylesheet with every style set in DejaVu Sans (bold for headings)."""
+    """reportlab's sample stylesheet with every style set in DejaVu Sans (bold for headings).
+
+    Built once per process and shared by every document (issue 18, the cost of an invoice's
+    PDF): read its styles, and `clone()` one to change it, never assign to it."""
     from reportlab.lib.styles import getSampleStyleSheet
 
     regular, bold = register()

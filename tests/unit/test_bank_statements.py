@@ -99,3 +99,25 @@ def test_a_camt_statement_that_does_not_balance_is_refused():
     with pytest.raises(StatementError) as refused:
         camt053.parse(b"<Document><unclosed></Document>")
     assert refused.value.line == 1
+
+
+def test_the_lines_of_a_file_read_as_bytes_are_those_of_its_latin1_text():
+    # every break str.splitlines() knows in Latin-1 text, alone, doubled, first and last
+    samples = [
+        b"a\r\nb\nc\rd",
+        b"\n\nx\r\n\r\ny\r",
+        b"one\x0btwo\x0cthree\x1cfour\x1dfive\x1esix\x85seven",
+        b"\r\r\n\n\x85",
+        b"no break at all \xe9\xb2",
+        b"",
+    ]
+    for sample in samples:
+        assert list(coda._byte_lines(sample)) == sample.decode("latin-1").splitlines()
+        assert list(coda._lines(sample.decode("latin-1"))) == sample.decode("latin-1").splitlines()
+
+
+def test_a_coda_file_reads_the_same_as_bytes_and_as_text():
+    content = coda_file(DIES_IBAN, "DIES", 1, Decimal("0.00"), LINES, ON)
+    assert "\r\n" in content  # as banks send it
+    assert len(coda.parse(content.encode("latin-1")).movements) == 3
+    assert coda.parse(content.encode("latin-1")) == coda.parse(content)

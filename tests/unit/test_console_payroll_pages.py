@@ -38,6 +38,8 @@ RUN = {
     "id": RUN_ID,
     "period": "2026-12",
     "status": "draft",
+    "payslip_count": 1,
+    "problem_count": 1,
     "payslips": [
         {
             "id": SLIP_ID,
@@ -238,6 +240,27 @@ def test_a_run_shows_its_payslips_in_belgian_amounts_and_its_problems_in_words()
     assert services.payloads("members.get_members") == [{"ids": [YONAS]}]
 
 
+def test_a_large_run_shows_its_first_50_payslips_then_the_next_ones_page_by_page():
+    """The run's answer carries its first 50 payslips (docs/adr/026-a-run-answers-its-first-payslips.md):
+    the first page asks payroll nothing more, the next ones list the run's payslips."""
+    slip = RUN["payslips"][0]
+    many = [dict(slip, id=f"{SLIP_ID[:-4]}{n:04d}", member_name=f"Member {n}") for n in range(1, 121)]
+    run = dict(RUN, payslips=many[:50], payslip_count=120, problems=[], problem_count=0)
+    services = Services(
+        {"payroll.get_run": run, "payroll.list_payslips": {"items": many[50:100], "total": 120}}
+    )
+    c = client(services)
+    first = c.get(f"/console/payroll/{RUN_ID}?lang=en").get_data(as_text=True)
+    assert '<dd id="payslip-count">120</dd>' in first
+    assert "Member 50<" in first and "Member 51<" not in first
+    assert "1 to 50 of 120" in first and 'href="?offset=50"' in first
+    assert services.payloads("payroll.list_payslips") == []
+    second = c.get(f"/console/payroll/{RUN_ID}?lang=en&offset=50").get_data(as_text=True)
+    assert "Member 51<" in second and "Member 100<" in second and "Member 50<" not in second
+    assert "51 to 100 of 120" in second and 'href="?offset=0"' in second and 'href="?offset=100"' in second
+    assert services.payloads("payroll.list_payslips") == [{"run_id": RUN_ID, "limit": 50, "offset": 50}]
+
+
 def test_closing_a_run_leads_back_to_it_and_a_refusal_is_shown_on_it():
     closed = dict(RUN, status="closed", problems=[])
     services = Services({"payroll.get_run": closed, "payroll.close_run": closed})
@@ -251,7 +274,7 @@ def test_closing_a_run_leads_back_to_it_and_a_refusal_is_shown_on_it():
     assert f'href="/console/payroll/{RUN_ID}/sepa"' in html and 'id="close"' not in html
 
     services.answers["payroll.close_run"] = BusinessRuleViolation("This run has no payslip to close.")
-    services.answers["payroll.get_run"] = dict(RUN, payslips=[])
+    services.answers["payroll.get_run"] = dict(RUN, payslips=[], payslip_count=0)
     services.answers["members.get_members"] = {"items": []}
     refused = c.post(f"/console/payroll/{RUN_ID}/close", data={"csrf_token": token})
     assert refused.status_code == 409 and "This run has no payslip to close." in refused.get_data(

@@ -34,7 +34,7 @@ from tests.unit.test_billing_handlers import ACTIVITY_ID, ADMIN, BRUCOOP, CUSTOM
 # before. SQLite inserts a transaction's five postings one by one, PostgreSQL in one statement:
 # a payment is 14 statements here, 10 on PostgreSQL (it was 18 here before issue 18: the
 # duplicate check and the invoice were read again, the balance summed, the payment re-read).
-CREATE_INVOICE, ISSUE_INVOICE, RECORD_PAYMENT, ACCOUNT_PAGE = 6, 14, 14, 2
+CREATE_INVOICE, ISSUE_INVOICE, RECORD_PAYMENT, ACCOUNT_PAGE = 3, 4, 14, 2
 DIES_IBAN, PEETERS_IBAN, STRANGER_IBAN = "BE05068123456775", "BE71096123456769", "BE46735123456736"
 
 
@@ -338,3 +338,58 @@ def test_billing_keeps_the_activities_it_read_and_still_refuses_whom_members_wou
         with pytest.raises(NotFound):
             read(stranger)
     assert Members.asked == 3
+
+
+def test_an_invoice_answered_without_reading_back_is_the_invoice_read_back(uow, customer):
+    """create_invoice and issue_invoice answer from what they wrote (invoices.present_new):
+    the answer must be what get_invoice reads back from the database afterwards."""
+    draft = invoices.create_invoice(uow, ADMIN, FakeMembers(), invoice_payload(customer, price="250.00"))
+    uow.commit()
+    assert draft["amount_due"] is None and draft["delivery"] is None
+    assert draft == invoices.get_invoice(uow, ADMIN, {"id": draft["id"]})
+    issued = issuing.issue_invoice(uow, ADMIN, FakeMembers(), {"id": draft["id"]}, TODAY)
+    uow.commit()
+    assert issued["amount_due"] == "302.50" and issued["amount_paid"] == "0.00"
+    assert issued["delivery"]["channel"] == "email"
+    read_back = invoices.get_invoice(uow, ADMIN, {"id": draft["id"]})
+    # SQLite gives moments back without their UTC offset (PostgreSQL keeps it): the same instant
+    assert issued["delivery"]["queued_at"] == read_back["delivery"]["queued_at"] + "+00:00"
+    for moment in ("queued_at", "updated_at"):
+        issued["delivery"][moment] = read_back["delivery"][moment]
+    assert issued == read_back
+
+
+def test_billing_keeps_a_cooperative_until_members_announces_a_change(monkeypatch):
+    """Issuing asks members for the cooperative once per COOPERATIVE_SECONDS per process; the
+    `cooperative_changed` broadcast (forget_cooperative) makes the next call ask again, and a
+    copy is served only to a caller of that cooperative."""
+    from coop_billing import clients
+
+    monkeypatch.setattr(clients, "_cooperatives", {})
+    monkeypatch.setattr(clients, "_forgotten", {})
+    answers = iter(
+        [{"slug": "dies", "iban": "BE05068123456775"}, {"slug": "dies", "iban": "BE71096123456769"}]
+    )
+
+    class Members:
+        asked: list[str] = []
+
+        def get_cooperative(self, slug):
+            Members.asked.append(slug)
+            return next(answers) if slug == "dies" else {"slug": slug}
+
+    def read(identity, slug=None):
+        return clients.MembersClient(Members(), slug or identity.cooperative, identity).cooperative()
+
+    assert read(ADMIN)["iban"] == "BE05068123456775"
+    assert read(ADMIN)["iban"] == "BE05068123456775"
+    assert Members.asked == ["dies"]  # the second call was served by the process
+    read(BRUCOOP)
+    assert Members.asked == ["dies", "brucoop"]  # another cooperative's key never gets Dies' copy
+    clients.forget_cooperative("dies")
+    assert read(ADMIN)["iban"] == "BE71096123456769"
+    assert Members.asked == ["dies", "brucoop", "dies"]
+    monkeypatch.setattr(clients, "COOPERATIVE_SECONDS", 0.0)
+    monkeypatch.setattr(clients, "_cooperatives", {"dies": (0.0, {"slug": "dies", "iban": "old"})})
+    answers = iter([{"slug": "dies", "iban": "BE05068123456775"}])
+    assert read(ADMIN)["iban"] == "BE05068123456775"  # an entry older than the period is read again

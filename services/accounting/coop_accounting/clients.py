@@ -35,6 +35,9 @@ class BillingClient:
         return self._rpc.render_bank_statement_file({"statement_id": statement_id})
 
 
+PAGE = 500  # the most list_payslips answers at once
+
+
 class PayrollClient:
     """The payslips of a month, read with the caller's credential."""
 
@@ -42,7 +45,15 @@ class PayrollClient:
         self._rpc = payroll_rpc
 
     def payslips(self, period: str) -> list[dict]:
-        return self._rpc.list_payslips({"period": period, "limit": 500})["items"]
+        """Every payslip of the month, read a page of 500 at a time (a run of 10,000 members
+        is twenty pages; the order of list_payslips never skips or repeats one)."""
+        items, offset = [], 0
+        while True:
+            page = self._rpc.list_payslips({"period": period, "limit": PAGE, "offset": offset})
+            items += page["items"]
+            offset += PAGE
+            if offset >= page["total"] or not page["items"]:
+                return items
 
     def payslip_pdf(self, payslip_id: str) -> dict:
         return self._rpc.render_payslip(payslip_id)

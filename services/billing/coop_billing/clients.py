@@ -16,6 +16,22 @@ from coop_shared.errors import NotFound
 # as members does (`get_activity`), so the cache shows nobody an activity members would refuse.
 ACTIVITY_SECONDS, ACTIVITIES_KEPT = 30.0, 10_000
 _activities: dict[str, tuple[float, dict]] = {}
+# Cooperatives read from members, kept by this process (issue 18: issuing an invoice asked
+# members for the cooperative every time). What billing reads of one (its legal identity, IBAN,
+# contribution rate, payment terms) is set when it is created; members announces any change
+# (`cooperative_changed`, a broadcast every billing instance hears: `forget_cooperative`), and
+# an entry is read again after COOPERATIVE_SECONDS at the latest. An entry is served only to a
+# caller whose verified identity names that cooperative.
+COOPERATIVE_SECONDS = 300.0
+_cooperatives: dict[str, tuple[float, dict]] = {}
+_forgotten: dict[str, float] = {}  # when each was last announced changed
+
+
+def forget_cooperative(slug: str) -> None:
+    """The next call reads the cooperative from members again; a read that was under way when
+    the change was announced is not kept."""
+    _forgotten[slug] = time.monotonic()
+    _cooperatives.pop(slug, None)
 
 
 class MembersClient:
@@ -33,7 +49,15 @@ class MembersClient:
     def cooperative(self) -> dict:
         """The caller's cooperative: legal identity, IBAN, contribution rate, payment terms."""
         if self._cooperative is None:
-            self._cooperative = self._rpc.get_cooperative(self._slug)
+            mine = self._identity is not None and self._slug == self._identity.cooperative
+            kept = _cooperatives.get(self._slug) if mine else None
+            if kept is not None and time.monotonic() - kept[0] <= COOPERATIVE_SECONDS:
+                self._cooperative = kept[1]
+            else:
+                read_at = time.monotonic()
+                self._cooperative = self._rpc.get_cooperative(self._slug)
+                if mine and read_at > _forgotten.get(self._slug, float("-inf")):
+                    _cooperatives[self._slug] = (read_at, self._cooperative)
         return self._cooperative
 
     def contribution_rate_on(self, activity_id: str, on) -> dict:

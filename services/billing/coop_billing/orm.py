@@ -307,7 +307,9 @@ class BankStatement(Base):
 class BankStatementFile(Base):
     """The statement file exactly as received (CODA or camt.053), kept with the statement it
     was imported as: its bytes, name and SHA-256, for the accountant's period pack (a bank
-    statement is an accounting document: docs/domain/accounting.md "WinBooks ACT")."""
+    statement is an accounting document: docs/domain/accounting.md "WinBooks ACT"). Its bytes
+    are in its pieces (BankStatementFilePiece); `content` holds those of a file kept before
+    migration 0010, and is read only when asked for (deferred): a month's list loads no bytes."""
 
     __tablename__ = "bank_statement_files"
     __table_args__ = (sa.UniqueConstraint("statement_id"),)
@@ -315,10 +317,21 @@ class BankStatementFile(Base):
     cooperative_id: Mapped[str] = mapped_column(IdColumn, index=True)
     statement_id: Mapped[str] = mapped_column(sa.ForeignKey("bank_statements.id"))
     filename: Mapped[str] = mapped_column(sa.String(200))
-    content: Mapped[bytes] = mapped_column(sa.LargeBinary)
+    content: Mapped[bytes | None] = mapped_column(sa.LargeBinary, nullable=True, deferred=True)
     content_sha256: Mapped[str] = mapped_column(sa.String(64))
     size: Mapped[int] = mapped_column(sa.Integer)
     received_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+
+
+class BankStatementFilePiece(Base):
+    """One piece of a kept statement file: the pieces of a file, in `position` order, are one
+    zlib stream of its bytes as received (domain/bank_statements.py `file_pieces`), each a few
+    hundred kB, so that keeping a 20 MB file sends no 40 MB query (issue 18)."""
+
+    __tablename__ = "bank_statement_file_pieces"
+    file_id: Mapped[str] = mapped_column(sa.ForeignKey("bank_statement_files.id"), primary_key=True)
+    position: Mapped[int] = mapped_column(sa.Integer, primary_key=True)
+    data: Mapped[bytes] = mapped_column(sa.LargeBinary)
 
 
 # Peppol (docs/adr/011-peppol-delivery.md)

@@ -2,7 +2,7 @@
 
 from nameko.timer import timer
 
-from coop_billing.clients import MembersClient
+from coop_billing.clients import MembersClient, forget_cooperative
 from coop_billing.handlers import (
     balances,
     customers,
@@ -20,6 +20,7 @@ from coop_billing.handlers import (
 )
 from coop_billing.orm import Base
 from coop_billing.peppol.dependency import PeppolNetwork
+from coop_billing.render.separate_process import DocumentRenderer
 from coop_billing.repository import BillingRepository
 from coop_billing.schemas import (
     ActivityAccountSchema,
@@ -53,7 +54,12 @@ from coop_shared.dates import brussels_today
 from coop_shared.runtime.caller import Caller
 from coop_shared.runtime.common_rpc import CommonRpc
 from coop_shared.runtime.database import Database
-from coop_shared.runtime.entrypoints import CredentialRevocationListener, event_handler, rpc
+from coop_shared.runtime.entrypoints import (
+    CredentialRevocationListener,
+    DurableBroadcastHandler,
+    event_handler,
+    rpc,
+)
 from coop_shared.runtime.person_data_rpc import PersonDataRpc
 from coop_shared.runtime.resilient_rpc import ServiceRpc
 from coop_shared.runtime.timers import settings_timer
@@ -72,9 +78,15 @@ class BillingService(CommonRpc, PersonDataRpc, CredentialRevocationListener):
     privacy_handlers = privacy  # PersonDataRpc: export, erasure, retention (handlers/privacy.py)
     members = ServiceRpc("members")
     peppol = PeppolNetwork()
+    renderer = DocumentRenderer()  # invoice PDFs in a child process (render/separate_process.py)
 
     def _members(self, identity) -> MembersClient:
         return MembersClient(self.members, identity.cooperative, identity)
+
+    @DurableBroadcastHandler.decorator("members", "cooperative_changed")
+    def forget_changed_cooperative(self, event):
+        """Every instance reads a changed cooperative again (coop_billing.clients)."""
+        forget_cooperative(event["payload"]["slug"])
 
     @rpc(CreateCustomerSchema, creates=True)
     def create_customer(self, identity, data):
@@ -191,7 +203,7 @@ class BillingService(CommonRpc, PersonDataRpc, CredentialRevocationListener):
     @rpc(RenderInvoiceSchema, service_may_call=True)
     def render_invoice(self, identity, data):
         """{"filename", "content_type", "content" (base64)}, and the EPC QR payload of a PDF."""
-        return rendering.render_invoice(self.uow, identity, data)
+        return rendering.render_invoice(self.uow, identity, data, renderer=self.renderer)
 
     @rpc(OverdueCheckSchema)
     def run_overdue_check(self, identity, data):

@@ -19,13 +19,22 @@ class DeliveryConfig(DependencyProvider):
 
 
 class Channels(DependencyProvider):
-    """The installed channels (entry points), configured once when the service starts."""
+    """The installed channels (entry points), configured once when the service starts; those
+    that keep connections open (e-mail's SMTP pool) close them when it stops."""
 
     def setup(self):
         self.channels = load_channels(self.container.config)
 
     def get_dependency(self, worker_ctx):
         return self.channels
+
+    def stop(self):
+        for channel in self.channels.values():
+            close = getattr(channel, "close", None)
+            if close is not None:
+                close()
+
+    kill = stop
 
 
 class TemplateWorkers(DependencyProvider):

@@ -6,8 +6,10 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.util import identity_key
 
-from coop_notifications.domain.deliveries import PENDING
+from coop_notifications.domain.deliveries import EMAIL, PENDING
 from coop_notifications.orm import Delivery, ReceivedEvent, Template, Webhook
 from coop_shared.storage.repository import Repository
 
@@ -90,8 +92,9 @@ class NotificationsRepository(Repository):
     def lease_due(self, now: datetime, lease_seconds: int, limit: int, only=None) -> list[str]:
         """Take up to `limit` due deliveries (or just those of `only`) for this worker: rows another
         worker holds (row lock or unexpired lease) are skipped, so replicas never send the same
-        delivery together."""
-        query = (
+        delivery together. One statement: the lease is written where the rows are locked
+        (`UPDATE … WHERE id IN (SELECT … FOR UPDATE SKIP LOCKED) RETURNING id`)."""
+        due = (
             sa.select(Delivery.id)
             .where(
                 Delivery.status == PENDING,
@@ -102,12 +105,37 @@ class NotificationsRepository(Repository):
             .limit(limit)
         )
         if only is not None:
-            query = query.where(Delivery.id.in_(list(only)))
-        ids = self.session.scalars(query.with_for_update(skip_locked=True)).all()
-        if ids:
-            self.session.execute(
-                sa.update(Delivery)
-                .where(Delivery.id.in_(ids))
-                .values(lease_until=now + timedelta(seconds=lease_seconds))
+            due = due.where(Delivery.id.in_(list(only)))
+        until = now + timedelta(seconds=lease_seconds)
+        leased = self.session.execute(
+            sa.update(Delivery)
+            .where(Delivery.id.in_(due.with_for_update(skip_locked=True).scalar_subquery()))
+            .values(lease_until=until)
+            .returning(Delivery.id, Delivery.next_attempt_at, Delivery.updated_at)
+            .execution_options(synchronize_session=False)
+        ).all()
+        for row in leased:  # deliveries this session just planned: their lease as written, no reload
+            planned = self.session.identity_map.get(identity_key(Delivery, row.id))
+            if planned is not None:
+                set_committed_value(planned, "lease_until", until)
+                set_committed_value(planned, "updated_at", row.updated_at)
+        return [row.id for row in sorted(leased, key=lambda row: row.next_attempt_at)]
+
+    def overrides_for(self, delivery_ids: list[str]) -> dict[tuple, Template]:
+        """The cooperatives' own wordings the e-mails among `delivery_ids` may use, every language,
+        by (cooperative_id, template, language): read with the lease, so that composing each
+        message needs no query of its own."""
+        if not delivery_ids:
+            return {}
+        wanted = (
+            sa.select(Delivery.cooperative_id, Delivery.template)
+            .where(Delivery.id.in_(delivery_ids), Delivery.channel == EMAIL)
+            .distinct()
+        )
+        rows = self.session.scalars(
+            sa.select(Template).where(
+                sa.tuple_(Template.cooperative_id, Template.template).in_(wanted),
+                Template.channel == EMAIL,
             )
-        return list(ids)
+        ).all()
+        return {(t.cooperative_id, t.template, t.language): t for t in rows}

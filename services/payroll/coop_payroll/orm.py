@@ -50,7 +50,12 @@ class PayrollRun(Base):
     prepared_by: Mapped[str | None] = mapped_column(sa.String(60))
     closed_by: Mapped[str | None] = mapped_column(sa.String(60))
 
-    payslips: Mapped[list["Payslip"]] = relationship(lazy="selectin", order_by="Payslip.created_at")
+    # Loaded only when read (closing, the SEPA file): a run's answer, a payslip's PDF and the
+    # run's page read its first payslips or none, not all 10,000 of a large run
+    # (docs/adr/026-a-run-answers-its-first-payslips.md).
+    payslips: Mapped[list["Payslip"]] = relationship(
+        lazy="select", order_by=lambda: (Payslip.created_at, Payslip.id)
+    )
     problems: Mapped[list["RunProblem"]] = relationship(lazy="selectin")
 
 

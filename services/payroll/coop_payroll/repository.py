@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import sqlalchemy as sa
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -20,6 +22,9 @@ from coop_shared.storage.repository import Repository
 from coop_shared.storage.types import MoneyType
 
 ANY_MEMBER = object()  # `payslips` of every member (a member key passes its own member id)
+# Newest period first, then by creation; the id last, so that the pages of a run's payslips
+# (written a thousand at a time) never overlap nor skip one created in the same instant.
+PAYSLIP_ORDER = (Payslip.period.desc(), Payslip.created_at, Payslip.id)
 
 
 class PayrollRepository(Repository):
@@ -97,27 +102,83 @@ class PayrollRepository(Repository):
             spent[activity_id] = spent.get(activity_id, Money.zero()) + (before - after)
         return spent
 
-    def prepared(self, run: PayrollRun, payslips: list, problems: list) -> PayrollRun:
-        """`run` holding the payslips and problems this unit of work just wrote, as a refresh
-        would load them, without reading thousands of rows back (issue 18)."""
-        set_committed_value(run, "payslips", payslips)
+    def prepared(self, run: PayrollRun, problems: list) -> PayrollRun:
+        """`run` holding the problems this unit of work just wrote, as a refresh would load
+        them; its payslips are left to be read when asked for, a page at a time (issue 18)."""
         set_committed_value(run, "problems", problems)
         return run
 
+    def run_figures(self, run_id: str):
+        """(payslips, total_cost, total_net_to_pay) of all the run's payslips, counted and
+        summed in the database: a run's answer carries them without its payslips."""
+        return self.session.execute(
+            sa.select(
+                sa.func.count(Payslip.id).label("payslips"),
+                sa.func.coalesce(sa.func.sum(Payslip.total_cost), 0, type_=MoneyType()).label("total_cost"),
+                sa.func.coalesce(sa.func.sum(Payslip.net_to_pay), 0, type_=MoneyType()).label(
+                    "total_net_to_pay"
+                ),
+            ).where(Payslip.run_id == run_id)
+        ).one()
+
+    def first_payslips(self, run: PayrollRun, limit: int) -> list[Payslip]:
+        """The run's first `limit` payslips, in the order `payslips` pages them for the run."""
+        return list(
+            self.session.scalars(
+                sa.select(Payslip).where(Payslip.run_id == run.id).order_by(*PAYSLIP_ORDER).limit(limit)
+            )
+        )
+
     def mark_paid(self, run: PayrollRun) -> None:
         """Each payslip of `run` paid for its period (`paid_for`), in one statement rather than
-        one per payslip (issue 18); the loaded payslips say so too."""
+        one per payslip (issue 18); those this session holds say so too, the others are not
+        loaded for it."""
         self.session.execute(
             sa.update(Payslip)
             .where(Payslip.run_id == run.id)
             .values(paid_for=Payslip.period)
             .execution_options(synchronize_session=False)
         )
-        for p in run.payslips:
-            set_committed_value(p, "paid_for", p.period)
+        for p in list(self.session.identity_map.values()):
+            if isinstance(p, Payslip) and p.run_id == run.id:
+                set_committed_value(p, "paid_for", p.period)
+
+    def closing_slips(self, run_id: str) -> list[tuple]:
+        """(member_id, activity_id, period, kind, balance_before, balance_after) of each payslip
+        of the run: what closing checks again, without loading the payslips themselves."""
+        return self.session.execute(
+            sa.select(
+                Payslip.member_id,
+                Payslip.activity_id,
+                Payslip.period,
+                Payslip.kind,
+                Payslip.balance_before,
+                Payslip.balance_after,
+            )
+            .where(Payslip.run_id == run_id)
+            .order_by(*PAYSLIP_ORDER)
+        ).all()
+
+    def payslips_of_run(self, run_id: str, chunk: int = 1000):
+        """Every payslip of the run, in its order, read `chunk` at a time: closing a run of
+        10,000 holds one chunk of them at a time, not the whole run (issue 18)."""
+        for offset in itertools.count(0, chunk):
+            rows = list(
+                self.session.scalars(
+                    sa.select(Payslip)
+                    .where(Payslip.run_id == run_id)
+                    .order_by(*PAYSLIP_ORDER)
+                    .offset(offset)
+                    .limit(chunk)
+                )
+            )
+            yield from rows
+            if len(rows) < chunk:
+                return
 
     def run(self, cooperative_id: str, run_id, for_update: bool = False) -> PayrollRun:
-        """The cooperative's run `run_id` with its payslips and problems, else NotFound."""
+        """The cooperative's run `run_id` with its problems (its payslips are read when asked
+        for: `run.payslips`, or a page of them), else NotFound."""
         return self.one_of_cooperative(PayrollRun, cooperative_id, run_id, "payroll run", for_update)
 
     def runs(
@@ -189,7 +250,7 @@ class PayrollRepository(Repository):
             query = query.where(Payslip.run_id == str(run_id))
         if period:
             query = query.where(Payslip.period == period)
-        return self.page(query, (Payslip.period.desc(), Payslip.created_at), limit, offset)
+        return self.page(query, PAYSLIP_ORDER, limit, offset)
 
     # Directors' social insurance fund, by the quarter (domain/directors.py)
 

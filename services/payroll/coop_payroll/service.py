@@ -86,19 +86,19 @@ class PayrollService(CommonRpc, PersonDataRpc, CredentialRevocationListener):
 
     @rpc(PrepareRunSchema, creates=True)
     def prepare_run(self, identity, data):
-        """The draft run of a period: its payslips, and a problem for each item not payable."""
+        """The draft run of a period: counts, totals, a problem for each item not payable, its first 50 payslips."""
         return runs.prepare_run(
             self.uow, identity, self.models, self._members(identity), BillingClient(self.billing), data
         )
 
     @rpc(RefSchema, id_field="id")
     def close_run(self, identity, data):
-        """The run, closed: payslips final and issued (once; a second call changes nothing)."""
+        """The run, closed, answered as by get_run: payslips final and issued (once; a second call changes nothing)."""
         return runs.close_run(self.uow, identity, data, self.models, BillingClient(self.billing))
 
     @rpc(RefSchema, id_field="id")
     def get_run(self, identity, data):
-        """The run with its payslips, problems and totals."""
+        """The run: payslip and problem counts, totals, problems, first 50 payslips (the rest: list_payslips, run_id)."""
         return runs.get_run(self.uow, identity, data)
 
     @rpc(ListRunsSchema)
@@ -113,7 +113,7 @@ class PayrollService(CommonRpc, PersonDataRpc, CredentialRevocationListener):
 
     @rpc(ListPayslipsSchema)
     def list_payslips(self, identity, data):
-        """{"items": [payslips, newest period first], "total"}, filtered by member, run, period."""
+        """{"items": [payslips, newest period first, then as created], "total"}, filtered by member, run, period."""
         return payslips.list_payslips(self.uow, identity, data)
 
     @rpc(SettingsSchema)

@@ -6,7 +6,6 @@ from __future__ import annotations
 import base64
 
 from coop_payroll.domain import withholdings
-from coop_shared.money import Money
 from coop_shared.status_models import PAYSLIP, PayLine, PayResult, StatusModel
 
 
@@ -83,15 +82,27 @@ def problem_out(x) -> dict:
     return {"member_id": x.member_id, "activity_id": x.activity_id, "code": x.code, "message": x.message}
 
 
-def run_out(run) -> dict:
+# The payslips a run's answer carries: the first page of `list_payslips` for the run, so that
+# the answer (and the copy the idempotency table keeps for replay) stays small whatever the
+# size of the run (docs/adr/026-a-run-answers-its-first-payslips.md).
+FIRST_PAYSLIPS = 50
+
+
+def run_out(run, first_payslips, figures) -> dict:
+    """A run as `prepare_run`, `close_run` and `get_run` answer it: its counts and totals over
+    all its payslips (`figures`: PayrollRepository.run_figures), every problem, and its first
+    payslips only (`first_payslips`: PayrollRepository.first_payslips); the others are read
+    with `list_payslips` and the run's id."""
     return {
         "id": run.id,
         "period": run.period,
         "status": str(run.status),
-        "payslips": [payslip_out(p) for p in run.payslips],
+        "payslip_count": figures.payslips,
+        "problem_count": len(run.problems),
+        "payslips": [payslip_out(p) for p in first_payslips],
         "problems": [problem_out(x) for x in run.problems],
-        "total_cost": str(sum((p.total_cost for p in run.payslips), Money.zero())),
-        "total_net_to_pay": str(sum((p.net_to_pay for p in run.payslips), Money.zero())),
+        "total_cost": str(figures.total_cost),
+        "total_net_to_pay": str(figures.total_net_to_pay),
     }
 
 
@@ -175,7 +186,7 @@ def payroll_closed(run, out: dict) -> dict:
     return {
         "run_id": run.id,
         "period": run.period,
-        "payslips": len(run.payslips),
+        "payslips": out["payslip_count"],
         "total_cost": out["total_cost"],
         "total_net_to_pay": out["total_net_to_pay"],
     }

@@ -104,9 +104,9 @@ class _Reading:
 
 def parse(content: bytes | str) -> Statement:
     """The statement of a CODA file, or StatementError naming the line."""
-    text = content.decode("latin-1") if isinstance(content, bytes) else content
+    lines = _byte_lines(content) if isinstance(content, bytes) else _lines(content)
     reading, number = _Reading(), 0
-    for number, line in enumerate(_lines(text), start=1):
+    for number, line in enumerate(lines, start=1):
         _read_record(reading, line, number)
     if number == 0:
         raise StatementError("the file is empty")
@@ -134,6 +134,22 @@ def _lines(text: str):
         start = found.end()
     if start < len(text):
         yield text[start:]
+
+
+# The same breaks in Latin-1 bytes (U+2028 and U+2029 are not Latin-1 characters).
+_BYTE_LINE_BREAK = re.compile(b"\r\n|[\n\r\x0b\x0c\x1c\x1d\x1e\x85]")
+
+
+def _byte_lines(content: bytes):
+    """`_lines(content.decode("latin-1"))` one line decoded at a time: a 20 MB file is not
+    held a second time as its text (issue 18). Latin-1 maps each byte to the character of the
+    same number, so a break is the same byte in the file and in its text."""
+    start = 0
+    for found in _BYTE_LINE_BREAK.finditer(content):
+        yield content[start : found.start()].decode("latin-1")
+        start = found.end()
+    if start < len(content):
+        yield content[start:].decode("latin-1")
 
 
 def _read_record(reading: _Reading, line: str, number: int) -> None:

@@ -88,14 +88,20 @@ def get_peppol_settings(uow, identity, peppol) -> dict:
 # At issue time
 
 
-def decide(uow, peppol, cooperative_id: str, buyer: dict) -> rules.Decision:
+_READ = object()  # "read the cooperative's Peppol settings now"
+
+
+def decide(uow, peppol, cooperative_id: str, buyer: dict, settings=_READ) -> rules.Decision:
     """The channel of a document about to be numbered. The participant is looked up now,
     bounded in time, so that the `invoice_issued` e-mail can say whether it is a copy; when the
-    lookup cannot be done now, the delivery worker looks up again before sending."""
+    lookup cannot be done now, the delivery worker looks up again before sending. `settings`:
+    the cooperative's Peppol settings when the caller already read them (None: never set)."""
     candidates = rules.participant_candidates(buyer)
     if not candidates:
         return rules.email_only(rules.NOT_A_BUSINESS)
-    row = uow.repo.peppol_settings(cooperative_id) if peppol is not None else None
+    if settings is _READ:
+        settings = uow.repo.peppol_settings(cooperative_id) if peppol is not None else None
+    row = settings if peppol is not None else None
     if row is None:
         return rules.email_only(rules.NO_ACCESS_POINT)
     try:
@@ -108,9 +114,9 @@ def decide(uow, peppol, cooperative_id: str, buyer: dict) -> rules.Decision:
     return rules.over_peppol(found)
 
 
-def record(uow, peppol, document, decision: rules.Decision) -> InvoiceDelivery:
+def record(uow, peppol, document, decision: rules.Decision, settings=_READ) -> InvoiceDelivery:
     """The document's delivery, in the issuing transaction; queued ones are sent right after
-    the commit (and by the timer if that is interrupted)."""
+    the commit (and by the timer if that is interrupted). `settings` as in `decide`."""
     now = utcnow()
     row = InvoiceDelivery(
         invoice_id=document.id,
@@ -128,7 +134,8 @@ def record(uow, peppol, document, decision: rules.Decision) -> InvoiceDelivery:
         updated_at=now,
     )
     if decision.channel == Channel.PEPPOL:
-        settings = uow.repo.peppol_settings(document.cooperative_id)
+        if settings is _READ:
+            settings = uow.repo.peppol_settings(document.cooperative_id)
         row.access_point = settings.access_point if settings else None
         uow.after_commit(lambda: _send_now(uow, peppol, document.id))
     uow.repo.add(row)

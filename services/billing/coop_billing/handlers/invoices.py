@@ -2,6 +2,7 @@
 
 from coop_billing.domain import vat
 from coop_billing.domain.content import DEFAULT_UNIT
+from coop_billing.domain.receivables import Receivable
 from coop_billing.domain.states import DocumentKind, InvoiceStatus
 from coop_billing.orm import Invoice, InvoiceLine
 from coop_billing.views import deleted_out, delivery_out, invoice_out, page_out
@@ -104,6 +105,21 @@ def present_all(uow, documents) -> list[dict]:
     ]
 
 
+def present_new(document, delivery=None) -> dict:
+    """A document created, or issued from its draft, in this very transaction, as `present`
+    shows it, without reading anything back (issue 18): nothing can have been paid on it or
+    credited yet, since payments and credit notes apply only to issued invoices and this one
+    was a draft, locked by this transaction, until now. `delivery`: the row just recorded."""
+    if document.kind == DocumentKind.CREDIT_NOTE:
+        out = invoice_out(document, totals_of(document))
+    else:
+        nothing = Money.zero()
+        out = invoice_out(
+            document, totals_of(document), Receivable(document.total_incl_vat, nothing, nothing)
+        )
+    return dict(out, delivery=delivery_out(delivery))
+
+
 def present(uow, document) -> dict:
     """One invoice or credit note as its reader sees it (`present_all`)."""
     return present_all(uow, [document])[0]
@@ -133,7 +149,7 @@ def create_invoice(uow, identity, members, data: dict) -> dict:
     fill(invoice, data["vat_regime"], lines, _line_content(data))
     uow.repo.add(invoice)
     uow.repo.flush()
-    return present(uow, invoice)
+    return present_new(invoice)
 
 
 def _own_draft(uow, identity, invoice_id) -> Invoice:

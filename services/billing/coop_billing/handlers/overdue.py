@@ -117,9 +117,9 @@ def get_billing_settings(uow, identity) -> dict:
     return billing_settings_out(settings or BillingSettings(consumer_interest=True, consumer_lump_sum=False))
 
 
-def consumer_terms_snapshot(uow, cooperative_id: str) -> dict:
-    """The consumer terms to freeze on an invoice being issued."""
-    settings = uow.repo.billing_settings(cooperative_id)
+def consumer_terms_snapshot(settings) -> dict:
+    """The consumer terms to freeze on an invoice being issued, from the cooperative's billing
+    settings (None: never set, the defaults)."""
     return (
         billing_settings_out(settings)
         if settings

@@ -11,8 +11,10 @@ from coop_shared.credentials import READERS, acting_cooperative, may_see_member,
 from coop_shared.errors import BusinessRuleViolation, NotFound
 
 
-def render_invoice(uow, identity, data: dict) -> dict:
-    """The PDF (with its EPC QR payload), or the Peppol UBL with the PDF inside."""
+def render_invoice(uow, identity, data: dict, renderer=None) -> dict:
+    """The PDF (with its EPC QR payload), or the Peppol UBL with the PDF inside. `renderer`
+    renders the PDF the first time (the service's child process, render/separate_process.py);
+    without one, this process renders it."""
     require_role(identity, *READERS)
     cooperative_id = acting_cooperative(identity)
     invoice = uow.repo.invoice(cooperative_id, data["invoice_id"])
@@ -33,7 +35,7 @@ def render_invoice(uow, identity, data: dict) -> dict:
     if kept is not None:
         content, payload = kept.content, kept.epc_qr_payload
     else:  # the first reading renders it, and keeps it (orm.InvoicePdf): nothing printed changes
-        content, payload = pdf.render(document, credited)
+        content, payload = (renderer or pdf).render(document, credited)
         uow.repo.keep_invoice_pdf(invoice.id, content, payload)
     if data["format"] == "ubl":
         # Peppol BIS 3.0 with the PDF inside, as Belgian customers expect

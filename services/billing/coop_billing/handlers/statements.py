@@ -48,7 +48,7 @@ def _import(uow, identity, cooperative_id: str, data: dict, members=None) -> dic
         raise StatementError(f"only EUR accounts are booked, this statement is in {statement.currency}")
     digest = hashlib.sha256(data["content"]).hexdigest()
     fresh = uow.repo.statement_by_digest(cooperative_id, digest) is None
-    row, warnings = _statement_row(uow, cooperative_id, data, statement)
+    row, warnings = _statement_row(uow, cooperative_id, digest, statement)
     if fresh:
         _keep_file_and_announce_debits(uow, identity, row, data, statement, digest)
     lines, counts = [], {"matched": 0, "unmatched": 0, "duplicates": 0}
@@ -109,8 +109,7 @@ def _cents(movement) -> Decimal:
     return amount
 
 
-def _statement_row(uow, cooperative_id: str, data: dict, statement) -> tuple[BankStatement, list[str]]:
-    digest = hashlib.sha256(data["content"]).hexdigest()
+def _statement_row(uow, cooperative_id: str, digest: str, statement) -> tuple[BankStatement, list[str]]:
     row = uow.repo.statement_by_digest(cooperative_id, digest)
     if row is not None:
         return row, ["This file was imported before: its movements are duplicates."]
@@ -146,15 +145,15 @@ def _keep_file_and_announce_debits(uow, identity, row, data: dict, statement, di
     (docs/adr/015-accounting-from-events.md). Its bank reference, unique per account, lets the
     books take a movement found again in an overlapping file once."""
     extension = "xml" if data["format"] == "camt053" else "cod"
-    uow.repo.add(
+    uow.repo.keep_statement_file(
         BankStatementFile(
             cooperative_id=row.cooperative_id,
             statement_id=row.id,
             filename=(data.get("filename") or f"statement-{statement.number or row.id}.{extension}")[:200],
-            content=data["content"],
             content_sha256=digest,
             size=len(data["content"]),
-        )
+        ),
+        data["content"],
     )
     account = statement.account_iban or "account"
     for movement in statement.movements:
@@ -188,7 +187,8 @@ def render_statement_file(uow, identity, data: dict) -> dict:
     """One statement's file, byte for byte as received (base64)."""
     require_role(identity, *OPERATORS, AUDITOR)
     row = uow.repo.statement_file(acting_cooperative(identity), str(data["statement_id"]))
-    return dict(statement_file_out(row), content=base64.b64encode(row.content).decode("ascii"))
+    content = uow.repo.statement_file_content(row)
+    return dict(statement_file_out(row), content=base64.b64encode(content).decode("ascii"))
 
 
 def _iso(day) -> str | None:

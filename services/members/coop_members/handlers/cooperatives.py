@@ -46,6 +46,13 @@ def update_cooperative(uow: UnitOfWork[MembersRepository], identity: Identity, d
     cooperative = administered_cooperative(uow, identity, slug)
     cooperative.onss_number = data["onss_number"]
     uow.repo.flush()
+    # Billing keeps cooperatives for a few minutes (coop_billing.clients): told at once.
+    uow.emit(
+        "cooperative_changed",
+        cooperative.id,
+        cooperative.slug,
+        {"cooperative_id": cooperative.id, "slug": cooperative.slug, "changed": ["onss_number"]},
+    )
     audit.record(
         uow,
         identity,

@@ -96,13 +96,21 @@ EMAIL_REACTIONS: dict[str, tuple[Recipient, ...]] = {
 EMAIL_ONLY_EVENTS = ("person_invited", "password_reset_requested")
 
 # Events a cooperative may subscribe a webhook to: its own business facts. Credential
-# revocations and the creation of cooperatives concern the operator; `delivery_failed` is left
+# revocations, the creation of cooperatives and the notice that one's settings changed (for
+# the caches of other services) concern the operator; `delivery_failed` is left
 # out so that a failing webhook cannot feed itself an endless chain of failure notices.
 WEBHOOK_EVENTS = tuple(
     sorted(
         name
         for name in CATALOGUE
-        if name not in ("api_key_revoked", "cooperative_created", "delivery_failed", *EMAIL_ONLY_EVENTS)
+        if name
+        not in (
+            "api_key_revoked",
+            "cooperative_created",
+            "cooperative_changed",
+            "delivery_failed",
+            *EMAIL_ONLY_EVENTS,
+        )
         # the trail goes to members' audit log, not out (docs/adr/021-nothing-run-twice-and-the-trail.md)
         and not name.endswith("_action_recorded")
     )

@@ -1,11 +1,13 @@
 """Turn a planned delivery into a message, with what the other services know *now*: the
-recipient's address and language (members, billing), the cooperative's name and reply-to
-address (members), the invoice PDF (billing), asked through the clients of the delivery's
-cooperative (clients.py), so no lookup can cross to another cooperative."""
+recipient's address and language (members, billing), the invoice PDF (billing), and the
+cooperative's name and reply-to address (members; kept a few minutes, see COOPERATIVE_SECONDS),
+asked through the clients of the delivery's cooperative (clients.py), so no lookup can cross to
+another cooperative."""
 
 from __future__ import annotations
 
 import base64
+import time
 
 from coop_notifications import rendering
 from coop_notifications.channels import Attachment, DeliveryError, Message
@@ -23,6 +25,16 @@ from coop_notifications.domain.reactions import (
 )
 from coop_shared import link_sealing
 from coop_shared.errors import NotFound
+
+# What a message reads of its cooperative (name, e-mail, languages) is set when the cooperative
+# is created (members' `update_cooperative` changes only its ONSS number), so this process keeps
+# it a few minutes rather than asking members for it with every e-mail (issue 18: one RPC of two
+# per payment note). Keyed by id and slug together: a delivery only ever sees the cooperative
+# it was planned for. The recipient's address and language are still read at send time (ADR 008).
+COOPERATIVE_SECONDS = 300.0
+COOPERATIVES_KEPT = 1000
+_cooperatives: dict[tuple[str, str], tuple[float, dict]] = {}
+_clock = time.monotonic
 
 
 def _opened(payload: dict, link_ring) -> dict:
@@ -46,10 +58,13 @@ class Composer:
     database, so no connection is held while other services work.
     """
 
-    def __init__(self, uow, clients_for, link_ring=None):
+    def __init__(self, uow, clients_for, link_ring=None, overrides=None):
         self._uow = uow
         self._clients_for = clients_for
         self._link_ring = link_ring  # opens the sealed links of people's e-mails
+        # The cooperatives' own wordings of this run's e-mails, read with the lease
+        # (repository.overrides_for); None: each e-mail reads its own.
+        self._overrides = overrides
         self._clients: dict[str, object] = {}
         self._cache: dict[tuple, dict] = {}
 
@@ -81,8 +96,18 @@ class Composer:
         return self._clients[delivery.cooperative_id]
 
     def _cooperative(self, delivery) -> dict:
-        slug = delivery.cooperative
-        return self._ask(delivery, "members.get_cooperative", slug, lambda c: c.members.cooperative(slug))
+        slug, key = delivery.cooperative, (delivery.cooperative_id, delivery.cooperative)
+        kept = _cooperatives.get(key)
+        if kept is not None and _clock() - kept[0] <= COOPERATIVE_SECONDS:
+            return kept[1]
+        read_at = _clock()
+        cooperative = self._ask(
+            delivery, "members.get_cooperative", slug, lambda c: c.members.cooperative(slug)
+        )
+        if len(_cooperatives) >= COOPERATIVES_KEPT:
+            _cooperatives.clear()  # more cooperatives than an installation has: start afresh
+        _cooperatives[key] = (read_at, cooperative)
+        return cooperative
 
     def _contact(self, delivery, party: str, identifier: str, cooperative: dict) -> dict:
         """{"email", "language", "name"} of a party."""
@@ -147,8 +172,11 @@ class Composer:
         return _language(speaker.get("language"), cooperative.get("languages") or [])
 
     def _render(self, delivery, language: str, cooperative: dict, contact: dict) -> templates.Email:
-        override = self._uow.repo.template(delivery.cooperative_id, delivery.template, EMAIL, language)
-        self._uow.commit()  # the last read: give the connection back before billing renders a PDF
+        if self._overrides is not None:
+            override = self._overrides.get((delivery.cooperative_id, delivery.template, language))
+        else:
+            override = self._uow.repo.template(delivery.cooperative_id, delivery.template, EMAIL, language)
+            self._uow.commit()  # the last read: give the connection back before billing renders a PDF
         text = (
             templates.Text(override.subject, override.body)
             if override
@@ -200,6 +228,7 @@ class Composer:
             raise DeliveryError("The webhook no longer exists.", permanent=True) from None
         if not hook.active:
             raise DeliveryError("The webhook was removed.", permanent=True)
+        self._uow.commit()  # the last read: give the connection back before the receiver answers
         body = signing.body_of(delivery.event)
         return Message(
             address=hook.url,

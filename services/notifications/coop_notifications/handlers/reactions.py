@@ -16,10 +16,16 @@ from coop_shared.storage.types import utcnow
 def react(uow, event: dict, channels: dict, clients_for, settings) -> int:
     """Plan the deliveries of `event`, and send them as soon as the plan commits; returns how
     many were planned."""
-    planned = plan(uow, event)
-    if planned:
-        uow.after_commit(lambda: dispatch.deliver_due(uow, channels, clients_for, settings, only=planned))
-    return len(planned)
+    deliveries = _planned(uow, event)
+
+    def send_planned():
+        # Holding the planned rows keeps them in the session (its identity map holds objects
+        # weakly), so the dispatcher sends them without reading them back (issue 18).
+        dispatch.deliver_due(uow, channels, clients_for, settings, only=[d.id for d in deliveries])
+
+    if deliveries:
+        uow.after_commit(send_planned)
+    return len(deliveries)
 
 
 def plan(uow, event: dict) -> list[str]:
@@ -29,6 +35,10 @@ def plan(uow, event: dict) -> list[str]:
     Runs once per event id (the inbox); the unique (event, channel, recipient) key would refuse
     a second plan anyway.
     """
+    return [d.id for d in _planned(uow, event)]
+
+
+def _planned(uow, event: dict) -> list[Delivery]:
     uow.repo.add(
         ReceivedEvent(
             event_id=event["event_id"],
@@ -44,7 +54,7 @@ def plan(uow, event: dict) -> list[str]:
     deliveries = [_delivery(event, *planned, now) for planned in _recipients(uow, event)]
     uow.repo.add_all(deliveries)
     uow.repo.flush()
-    return [d.id for d in deliveries]
+    return deliveries
 
 
 def _recipients(uow, event: dict) -> list[tuple[str, str, str | None]]:

@@ -168,11 +168,14 @@ class Worker:
     def _read_exactly(self, count: int, deadline: float) -> bytes | None:
         chunks, missing = [], count
         while missing:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                return None
+            # Past the deadline, still take what the worker already wrote: a greenthread of a
+            # busy service may be resumed late, and the answer waiting in the pipe is the
+            # template's in time, not a template over its limit (seen under load, issue 18).
+            remaining = max(0.0, deadline - time.monotonic())
             readable, _, _ = select.select([self._out], [], [], remaining)
             if not readable:
+                if remaining == 0.0:
+                    return None
                 continue
             try:
                 chunk = os.read(self._out, missing)

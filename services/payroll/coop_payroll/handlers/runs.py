@@ -7,7 +7,14 @@ from coop_payroll.domain import payslips as rules
 from coop_payroll.domain.runs import RunStatus, period_days
 from coop_payroll.handlers import directors, payslips
 from coop_payroll.orm import PayrollRun, Payslip, RunProblem
-from coop_payroll.views import line_out, payroll_closed, payslip_issued, run_out, run_summary_out
+from coop_payroll.views import (
+    FIRST_PAYSLIPS,
+    line_out,
+    payroll_closed,
+    payslip_issued,
+    run_out,
+    run_summary_out,
+)
 from coop_shared import audit, personal_data
 from coop_shared.credentials import AUDITOR, OPERATORS, acting_cooperative, require_role
 from coop_shared.errors import BusinessRuleViolation, NotFound
@@ -50,10 +57,10 @@ def prepare_run(uow, identity, models: dict, members, billing, data: dict) -> di
     )
     uow.repo.add(run)
     uow.repo.flush()
-    slips, problems = [], []
+    problems = []
     # The items a chunk at a time (issue 18): what they need from members and billing asked in
     # one call per chunk, their payslips written in one statement per chunk, so a run of 10,000
-    # costs what 1,000 cost, per payslip, and holds one chunk's members at a time.
+    # costs what 1,000 cost, per payslip, and holds one chunk's members and payslips at a time.
     for start in range(0, len(data["items"]), CHUNK):
         chunk = data["items"][start : start + CHUNK]
         preparing.known = _members_with_numbers(members, chunk, preparing.last)
@@ -69,13 +76,18 @@ def prepare_run(uow, identity, models: dict, members, billing, data: dict) -> di
                 continue
             payslip.run_id, payslip.cooperative_id = run.id, cooperative_id
             payslip.created_by = run.prepared_by
-            slips.append(payslip)
             uow.repo.add(payslip)
         uow.repo.flush()
-    # The run as `refresh` would read it back (its payslips by creation, then its problems),
-    # from the rows just written rather than a second read of thousands of them.
-    uow.repo.prepared(run, sorted(slips, key=lambda p: p.created_at), problems)
-    return run_out(run)
+    # The run's problems as `refresh` would read them back, from the rows just written; of its
+    # payslips, the answer reads the first page and the totals only
+    # (docs/adr/026-a-run-answers-its-first-payslips.md).
+    uow.repo.prepared(run, problems)
+    return _answer(uow, run)
+
+
+def _answer(uow, run: PayrollRun) -> dict:
+    """The run with its counts, totals and problems, and its first payslips (views.run_out)."""
+    return run_out(run, uow.repo.first_payslips(run, FIRST_PAYSLIPS), uow.repo.run_figures(run.id))
 
 
 CHUNK = 1000  # items prepared together: members' get_members and billing's get_balances take 1,000
@@ -183,10 +195,14 @@ def close_run(uow, identity, data: dict, models: dict | None = None, billing=Non
     require_role(identity, *OPERATORS)
     run = uow.repo.run(acting_cooperative(identity), data["id"], for_update=True)
     if run.status == RunStatus.CLOSED:
-        return run_out(run)
-    if not run.payslips:
+        return _answer(uow, run)
+    slips = [
+        closing.ClosingSlip(member_id, activity_id, period, kind, before - after)
+        for member_id, activity_id, period, kind, before, after in uow.repo.closing_slips(run.id)
+    ]
+    if not slips:
         raise BusinessRuleViolation("This run has no payslip to close.", {"problems": len(run.problems)})
-    _check_still_payable(uow, run, billing)
+    _check_still_payable(uow, run, slips, billing)
     run.status, run.closed_at, run.closed_by = RunStatus.CLOSED, utcnow(), audit.actor(identity)
     uow.repo.mark_paid(run)  # the unique (cooperative, member, paid_for, kind) now applies
     audit.record(
@@ -194,24 +210,23 @@ def close_run(uow, identity, data: dict, models: dict | None = None, billing=Non
         identity,
         "payroll.run_closed",
         run.id,
-        {"period": run.period, "payslips": len(run.payslips)},
+        {"period": run.period, "payslips": len(slips)},
         kind=audit.MONEY,
     )
     directors.record_quarter_payments(uow, run)
-    for p in run.payslips:
+    # The payslips a thousand at a time, each announced as it is read (the outbox takes the
+    # events a thousand at a time too): a close of 10,000 holds neither all the payslips nor
+    # all their events (issue 18).
+    for p in uow.repo.payslips_of_run(run.id):
         model = (models or {}).get(p.status_model)
         document = model.document_kind if model else PAYSLIP
         uow.emit("payslip_issued", run.cooperative_id, run.cooperative_slug, payslip_issued(run, p, document))
-    out = run_out(run)
+    out = _answer(uow, run)
     uow.emit("payroll_closed", run.cooperative_id, run.cooperative_slug, payroll_closed(run, out))
     return out
 
 
-def _check_still_payable(uow, run: PayrollRun, billing) -> None:
-    slips = [
-        closing.ClosingSlip(p.member_id, p.activity_id, p.period, p.kind, p.balance_before - p.balance_after)
-        for p in run.payslips
-    ]
+def _check_still_payable(uow, run: PayrollRun, slips: list, billing) -> None:
     closing.check_not_paid_twice(slips, uow.repo.paid_in_period(run.cooperative_id, run.period))
     if billing is None:  # no billing to ask (handler tests without one): the lock and constraint remain
         return
@@ -224,7 +239,7 @@ def _check_still_payable(uow, run: PayrollRun, billing) -> None:
 
 def get_run(uow, identity, data: dict) -> dict:
     require_role(identity, *OPERATORS, AUDITOR)
-    return run_out(uow.repo.run(acting_cooperative(identity), data["id"]))
+    return _answer(uow, uow.repo.run(acting_cooperative(identity), data["id"]))
 
 
 def list_runs(uow, identity, data: dict) -> dict:

@@ -1,7 +1,8 @@
 """Console pages: payroll. The runs of the cooperative (`payroll.list_runs`), a run prepared for
 a month from the active members' activities and their balances (`members.list_members`,
 `members.get_members`, `billing.get_balances`, then `payroll.prepare_run`), a run's page with
-its payslips and its problems in words (`payroll.get_run`), closing it (`payroll.close_run`),
+its problems in words and its payslips fifty at a time (`payroll.get_run`, then
+`payroll.list_payslips` for the next pages), closing it (`payroll.close_run`),
 its SEPA credit transfer file (`payroll.export_sepa`) and each payslip's PDF
 (`payroll.render_payslip`). The services decide who may do what; an auditor sees no form."""
 
@@ -193,9 +194,20 @@ def payroll_run(run_id):
     return _run_page(str(run_id))
 
 
+# A run's page shows as many payslips as the run's answer carries, its first ones; the next
+# pages are read with list_payslips (docs/adr/026-a-run-answers-its-first-payslips.md).
+PAYSLIPS_PER_PAGE = 50
+
+
 def _run_page(run_id: str, status: int = 200, error: str | None = None):
     run = ui.call("payroll", "get_run", {"id": run_id})
-    names = {p["member_id"]: p["member_name"] for p in run["payslips"]}
+    offset = _offset()
+    payslips = {"items": run["payslips"], "total": run["payslip_count"]}
+    if offset or len(run["payslips"]) < min(PAYSLIPS_PER_PAGE, run["payslip_count"]):
+        payslips = ui.call(
+            "payroll", "list_payslips", {"run_id": run_id, "limit": PAYSLIPS_PER_PAGE, "offset": offset}
+        )
+    names = {p["member_id"]: p["member_name"] for p in payslips["items"]}
     missing = sorted({p["member_id"] for p in run["problems"]} - set(names))
     if missing:
         try:
@@ -213,6 +225,9 @@ def _run_page(run_id: str, status: int = 200, error: str | None = None):
         "console/payroll/run.html",
         status=status,
         run=run,
+        payslips=payslips,
+        offset=offset,
+        per_page=PAYSLIPS_PER_PAGE,
         problems=problems,
         error=error,
         notice=request.args.get("notice") and _notice(request.args["notice"]),
