@@ -106,11 +106,12 @@ def gapless(rpc) -> dict:
 def test_invoice_path_against_the_bus_limit(suite_settings, rpc_client, tmp_path):
     processes = Processes(dict(suite_settings, COOP_LOG_FORMAT="plain", COOP_MAX_WORKERS="20"), tmp_path)
     processes.prepare()
-    for name in ("members", "billing", "payroll", "notifications"):
+    suite = ("members", "billing", "payroll", "notifications", "accounting")  # the whole suite but web
+    for name in suite:
         processes.serve(name)
     processes.start_echo()
     try:
-        processes.wait_healthy(rpc_client, ("members", "billing", "payroll", "notifications"))
+        processes.wait_healthy(rpc_client, suite)
         world = billing_setup.build(rpc_client)
         amqp = suite_settings["AMQP_URI"]
         key = world.keys["dies"]
