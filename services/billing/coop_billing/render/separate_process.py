@@ -78,25 +78,27 @@ class SeparateProcessRenderer:
         child = self._idle.get()
         try:
             for attempt in (1, 2):
-                if child is None:
-                    child = _Child()
-                    self._children.add(child)
+                child = child or self._start()
                 try:
                     with eventlet.Timeout(self.timeout):
                         header, content = child.ask(request)
+                    break
                 except (OSError, EOFError, ValueError, eventlet.Timeout) as error:
                     log.warning("PDF renderer process failed (%r); starting another", error)
                     self._discard(child)
                     child = None
                     if attempt == 2:
                         raise RenderFailed(f"The PDF renderer process failed twice: {error!r}") from None
-                    continue
-                if "error" in header:
-                    raise RenderFailed(header["error"])
-                return content, header["payload"]
         finally:
             self._idle.put(child)
-        raise AssertionError("unreachable")
+        if "error" in header:
+            raise RenderFailed(header["error"])
+        return content, header["payload"]
+
+    def _start(self) -> _Child:
+        child = _Child()
+        self._children.add(child)
+        return child
 
     def _discard(self, child: _Child) -> None:
         self._children.discard(child)
@@ -153,13 +155,9 @@ class _GreenFd:
                 if error.errno != errno.EINTR:
                     raise
 
-    def flush(self) -> None:
-        pass
-
 
 def _write(pipe, data: bytes) -> None:
     pipe.write(FRAME.pack(len(data)) + data)
-    pipe.flush()
 
 
 def _read(pipe) -> bytes:
@@ -192,9 +190,10 @@ def main() -> None:
             content, payload = pdf.render(request["document"], request["credited"])
         except Exception as error:  # the document cannot be rendered: say why, keep serving
             _write(sink, json.dumps({"error": f"{type(error).__name__}: {error}"}).encode())
-            continue
-        _write(sink, json.dumps({"payload": payload}).encode())
-        _write(sink, content)
+        else:
+            _write(sink, json.dumps({"payload": payload}).encode())
+            _write(sink, content)
+        sink.flush()  # stdout is buffered: the answer leaves now
 
 
 if __name__ == "__main__":
