@@ -10,7 +10,9 @@ plain processes.
     python -m tests.run_shards --record                 # tests/durations.json from the last run
 
 Each shard's output goes to `.test-shards/shard-<k>.log` (and its JUnit XML beside it); the
-summary of each is printed as it ends, and the whole log of a shard that failed.
+summary of each is printed as it ends, and the whole log of a shard that failed. The files that
+promise a wall time (tests/shards.py `ALONE`) run last, in a shard of their own with nothing
+beside it (`shard-alone.log`).
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ import xml.etree.ElementTree as ElementTree
 from collections import defaultdict
 from pathlib import Path
 
-from tests.shards import DURATIONS, unit_of
+from tests.shards import ALONE, ALONE_SHARD, DURATIONS, unit_of
 
 FOLDER = Path(".test-shards")
 NO_TESTS_COLLECTED = 5  # pytest's exit status when a shard has nothing to run
@@ -33,21 +35,38 @@ NO_TESTS_COLLECTED = 5  # pytest's exit status when a shard has nothing to run
 def run(shards: int, arguments: list[str]) -> int:
     FOLDER.mkdir(exist_ok=True)
     started = time.monotonic()
-    running = {}
-    for index in range(shards):
-        log = open(FOLDER / f"shard-{index}.log", "wb")  # noqa: SIM115 (closed when the shard ends)
-        command = [
-            sys.executable,
-            "-m",
-            "pytest",
-            "-p",
-            "no:cacheprovider",
-            f"--junitxml={FOLDER / f'shard-{index}.xml'}",
-            *arguments,
-        ]
-        env = dict(os.environ, COOP_TEST_SHARD=f"{index}/{shards}")
-        running[index] = (subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env), log)
-    print(f"{shards} shards started; logs in {FOLDER}/", flush=True)
+    statuses = _wait(
+        started, {index: _start(index, f"{index}/{shards}", arguments) for index in range(shards)}
+    )
+    print(f"shards done in {time.monotonic() - started:.0f}s; now the tests timed alone ({', '.join(ALONE)})")
+    statuses.update(_wait(started, {ALONE_SHARD: _start(ALONE_SHARD, ALONE_SHARD, arguments)}))
+    failed = [index for index, status in statuses.items() if status not in (0, NO_TESTS_COLLECTED)]
+    for index in failed:
+        print(f"\n===== shard {index} (exit status {statuses[index]}) =====", flush=True)
+        print((FOLDER / f"shard-{index}.log").read_text(errors="replace"), flush=True)
+    print(f"all shards done in {time.monotonic() - started:.0f}s", flush=True)
+    return max((statuses[index] for index in failed), default=0)
+
+
+def _start(name, shard: str, arguments: list[str]):
+    """One pytest process for `COOP_TEST_SHARD=shard`, its output in .test-shards/shard-<name>.log."""
+    log = open(FOLDER / f"shard-{name}.log", "wb")  # noqa: SIM115 (closed when the shard ends)
+    command = [
+        sys.executable,
+        "-m",
+        "pytest",
+        "-p",
+        "no:cacheprovider",
+        f"--junitxml={FOLDER / f'shard-{name}.xml'}",
+        *arguments,
+    ]
+    env = dict(os.environ, COOP_TEST_SHARD=shard)
+    print(f"shard {name} started; log in {FOLDER}/shard-{name}.log", flush=True)
+    return subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env), log
+
+
+def _wait(started: float, running: dict) -> dict:
+    """The exit status of each shard, its summary line printed as it ends."""
     statuses = {}
     while running:
         for index, (process, log) in list(running.items()):
@@ -59,12 +78,7 @@ def run(shards: int, arguments: list[str]) -> int:
             summary = _last_line(FOLDER / f"shard-{index}.log")
             print(f"[{time.monotonic() - started:6.0f}s] shard {index}: {summary}", flush=True)
         time.sleep(1)
-    failed = [index for index, status in sorted(statuses.items()) if status not in (0, NO_TESTS_COLLECTED)]
-    for index in failed:
-        print(f"\n===== shard {index} (exit status {statuses[index]}) =====", flush=True)
-        print((FOLDER / f"shard-{index}.log").read_text(errors="replace"), flush=True)
-    print(f"all shards done in {time.monotonic() - started:.0f}s", flush=True)
-    return max((statuses[index] for index in failed), default=0)
+    return statuses
 
 
 def _last_line(path: Path) -> str:

@@ -7,6 +7,11 @@ seconds each file took in a recorded run (`tests/durations.json`, written by
 browser tests share one suite for all their files (tests/browser/conftest.py), so their folder
 is dealt as one file. The dealing depends only on the file names and the recorded seconds, so
 every shard computes the same split without talking to the others.
+
+A file of `ALONE` promises a wall time on a machine that runs nothing else (the README's "the
+demo within a minute"): it is dealt to no shard, and `COOP_TEST_SHARD=alone` runs only those
+files, once every shard is done (tests/run_shards.py), so two other shards on the same cores do
+not eat into the promised minute.
 """
 
 from __future__ import annotations
@@ -18,6 +23,8 @@ from statistics import median
 
 DURATIONS = Path(__file__).with_name("durations.json")
 GROUPED_FOLDERS = ("tests/browser/",)
+ALONE = ("tests/e2e/test_demo.py",)
+ALONE_SHARD = "alone"
 
 
 def unit_of(path: str) -> str:
@@ -47,10 +54,12 @@ def deal(units: list[str], shards: int, seconds: dict[str, float]) -> dict[str, 
     return shard_of
 
 
-def wanted_shard() -> tuple[int, int] | None:
+def wanted_shard() -> tuple[int, int] | str | None:
     value = os.environ.get("COOP_TEST_SHARD")
     if not value:
         return None
+    if value == ALONE_SHARD:
+        return value
     index, total = (int(part) for part in value.split("/"))
     if not 0 <= index < total:
         raise ValueError(f"COOP_TEST_SHARD={value}: the shard must be 0 to {total - 1}")
@@ -62,11 +71,16 @@ def keep_shard(items: list, config) -> None:
     shard = wanted_shard()
     if shard is None:
         return
-    index, total = shard
     units_of = {item: unit_of(item.nodeid.split("::", 1)[0]) for item in items}
-    shard_of = deal(sorted(set(units_of.values())), total, recorded())
-    kept = [item for item in items if shard_of[units_of[item]] == index]
-    dropped = [item for item in items if shard_of[units_of[item]] != index]
+    if shard == ALONE_SHARD:
+        wanted = {item for item in items if units_of[item] in ALONE}
+    else:
+        index, total = shard
+        dealt = sorted({unit for unit in units_of.values() if unit not in ALONE})
+        shard_of = deal(dealt, total, recorded())
+        wanted = {item for item in items if shard_of.get(units_of[item]) == index}
+    kept = [item for item in items if item in wanted]
+    dropped = [item for item in items if item not in wanted]
     if dropped:
         config.hook.pytest_deselected(items=dropped)
     items[:] = kept

@@ -1,6 +1,6 @@
 """The dealing of test files to the shards of `make test` (tests/shards.py)."""
 
-from tests.shards import deal, unit_of
+from tests.shards import ALONE, ALONE_SHARD, deal, keep_shard, unit_of
 
 
 def test_the_longest_files_are_spread_and_the_rest_fills_the_gaps():
@@ -29,3 +29,36 @@ def test_every_shard_computes_the_same_split():
     units = [f"tests/t{n}.py" for n in range(30)]
     seconds = {unit: float(n % 7) for n, unit in enumerate(units)}
     assert deal(units, 3, seconds) == deal(list(reversed(units)), 3, seconds)
+
+
+class _Item:
+    def __init__(self, nodeid):
+        self.nodeid = nodeid
+
+
+class _Config:
+    def __init__(self):
+        self.deselected = []
+        self.hook = self
+
+    def pytest_deselected(self, items):
+        self.deselected.extend(item.nodeid for item in items)
+
+
+def _kept(shard: str, nodeids: list[str], monkeypatch) -> list[str]:
+    monkeypatch.setenv("COOP_TEST_SHARD", shard)
+    items = [_Item(nodeid) for nodeid in nodeids]
+    keep_shard(items, _Config())
+    return [item.nodeid for item in items]
+
+
+def test_the_demo_runs_in_no_shard_but_alone_after_them(monkeypatch):
+    nodeids = [
+        "tests/e2e/test_demo.py::test_a",
+        "tests/unit/test_x.py::test_b",
+        "tests/unit/test_y.py::test_c",
+    ]
+    in_shards = _kept("0/2", nodeids, monkeypatch) + _kept("1/2", nodeids, monkeypatch)
+    assert sorted(in_shards) == ["tests/unit/test_x.py::test_b", "tests/unit/test_y.py::test_c"]
+    assert _kept(ALONE_SHARD, nodeids, monkeypatch) == ["tests/e2e/test_demo.py::test_a"]
+    assert "tests/e2e/test_demo.py" in ALONE
