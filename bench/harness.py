@@ -91,14 +91,16 @@ def waiting(amqp_uri: str) -> int:
     return sum(q.get("messages", 0) for q in answer.json() if q.get("consumers"))
 
 
-def settle(amqp_uri: str, timeout: float = 300) -> float:
-    """Wait, untimed, until no queue of the suite's vhost holds a message (notifications has
-    mailed what the previous phase asked for): each phase then carries its own load, not the
-    backlog of the one before. Returns the seconds waited, which the summary reports."""
+def settle(amqp_uri: str, timeout: float = 300, unsent=None) -> float:
+    """Wait, untimed, until no queue of the suite's vhost holds a message and `unsent()` (the
+    deliveries notifications has not sent yet, when given) is 0: each phase then carries its
+    own load, not the backlog of the one before. Returns the seconds waited, which the summary
+    reports."""
     started = time.perf_counter()
     calm = 0
     while time.perf_counter() - started < timeout:
-        calm = calm + 1 if waiting(amqp_uri) == 0 else 0
+        quiet = waiting(amqp_uri) == 0 and (unsent is None or unsent() == 0)
+        calm = calm + 1 if quiet else 0
         if calm >= 3:  # three readings half a second apart
             break
         time.sleep(0.5)
@@ -110,6 +112,15 @@ def rss_mb(pid: int) -> float:
         if line.startswith("VmRSS:"):
             return round(int(line.split()[1]) / 1024, 1)
     return float("nan")
+
+
+def cpu_seconds_of(pid: int) -> float:
+    """User + system CPU seconds the process has spent (/proc/<pid>/stat, fields 14 and 15)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def children(pid: int) -> list[int]:
@@ -261,6 +272,26 @@ class Processes:
                 for n, child in enumerate(children(process.pid)):
                     found[f"{name}-{index} child {n + 1}"] = rss_mb(child)
         return found
+
+    def cpu_seconds(self) -> dict:
+        """CPU seconds spent so far by each service process with its children (billing's PDF
+        renderer, notifications' template workers) counted in."""
+        spent = {}
+        for (name, index), process in self.running.items():
+            if process.poll() is None:
+                pids = [process.pid, *children(process.pid)]
+                spent[f"{name}-{index}"] = sum(cpu_seconds_of(pid) for pid in pids)
+        return spent
+
+    def cpu_per_call(self, before: dict, calls: int) -> dict:
+        """Milliseconds of CPU per call each process spent since `before`, and their sum."""
+        after = self.cpu_seconds()
+        per_call = {
+            name: round((after[name] - before.get(name, 0.0)) * 1000 / calls, 2)
+            for name in after
+            if not name.startswith("echo")
+        }
+        return dict(per_call, total=round(sum(per_call.values()), 2))
 
     def stop(self):
         for process in self.running.values():

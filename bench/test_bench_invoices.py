@@ -103,8 +103,29 @@ def gapless(rpc) -> dict:
     return {"issued": len(sequences), "last": last, "gapless": sorted(sequences) == list(range(1, last + 1))}
 
 
+def deliveries(url: str) -> dict:
+    """Notifications' deliveries by status: what the SMTP server accepted, what is left."""
+    return dict(support.sql(url, "select status, count(*) from deliveries group by status"))
+
+
 def test_invoice_path_against_the_bus_limit(suite_settings, rpc_client, tmp_path):
-    processes = Processes(dict(suite_settings, COOP_LOG_FORMAT="plain", COOP_MAX_WORKERS="20"), tmp_path)
+    # A real SMTP server on loopback: every invoice leaves as two e-mails with its PDF (to the
+    # customer and the member), and the run checks that the server accepted each one.
+    smtp_port = support.free_port()
+    smtp = support.start_receiver("smtp", smtp_port, tmp_path / "mail", tmp_path / "smtp.log")
+    env = dict(
+        suite_settings,
+        COOP_LOG_FORMAT="plain",
+        COOP_MAX_WORKERS="20",
+        SMTP_HOST="127.0.0.1",
+        SMTP_PORT=str(smtp_port),
+    )
+    processes = Processes(env, tmp_path)
+    notifications_db = suite_settings["NOTIFICATIONS_DATABASE_URL"]
+
+    def unsent() -> int:
+        return deliveries(notifications_db).get("pending", 0)
+
     processes.prepare()
     suite = ("members", "billing", "payroll", "notifications", "accounting")  # the whole suite but web
     for name in suite:
@@ -134,6 +155,8 @@ def test_invoice_path_against_the_bus_limit(suite_settings, rpc_client, tmp_path
 
         measure("warm-up (not reported)", create_and_issue, 30, 1, client)
         drafts: list[str] = []
+        cpu = {}  # CPU ms per call of each process, what each call set off (events, e-mails) included
+        before = processes.cpu_seconds()
         create = measure(
             "create_invoice",
             lambda c, i: drafts.append(c.billing.create_invoice(payload)["id"]),
@@ -141,10 +164,15 @@ def test_invoice_path_against_the_bus_limit(suite_settings, rpc_client, tmp_path
             1,
             client,
         )
+        cpu["create_invoice"] = processes.cpu_per_call(before, create.calls)
+        before = processes.cpu_seconds()
         issue = measure("issue_invoice", lambda c, i: c.billing.issue_invoice(drafts[i]), 300, 1, client)
-        waited = {"after issue_invoice": settle(amqp)}
+        waited = {"after issue_invoice": settle(amqp, unsent=unsent)}
+        cpu["issue_invoice"] = processes.cpu_per_call(before, issue.calls)
+        before = processes.cpu_seconds()
         issue_16 = measure("create_invoice + issue_invoice", create_and_issue, 960, 16, client)
-        waited["after 16 callers"] = settle(amqp)
+        waited["after 16 callers"] = settle(amqp, unsent=unsent)
+        cpu["create + issue, 16 callers"] = processes.cpu_per_call(before, issue_16.calls)
         with client() as rpc:
             open_invoices = rpc.billing.list_invoices({"status": "issued", "limit": 500})["items"]
 
@@ -159,9 +187,11 @@ def test_invoice_path_against_the_bus_limit(suite_settings, rpc_client, tmp_path
                 }
             )
 
+        before = processes.cpu_seconds()
         payment = measure("record_payment", pay, 200, 1, client)
+        cpu["record_payment"] = processes.cpu_per_call(before, payment.calls)
         payment_16 = measure("record_payment", lambda c, i: pay(c, 200 + i), 280, 16, client)
-        waited["after record_payment"] = settle(amqp)
+        waited["after record_payment"] = settle(amqp, unsent=unsent)
         account = {"activity_id": world.activity["id"]}
         read = measure(
             "get_activity_account", lambda c, i: c.billing.get_activity_account(account), 300, 1, client
@@ -171,7 +201,7 @@ def test_invoice_path_against_the_bus_limit(suite_settings, rpc_client, tmp_path
         )
         levels = []
         for level in LOAD_LEVELS:
-            settle(amqp)
+            settle(amqp, unsent=unsent)
             levels.append(
                 {
                     "concurrency": level,
@@ -182,8 +212,12 @@ def test_invoice_path_against_the_bus_limit(suite_settings, rpc_client, tmp_path
         memory = processes.memory()
         with client() as rpc:
             numbers = gapless(rpc)
+        waited["at the end"] = settle(amqp, unsent=unsent)
+        mailed = deliveries(notifications_db)
+        received = len(support.received(tmp_path / "mail", ".eml"))
     finally:
         processes.stop()
+        support.stop_process(smtp, grace=5)
     plot(levels, RESULTS / "invoice-latency-vs-load.png")
     ratios = {
         "create_invoice": round(create.p50_ms / echo.p50_ms, 2),
@@ -199,6 +233,9 @@ def test_invoice_path_against_the_bus_limit(suite_settings, rpc_client, tmp_path
             "gapless"
         ],
         "record_payment p50 within 3x echo p50": ratios["record_payment"] <= 3,
+        f"every e-mail accepted by the SMTP server ({received} received; deliveries {mailed})": set(mailed)
+        == {"sent"}
+        and mailed["sent"] == received,
         "no service above 300 MB resident": max(memory.values()) <= 300,
     }
     print(
@@ -213,6 +250,8 @@ def test_invoice_path_against_the_bus_limit(suite_settings, rpc_client, tmp_path
         "",
         "Targets: " + "; ".join(f"{name}: {'met' if met else 'missed'}" for name, met in targets.items()),
         f"Resident memory (MB): {memory}",
+        "CPU ms per call, by process (what the call set off included; 2 cores give 2,000 ms a second): "
+        + "; ".join(f"{phase}: {spent}" for phase, spent in cpu.items()),
         "Seconds waited, untimed, for notifications to mail what a phase asked before the next: "
         + ", ".join(f"{k} {v}" for k, v in waited.items()),
         "",
@@ -231,6 +270,7 @@ def test_invoice_path_against_the_bus_limit(suite_settings, rpc_client, tmp_path
             "get_activity_account": {"serial": read, "c16": read_16},
             "load_curve": levels,
             "resident_mb": memory,
+            "cpu_ms_per_call": cpu,
             "targets": targets,
         },
         summary,

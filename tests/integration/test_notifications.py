@@ -178,6 +178,48 @@ def plain(mail) -> str:
     return mail.get_body(preferencelist=("plain",)).get_content()
 
 
+def test_a_corrected_customer_address_gets_the_next_invoice_though_notifications_keeps_contacts(
+    start_services, rpc_client, suite_settings, receivers
+):
+    """notifications keeps a customer's address between messages (contacts.py); billing's
+    customer_details_changed, broadcast to every instance, makes it read the new one."""
+    receivers.start_smtp()
+    start_services("members", "billing", "notifications", settings=mail_settings(receivers))
+    world = billing_setup.build(rpc_client)
+    payload = billing_setup.two_line_invoice(world)
+    first = world.dies.issue_invoice(world.dies.create_invoice(payload)["id"])
+    support.wait_for(
+        lambda: receivers.mails(to="boekhouding@peeters.example"), message="the first invoice's e-mail"
+    )
+    changed = world.dies.update_customer(
+        {"customer_id": world.nl_customer["id"], "email": "facturen@peeters.example"}
+    )
+    assert changed["changed"] == ["email"]
+
+    def forgotten():  # the broadcast of the change reached notifications and was handled
+        depths = support.queue_depths(suite_settings["AMQP_URI"])
+        queues = [n for n in depths if "notifications.forget_changed_customer" in n]
+        return (
+            queues
+            and all(depths[n] == 0 for n in queues)
+            and not support.count(
+                suite_settings["BILLING_DATABASE_URL"],
+                "select count(*) from outbox where published_at is null",
+            )
+        )
+
+    support.wait_for(forgotten, message="the change announced to notifications")
+    second = world.dies.issue_invoice(world.dies.create_invoice(payload)["id"])
+    mail = support.wait_for(
+        lambda: receivers.mails(to="facturen@peeters.example"), message="the second invoice's e-mail"
+    )[0]
+
+    assert mail["Subject"] == f"Factuur {second['number']}"
+    assert [m["Subject"] for m in receivers.mails(to="boekhouding@peeters.example")] == [
+        f"Factuur {first['number']}"
+    ]
+
+
 def test_every_reaction_reaches_its_reader_in_their_language(start_services, rpc_client, receivers):
     receivers.start_smtp()
     start_services("members", "billing", "payroll", "notifications", settings=mail_settings(receivers))

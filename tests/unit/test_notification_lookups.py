@@ -1,14 +1,16 @@
 """What notifications asks other services per message (issue 18): an issued invoice's PDF once
 for its two recipients, the same bytes attached to both; the cooperative read once for several
-events, and again after COOPERATIVE_SECONDS; the member read again for every event, since a
-corrected address must reach the next message (docs/adr/008-notifications-delivery.md)."""
+events, and again after COOPERATIVE_SECONDS; a member or customer read once, then again when
+its owner announces a change, an erasure forgets it, or CONTACT_SECONDS passed, so a corrected
+address reaches the next message (docs/adr/008-notifications-delivery.md, docs/adr/028)."""
 
 import base64
 from types import SimpleNamespace
 
 import pytest
 
-from coop_notifications.handlers import compose, reactions
+from coop_notifications import contacts
+from coop_notifications.handlers import compose, privacy, reactions
 from coop_notifications.orm import Base
 from coop_notifications.repository import NotificationsRepository
 from coop_notifications.settings import DeliverySettings
@@ -120,14 +122,15 @@ def test_an_invoice_pdf_is_fetched_once_for_its_two_recipients_and_attached_alik
     assert attached == [[("DIES-2026-00001.pdf", "application/pdf", PDF)]] * 2
 
 
-def test_the_cooperative_is_read_once_for_many_payment_notes_and_the_member_for_each(services):
+def test_the_cooperative_and_the_member_are_read_once_for_many_payment_notes(services):
     channel = Channel()
     for n in range(1, 6):
         assert _react(_payment(n), channel, services) == 1
 
     assert len(channel.sent) == 5
     assert services.count("cooperative") == 1
-    assert services.count("member") == 5
+    assert services.count("member") == 1
+    assert {m.address for m in channel.sent} == {"amina@example.org"}
     assert {(m.sender_name, m.reply_to) for m in channel.sent} == {("DIES", "bureau@dies.example")}
 
 
@@ -184,5 +187,111 @@ def test_a_payment_note_costs_six_statements_and_three_commits_after_the_first(s
     assert [c for c in services.calls if c[0] in ("cooperative", "member")] == [
         ("cooperative", "dies"),
         ("member", "m1"),
-        ("member", "m1"),
     ]
+
+
+def _invoice(n, customer="cu1", cooperative=("dies", DIES_ID)):
+    payload = {
+        "invoice_id": f"i{n}",
+        "customer_id": customer,
+        "member_id": "m1",
+        "number": f"DIES-2026-{n:05d}",
+        "total_incl_vat": "1180.01",
+        "due_date": "2026-12-26",
+        "structured_communication": "+++260/0000/00170+++",
+    }
+    return _event(n, "invoice_issued", payload, cooperative)
+
+
+class Corrected(Counted):
+    """members and billing whose answers change when told: an address corrected meanwhile."""
+
+    def __init__(self):
+        super().__init__()
+        self.member_email, self.customer_email = "amina@example.org", "compta@zinneke.example"
+
+    def _member(self, member_id):
+        return dict(super()._member(member_id), email=self.member_email)
+
+    def _customer(self, customer_id):
+        return dict(super()._customer(customer_id), email=self.customer_email)
+
+
+def test_a_rectified_customer_or_member_is_read_again_once_the_change_is_announced():
+    services, channel = Corrected(), Channel()
+    _react(_invoice(1), channel, services)
+    services.customer_email, services.member_email = "factures@zinneke.example", "amina.d@example.org"
+    _react(_invoice(2), channel, services)  # no change announced yet: the kept contacts
+    assert sorted(m.address for m in channel.sent[2:]) == ["amina@example.org", "compta@zinneke.example"]
+
+    # what service.py's broadcast handlers do with customer_details_changed and member_details_changed
+    contacts.forget(DIES_ID, contacts.CUSTOMER, "cu1")
+    contacts.forget(DIES_ID, contacts.MEMBER, "m1")
+    _react(_invoice(3), channel, services)
+
+    assert sorted(m.address for m in channel.sent[4:]) == ["amina.d@example.org", "factures@zinneke.example"]
+    assert (services.count("customer"), services.count("member")) == (2, 2)
+
+
+def test_an_answer_asked_for_before_a_change_was_announced_is_not_kept():
+    """The change is announced while members' answer is on its way: that answer (perhaps the
+    old address) serves its own message but is not kept for the next."""
+    services, channel = Corrected(), Channel()
+    answer = services._member
+
+    def announced_meanwhile(member_id):
+        found = answer(member_id)
+        contacts.forget(DIES_ID, contacts.MEMBER, member_id)
+        services.member_email = "amina.d@example.org"
+        return found
+
+    services.members.member = announced_meanwhile
+    _react(_payment(1), channel, services)
+    services.members.member = answer
+    _react(_payment(2), channel, services)
+
+    assert [m.address for m in channel.sent] == ["amina@example.org", "amina.d@example.org"]
+
+
+def test_a_contact_is_read_again_once_kept_long_enough(services, monkeypatch):
+    clock = [5000.0]
+    monkeypatch.setattr(contacts, "_clock", lambda: clock[0])
+    channel = Channel()
+    _react(_payment(1), channel, services)
+    clock[0] += contacts.CONTACT_SECONDS - 1
+    _react(_payment(2), channel, services)
+    assert services.count("member") == 1
+    clock[0] += 2
+    _react(_payment(3), channel, services)
+    assert services.count("member") == 2
+
+
+def test_an_erasure_forgets_the_member_this_instance_kept(services):
+    from datetime import date
+
+    from coop_shared.credentials import ADMIN, Identity
+
+    channel = Channel()
+    uow = FakeUnitOfWork(Base.metadata, repository=NotificationsRepository)
+    reactions.react(uow, _payment(1), {"email": channel}, lambda cooperative_id, slug: services, SETTINGS)
+    uow.commit()
+    assert contacts.kept(DIES_ID, contacts.MEMBER, "m1")["email"] == "amina@example.org"
+
+    admin = Identity(cooperative="dies", role=ADMIN, cooperative_id=DIES_ID)
+    privacy.erase_person_data(
+        uow,
+        admin,
+        {"member_id": "m1", "activity_ids": [], "emails": ["amina@example.org"]},
+        date(2026, 12, 1),
+    )
+
+    assert contacts.kept(DIES_ID, contacts.MEMBER, "m1") is None
+
+
+def test_a_contact_kept_for_one_cooperative_is_not_another_cooperatives(services):
+    channel = Channel()
+    _react(_payment(1), channel, services)
+    _react(_payment(2, cooperative=("brucoop", BRUCOOP_ID)), channel, services)
+
+    assert services.count("member") == 2  # "m1" of each cooperative, each asked of its own
+    assert contacts.kept(BRUCOOP_ID, contacts.MEMBER, "m1") is not None

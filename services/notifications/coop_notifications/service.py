@@ -1,5 +1,6 @@
 """notifications: nameko entrypoints only. Resolve the caller, validate, call one handler, return."""
 
+from coop_notifications import contacts
 from coop_notifications.clients import clients_for
 from coop_notifications.dependencies import Channels, DeliveryConfig, TemplateWorkers
 from coop_notifications.handlers import deliveries, dispatch, privacy, reactions, templates, webhooks
@@ -17,7 +18,12 @@ from coop_shared.runtime.caller import Caller
 from coop_shared.runtime.common_rpc import CommonRpc
 from coop_shared.runtime.cooperative_rpc import CooperativeRpc
 from coop_shared.runtime.database import Database
-from coop_shared.runtime.entrypoints import CredentialRevocationListener, event_handler, rpc
+from coop_shared.runtime.entrypoints import (
+    CredentialRevocationListener,
+    DurableBroadcastHandler,
+    event_handler,
+    rpc,
+)
 from coop_shared.runtime.person_data_rpc import PersonDataRpc
 from coop_shared.runtime.timers import settings_timer
 from coop_shared.wire_schemas import PageSchema, RefSchema
@@ -79,6 +85,17 @@ class NotificationsService(CommonRpc, PersonDataRpc, CredentialRevocationListene
     # E-mail only (domain/reactions.py EMAIL_ONLY_EVENTS): a person's invitation and reset link.
     on_person_invited = _reaction("members", "person_invited")
     on_password_reset_requested = _reaction("members", "password_reset_requested")
+
+    # Every instance forgets the contact it keeps once its owner announces a change (contacts.py).
+    @DurableBroadcastHandler.decorator("members", "member_details_changed")
+    def forget_changed_member(self, event):
+        """Read a rectified member's name, e-mail and language again at their next message."""
+        contacts.forget(event["cooperative_id"], contacts.MEMBER, event["payload"]["member_id"])
+
+    @DurableBroadcastHandler.decorator("billing", "customer_details_changed")
+    def forget_changed_customer(self, event):
+        """Read a rectified customer's name, e-mail and language again at their next message."""
+        contacts.forget(event["cooperative_id"], contacts.CUSTOMER, event["payload"]["customer_id"])
 
     @settings_timer(setting="COOP_DELIVERY_POLL_SECONDS", default=5)
     def deliver_due(self):

@@ -1,6 +1,7 @@
 """Turn a planned delivery into a message, with what the other services know *now*: the
-recipient's address and language (members, billing), the invoice PDF (billing), and the
-cooperative's name and reply-to address (members; kept a few minutes, see COOPERATIVE_SECONDS),
+recipient's address and language (members, billing; a member's or customer's kept until a change
+is announced, contacts.py), the invoice PDF (billing), and the cooperative's name and reply-to
+address (members; kept a few minutes, see COOPERATIVE_SECONDS),
 asked through the clients of the delivery's cooperative (clients.py), so no lookup can cross to
 another cooperative."""
 
@@ -9,7 +10,7 @@ from __future__ import annotations
 import base64
 import time
 
-from coop_notifications import rendering
+from coop_notifications import contacts, rendering
 from coop_notifications.channels import Attachment, DeliveryError, Message
 from coop_notifications.domain import signing, templates
 from coop_notifications.domain.deliveries import EMAIL, WEBHOOK
@@ -30,7 +31,8 @@ from coop_shared.errors import NotFound
 # is created (members' `update_cooperative` changes only its ONSS number), so this process keeps
 # it a few minutes rather than asking members for it with every e-mail (issue 18: one RPC of two
 # per payment note). Keyed by id and slug together: a delivery only ever sees the cooperative
-# it was planned for. The recipient's address and language are still read at send time (ADR 008).
+# it was planned for. A recipient's address and language are kept only until a change is
+# announced (contacts.py, ADR 028), so a corrected address reaches the next message (ADR 008).
 COOPERATIVE_SECONDS = 300.0
 COOPERATIVES_KEPT = 1000
 _cooperatives: dict[tuple[str, str], tuple[float, dict]] = {}
@@ -110,7 +112,24 @@ class Composer:
         return cooperative
 
     def _contact(self, delivery, party: str, identifier: str, cooperative: dict) -> dict:
-        """{"email", "language", "name"} of a party."""
+        """{"email", "language", "name"} of a party; a member's or a customer's as kept by this
+        process until its owner announces a change (contacts.py)."""
+        if party in (MEMBER, CUSTOMER):
+            contact = contacts.kept(delivery.cooperative_id, party, identifier)
+            if contact is None:
+                read_at = contacts.now()
+                contact = self._read_contact(delivery, party, identifier)
+                contacts.keep(delivery.cooperative_id, party, identifier, contact, read_at)
+            return contact
+        if party == COOPERATIVE:
+            return {"email": cooperative.get("email"), "language": None, "name": cooperative["name"]}
+        if party == PERSON:
+            return self._ask(
+                delivery, "members.get_person_contact", identifier, lambda c: c.members.person(identifier)
+            )
+        raise DeliveryError(f"Unknown recipient '{party}'.", permanent=True)
+
+    def _read_contact(self, delivery, party: str, identifier: str) -> dict:
         if party == MEMBER:
             member = self._ask(
                 delivery, "members.get_member", identifier, lambda c: c.members.member(identifier)
@@ -120,22 +139,14 @@ class Composer:
                 "language": member.get("language"),
                 "name": f"{member['first_name']} {member['last_name']}",
             }
-        if party == CUSTOMER:
-            customer = self._ask(
-                delivery, "billing.get_customer", identifier, lambda c: c.billing.customer(identifier)
-            )
-            return {
-                "email": customer.get("email"),
-                "language": customer.get("language"),
-                "name": customer["name"],
-            }
-        if party == COOPERATIVE:
-            return {"email": cooperative.get("email"), "language": None, "name": cooperative["name"]}
-        if party == PERSON:
-            return self._ask(
-                delivery, "members.get_person_contact", identifier, lambda c: c.members.person(identifier)
-            )
-        raise DeliveryError(f"Unknown recipient '{party}'.", permanent=True)
+        customer = self._ask(
+            delivery, "billing.get_customer", identifier, lambda c: c.billing.customer(identifier)
+        )
+        return {
+            "email": customer.get("email"),
+            "language": customer.get("language"),
+            "name": customer["name"],
+        }
 
     # E-mail
 

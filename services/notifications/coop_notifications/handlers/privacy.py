@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from coop_notifications import contacts
 from coop_notifications.orm import Delivery, ReceivedEvent
 from coop_shared import retention, retention_runs
 from coop_shared.credentials import ADMIN, SERVICE, acting_cooperative, require_role
@@ -78,6 +79,8 @@ def erase_person_data(uow, identity, data: dict, today: date) -> dict:
     if not data.get("dry_run"):
         for row in deliveries + events:
             uow.repo.delete(row)
+        # the address this instance keeps goes too (other instances keep it CONTACT_SECONDS at most)
+        contacts.forget(cooperative_id, contacts.MEMBER, str(data["member_id"]))
     erased = [
         {
             "service": "notifications",
