@@ -223,3 +223,34 @@ def test_a_leased_row_is_not_sent_by_another_worker(uow):
     uow.commit()
     assert dict(deliveries.send_due(uow, network)) == {}
     assert network.access.sent == []
+
+
+def test_a_send_that_outlasts_its_lease_is_announced_once_by_whoever_records_it_first(uow):
+    """The access point took longer than the lease: another replica leased the row, sent it
+    (the access point keeps one document per id) and recorded it delivered while this worker
+    still waited. This worker's answer then records nothing and announces nothing."""
+    import sqlalchemy as sa
+
+    from coop_billing.orm import InvoiceDelivery
+
+    class SlowAccessPoint(StubAccessPoint):
+        def send(self, ubl, reference, receiver):
+            answer = super().send(ubl, reference, receiver)
+            # meanwhile, the other replica's record of the same document
+            uow.repo.session.execute(
+                sa.update(InvoiceDelivery)
+                .where(InvoiceDelivery.invoice_id == reference)
+                .values(status="delivered", message_id="other-replica", lease_until=None)
+            )
+            uow.commit()
+            return answer
+
+    network = StubNetwork(SlowAccessPoint())
+    invoice = issued(uow, network)
+    uow._after_commit.clear()
+    uow.commit()
+
+    assert dict(deliveries.send_due(uow, network)) == {"skipped": 1}
+    row = uow.repo.leased_delivery(invoice.id)
+    assert (row.status, row.message_id, row.attempts) == ("delivered", "other-replica", 0)
+    assert uow.events_of("invoice_delivered") == []

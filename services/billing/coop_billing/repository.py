@@ -701,6 +701,18 @@ class BillingRepository(Repository):
             )
         return ids
 
+    def delivery_status_locked(self, invoice_id: str) -> str:
+        """The delivery's status as committed, its row locked until this transaction ends
+        (what this worker changed so far is written first): the check before an outcome is
+        recorded, since a send that outlasted its lease may have been sent and recorded by
+        another replica meanwhile."""
+        self.session.flush()
+        return self.session.execute(
+            sa.select(InvoiceDelivery.status)
+            .where(InvoiceDelivery.invoice_id == invoice_id)
+            .with_for_update()
+        ).scalar_one()
+
     def leased_delivery(self, invoice_id: str) -> InvoiceDelivery | None:
         """A delivery this worker leased, read afresh, whatever its cooperative."""
         return self.session.get(InvoiceDelivery, invoice_id, populate_existing=True)

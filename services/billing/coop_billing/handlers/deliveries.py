@@ -17,7 +17,7 @@ from collections import Counter
 from datetime import timedelta
 
 from coop_billing.domain import delivery as rules
-from coop_billing.domain.delivery import Channel, DeliveryStatus
+from coop_billing.domain.delivery import FINAL, Channel, DeliveryStatus
 from coop_billing.domain.states import DocumentKind
 from coop_billing.einvoicing import ubl
 from coop_billing.handlers.invoices import present
@@ -206,7 +206,14 @@ def attempt(uow, peppol, invoice_id: str) -> str:
 
 
 def _answer(uow, row, invoice, answer, peppol) -> str:
-    """Record what the access point says of a sent document (`Sent` or `Status`)."""
+    """Record what the access point says of a sent document (`Sent` or `Status`), unless
+    another replica recorded an outcome meanwhile: a send that outlasts its lease lets another
+    worker lease the row and send it too (the access point keeps one document per id), and
+    only the first to record it announces it, so `invoice_delivered` is emitted once."""
+    if uow.repo.delivery_status_locked(row.invoice_id) in FINAL:
+        uow.rollback()  # the other worker's record stands: its message id, its attempt
+        log.info("delivery of %s: another worker recorded its outcome first", row.invoice_id)
+        return SKIPPED
     now = utcnow()
     row.lease_until, row.updated_at = None, now
     if answer.status == DELIVERED:
