@@ -146,17 +146,21 @@ def test_each_cooperative_is_read_for_itself(services):
     assert [m.sender_name for m in channel.sent] == ["DIES", "BRUCOOP"]
 
 
-def test_the_cooperative_is_read_again_once_it_was_kept_long_enough(services, monkeypatch):
+@pytest.mark.parametrize(
+    "keeper, seconds, asked",
+    [(compose, "COOPERATIVE_SECONDS", "cooperative"), (contacts, "CONTACT_SECONDS", "member")],
+)
+def test_what_is_kept_is_read_again_once_kept_long_enough(services, monkeypatch, keeper, seconds, asked):
     clock = [1000.0]
-    monkeypatch.setattr(compose, "_clock", lambda: clock[0])
+    monkeypatch.setattr(keeper, "_clock", lambda: clock[0])
     channel = Channel()
     _react(_payment(1), channel, services)
-    clock[0] += compose.COOPERATIVE_SECONDS - 1
+    clock[0] += getattr(keeper, seconds) - 1
     _react(_payment(2), channel, services)
-    assert services.count("cooperative") == 1
+    assert services.count(asked) == 1
     clock[0] += 2
     _react(_payment(3), channel, services)
-    assert services.count("cooperative") == 2
+    assert services.count(asked) == 2
 
 
 def test_a_payment_note_costs_six_statements_and_three_commits_after_the_first(services):
@@ -251,19 +255,6 @@ def test_an_answer_asked_for_before_a_change_was_announced_is_not_kept():
     _react(_payment(2), channel, services)
 
     assert [m.address for m in channel.sent] == ["amina@example.org", "amina.d@example.org"]
-
-
-def test_a_contact_is_read_again_once_kept_long_enough(services, monkeypatch):
-    clock = [5000.0]
-    monkeypatch.setattr(contacts, "_clock", lambda: clock[0])
-    channel = Channel()
-    _react(_payment(1), channel, services)
-    clock[0] += contacts.CONTACT_SECONDS - 1
-    _react(_payment(2), channel, services)
-    assert services.count("member") == 1
-    clock[0] += 2
-    _react(_payment(3), channel, services)
-    assert services.count("member") == 2
 
 
 def test_an_erasure_forgets_the_member_this_instance_kept(services):
