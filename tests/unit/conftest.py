@@ -4,9 +4,9 @@ per process (contacts.py) starts empty for each test."""
 import pytest
 
 from coop_notifications import contacts
+from coop_shared.kept import Kept
 
 
 @pytest.fixture(autouse=True)
 def no_contact_kept(monkeypatch):
-    monkeypatch.setattr(contacts, "_kept", {})
-    monkeypatch.setattr(contacts, "_forgotten", {})
+    monkeypatch.setattr(contacts, "CONTACTS", Kept(contacts.CONTACT_SECONDS))

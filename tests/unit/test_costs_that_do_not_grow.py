@@ -364,9 +364,9 @@ def test_billing_keeps_a_cooperative_until_members_announces_a_change(monkeypatc
     `cooperative_changed` broadcast (forget_cooperative) makes the next call ask again, and a
     copy is served only to a caller of that cooperative."""
     from coop_billing import clients
+    from coop_shared.kept import Kept
 
-    monkeypatch.setattr(clients, "_cooperatives", {})
-    monkeypatch.setattr(clients, "_forgotten", {})
+    monkeypatch.setattr(clients, "COOPERATIVES", Kept(clients.COOPERATIVE_SECONDS))
     answers = iter(
         [{"slug": "dies", "iban": "BE05068123456775"}, {"slug": "dies", "iban": "BE71096123456769"}]
     )
@@ -389,7 +389,7 @@ def test_billing_keeps_a_cooperative_until_members_announces_a_change(monkeypatc
     clients.forget_cooperative("dies")
     assert read(ADMIN)["iban"] == "BE71096123456769"
     assert Members.asked == ["dies", "brucoop", "dies"]
-    monkeypatch.setattr(clients, "COOPERATIVE_SECONDS", 0.0)
-    monkeypatch.setattr(clients, "_cooperatives", {"dies": (0.0, {"slug": "dies", "iban": "old"})})
+    monkeypatch.setattr(clients, "COOPERATIVES", Kept(0.0))
+    clients.COOPERATIVES.keep("dies", {"slug": "dies", "iban": "old"}, read_at=0.0)
     answers = iter([{"slug": "dies", "iban": "BE05068123456775"}])
     assert read(ADMIN)["iban"] == "BE05068123456775"  # an entry older than the period is read again

@@ -14,6 +14,7 @@ from coop_notifications.handlers import compose, privacy, reactions
 from coop_notifications.orm import Base
 from coop_notifications.repository import NotificationsRepository
 from coop_notifications.settings import DeliverySettings
+from coop_shared.kept import Kept
 from tests.unit.fake_uow import FakeUnitOfWork
 
 DIES_ID, BRUCOOP_ID = "c0000000-0000-4000-8000-000000000001", "c0000000-0000-4000-8000-000000000002"
@@ -66,7 +67,7 @@ class Channel:
 
 @pytest.fixture(autouse=True)
 def no_cooperative_kept(monkeypatch):
-    monkeypatch.setattr(compose, "_cooperatives", {})
+    monkeypatch.setattr(compose, "COOPERATIVES", Kept(compose.COOPERATIVE_SECONDS))
 
 
 @pytest.fixture
@@ -147,15 +148,15 @@ def test_each_cooperative_is_read_for_itself(services):
 
 
 @pytest.mark.parametrize(
-    "keeper, seconds, asked",
-    [(compose, "COOPERATIVE_SECONDS", "cooperative"), (contacts, "CONTACT_SECONDS", "member")],
+    "keeper, name, asked", [(compose, "COOPERATIVES", "cooperative"), (contacts, "CONTACTS", "member")]
 )
-def test_what_is_kept_is_read_again_once_kept_long_enough(services, monkeypatch, keeper, seconds, asked):
+def test_what_is_kept_is_read_again_once_kept_long_enough(services, monkeypatch, keeper, name, asked):
     clock = [1000.0]
-    monkeypatch.setattr(keeper, "_clock", lambda: clock[0])
+    kept = getattr(keeper, name)
+    monkeypatch.setattr(kept, "clock", lambda: clock[0])
     channel = Channel()
     _react(_payment(1), channel, services)
-    clock[0] += getattr(keeper, seconds) - 1
+    clock[0] += kept.seconds - 1
     _react(_payment(2), channel, services)
     assert services.count(asked) == 1
     clock[0] += 2
@@ -229,8 +230,8 @@ def test_a_rectified_customer_or_member_is_read_again_once_the_change_is_announc
     assert sorted(m.address for m in channel.sent[2:]) == ["amina@example.org", "compta@zinneke.example"]
 
     # what service.py's broadcast handlers do with customer_details_changed and member_details_changed
-    contacts.forget(DIES_ID, contacts.CUSTOMER, "cu1")
-    contacts.forget(DIES_ID, contacts.MEMBER, "m1")
+    contacts.CONTACTS.forget((DIES_ID, contacts.CUSTOMER, "cu1"))
+    contacts.CONTACTS.forget((DIES_ID, contacts.MEMBER, "m1"))
     _react(_invoice(3), channel, services)
 
     assert sorted(m.address for m in channel.sent[4:]) == ["amina.d@example.org", "factures@zinneke.example"]
@@ -245,7 +246,7 @@ def test_an_answer_asked_for_before_a_change_was_announced_is_not_kept():
 
     def announced_meanwhile(member_id):
         found = answer(member_id)
-        contacts.forget(DIES_ID, contacts.MEMBER, member_id)
+        contacts.CONTACTS.forget((DIES_ID, contacts.MEMBER, member_id))
         services.member_email = "amina.d@example.org"
         return found
 
@@ -266,7 +267,7 @@ def test_an_erasure_forgets_the_member_this_instance_kept(services):
     uow = FakeUnitOfWork(Base.metadata, repository=NotificationsRepository)
     reactions.react(uow, _payment(1), {"email": channel}, lambda cooperative_id, slug: services, SETTINGS)
     uow.commit()
-    assert contacts.kept(DIES_ID, contacts.MEMBER, "m1")["email"] == "amina@example.org"
+    assert contacts.CONTACTS.get((DIES_ID, contacts.MEMBER, "m1"))["email"] == "amina@example.org"
 
     admin = Identity(cooperative="dies", role=ADMIN, cooperative_id=DIES_ID)
     privacy.erase_person_data(
@@ -276,7 +277,7 @@ def test_an_erasure_forgets_the_member_this_instance_kept(services):
         date(2026, 12, 1),
     )
 
-    assert contacts.kept(DIES_ID, contacts.MEMBER, "m1") is None
+    assert contacts.CONTACTS.get((DIES_ID, contacts.MEMBER, "m1")) is None
 
 
 def test_a_contact_kept_for_one_cooperative_is_not_another_cooperatives(services):
@@ -285,4 +286,4 @@ def test_a_contact_kept_for_one_cooperative_is_not_another_cooperatives(services
     _react(_payment(2, cooperative=("brucoop", BRUCOOP_ID)), channel, services)
 
     assert services.count("member") == 2  # "m1" of each cooperative, each asked of its own
-    assert contacts.kept(BRUCOOP_ID, contacts.MEMBER, "m1") is not None
+    assert contacts.CONTACTS.get((BRUCOOP_ID, contacts.MEMBER, "m1")) is not None

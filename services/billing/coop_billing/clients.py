@@ -8,6 +8,7 @@ import time
 
 from coop_shared.credentials import may_see_member
 from coop_shared.errors import NotFound
+from coop_shared.kept import Kept
 
 # Activities read from members, kept by this process (issue 18: creating an invoice or reading
 # an account asked members for the activity every time). An activity's cooperative and member
@@ -23,15 +24,13 @@ _activities: dict[str, tuple[float, dict]] = {}
 # an entry is read again after COOPERATIVE_SECONDS at the latest. An entry is served only to a
 # caller whose verified identity names that cooperative.
 COOPERATIVE_SECONDS = 300.0
-_cooperatives: dict[str, tuple[float, dict]] = {}
-_forgotten: dict[str, float] = {}  # when each was last announced changed
+COOPERATIVES = Kept(COOPERATIVE_SECONDS, most=1000)
 
 
 def forget_cooperative(slug: str) -> None:
     """The next call reads the cooperative from members again; a read that was under way when
     the change was announced is not kept."""
-    _forgotten[slug] = time.monotonic()
-    _cooperatives.pop(slug, None)
+    COOPERATIVES.forget(slug)
 
 
 class MembersClient:
@@ -50,14 +49,12 @@ class MembersClient:
         """The caller's cooperative: legal identity, IBAN, contribution rate, payment terms."""
         if self._cooperative is None:
             mine = self._identity is not None and self._slug == self._identity.cooperative
-            kept = _cooperatives.get(self._slug) if mine else None
-            if kept is not None and time.monotonic() - kept[0] <= COOPERATIVE_SECONDS:
-                self._cooperative = kept[1]
-            else:
-                read_at = time.monotonic()
+            self._cooperative = COOPERATIVES.get(self._slug) if mine else None
+            if self._cooperative is None:
+                read_at = COOPERATIVES.now()
                 self._cooperative = self._rpc.get_cooperative(self._slug)
-                if mine and read_at > _forgotten.get(self._slug, float("-inf")):
-                    _cooperatives[self._slug] = (read_at, self._cooperative)
+                if mine:
+                    COOPERATIVES.keep(self._slug, self._cooperative, read_at)
         return self._cooperative
 
     def contribution_rate_on(self, activity_id: str, on) -> dict:

@@ -8,7 +8,6 @@ another cooperative."""
 from __future__ import annotations
 
 import base64
-import time
 
 from coop_notifications import contacts, rendering
 from coop_notifications.channels import Attachment, DeliveryError, Message
@@ -26,6 +25,7 @@ from coop_notifications.domain.reactions import (
 )
 from coop_shared import link_sealing
 from coop_shared.errors import NotFound
+from coop_shared.kept import Kept
 
 # What a message reads of its cooperative (name, e-mail, languages) is set when the cooperative
 # is created (members' `update_cooperative` changes only its ONSS number), so this process keeps
@@ -34,9 +34,7 @@ from coop_shared.errors import NotFound
 # it was planned for. A recipient's address and language are kept only until a change is
 # announced (contacts.py, ADR 028), so a corrected address reaches the next message (ADR 008).
 COOPERATIVE_SECONDS = 300.0
-COOPERATIVES_KEPT = 1000
-_cooperatives: dict[tuple[str, str], tuple[float, dict]] = {}
-_clock = time.monotonic
+COOPERATIVES = Kept(COOPERATIVE_SECONDS, most=1000)
 
 
 def _opened(payload: dict, link_ring) -> dict:
@@ -99,27 +97,26 @@ class Composer:
 
     def _cooperative(self, delivery) -> dict:
         slug, key = delivery.cooperative, (delivery.cooperative_id, delivery.cooperative)
-        kept = _cooperatives.get(key)
-        if kept is not None and _clock() - kept[0] <= COOPERATIVE_SECONDS:
-            return kept[1]
-        read_at = _clock()
+        kept = COOPERATIVES.get(key)
+        if kept is not None:
+            return kept
+        read_at = COOPERATIVES.now()
         cooperative = self._ask(
             delivery, "members.get_cooperative", slug, lambda c: c.members.cooperative(slug)
         )
-        if len(_cooperatives) >= COOPERATIVES_KEPT:
-            _cooperatives.clear()  # more cooperatives than an installation has: start afresh
-        _cooperatives[key] = (read_at, cooperative)
+        COOPERATIVES.keep(key, cooperative, read_at)
         return cooperative
 
     def _contact(self, delivery, party: str, identifier: str, cooperative: dict) -> dict:
         """{"email", "language", "name"} of a party; a member's or a customer's as kept by this
         process until its owner announces a change (contacts.py)."""
         if party in (MEMBER, CUSTOMER):
-            contact = contacts.kept(delivery.cooperative_id, party, identifier)
+            key = (delivery.cooperative_id, party, identifier)
+            contact = contacts.CONTACTS.get(key)
             if contact is None:
-                read_at = contacts.now()
+                read_at = contacts.CONTACTS.now()
                 contact = self._read_contact(delivery, party, identifier)
-                contacts.keep(delivery.cooperative_id, party, identifier, contact, read_at)
+                contacts.CONTACTS.keep(key, contact, read_at)
             return contact
         if party == COOPERATIVE:
             return {"email": cooperative.get("email"), "language": None, "name": cooperative["name"]}
