@@ -56,6 +56,16 @@ class Suite:
         for process in self.processes.values():
             support.stop_process(process, grace=10)
 
+    def describe(self, services) -> str:
+        """Whether each process of `services` runs, with the end of its log (for a failure message)."""
+        lines = []
+        for (name, index), process in self.processes.items():
+            if name in services:
+                state = "running" if process.poll() is None else f"exited with {process.returncode}"
+                log = (self.folder / f"{name}-{index}.log").read_text(errors="replace")
+                lines.append(f"--- {name}-{index} {state}; the end of its log:\n{log[-4000:]}")
+        return "\n".join(lines)
+
     def logs(self) -> str:
         return "\n".join(p.read_text(errors="replace") for p in self.folder.glob("*.log"))
 
@@ -83,12 +93,35 @@ def call(amqp_uri, secret, service, method, payload, timeout=10):
         return getattr(getattr(rpc, service), method)(payload)
 
 
-def healthy(amqp_uri) -> bool:
+def health_by_service(amqp_uri) -> dict[str, str]:
+    """Each service's answer to health(), or why there was none (what an operator would look at)."""
+    report = {}
     try:
         with connect(amqp_uri, None, timeout=3) as rpc:
-            return all(getattr(rpc, s).health()["status"] == "ok" for s in REPLICAS)
-    except Exception:
-        return False
+            for service in REPLICAS:
+                try:
+                    answer = getattr(rpc, service).health()
+                    report[service] = answer["status"] if answer["status"] == "ok" else repr(answer)
+                except Exception as exc:  # a timeout or an error reply: that service is the one to look at
+                    report[service] = f"no answer: {type(exc).__name__}: {exc}"[:200]
+    except Exception as exc:  # the broker itself
+        report = {service: f"no connection: {type(exc).__name__}" for service in REPLICAS}
+    return report
+
+
+def wait_until_healthy(amqp_uri, suite, timeout, what):
+    """Wait for every service to answer health() with 'ok'; on timeout, say which did not and
+    which processes had exited, with the end of their logs."""
+    deadline, report = time.monotonic() + timeout, {}
+    while time.monotonic() < deadline:
+        report = health_by_service(amqp_uri)
+        if all(status == "ok" for status in report.values()):
+            return
+        time.sleep(0.5)
+    unhealthy = [service for service, status in report.items() if status != "ok"]
+    raise AssertionError(
+        f"timed out after {timeout}s waiting for {what}: {report}\n{suite.describe(unhealthy)}"
+    )
 
 
 def drop_database_connections(databases: dict) -> int:
@@ -144,7 +177,7 @@ def test_promises_hold_through_killed_processes_a_broker_restart_and_dropped_con
     amqp = env["AMQP_URI"]
     faults = Counter()
     try:
-        support.wait_for(lambda: healthy(amqp), timeout=60, interval=0.5, message="the suite")
+        wait_until_healthy(amqp, suite, timeout=60, what="the suite")
         world = billing_setup.build(rpc_client)
         salaried(world)
         brucoop_members = rpc_client(world.keys["brucoop"]).members
@@ -269,7 +302,7 @@ def rows(url, query, **params):
 
 def check_invariants(amqp, env, databases, world, issued, payments_sent, closed, suite, folder, faults):
     billing_db, notifications_db = databases["BILLING_DATABASE_URL"], databases["NOTIFICATIONS_DATABASE_URL"]
-    support.wait_for(lambda: healthy(amqp), timeout=60, interval=1, message="the suite after the faults")
+    wait_until_healthy(amqp, suite, timeout=60, what="the suite after the faults")
 
     def settled():
         depths = support.queue_depths(amqp)
