@@ -24,6 +24,9 @@ CATALOGUE = {
     "cooperative_changed": EventType(
         "members", False, "A cooperative's settings changed (the fields named); caches must read it again."
     ),
+    "contribution_rate_changed": EventType(
+        "members", False, "An activity's dated contribution rates changed; caches must read them again."
+    ),
     "member_registered": EventType("members", True, "An entrepreneur was registered (candidate)."),
     "activity_created": EventType("members", True, "An activity (with its account) was opened for a member."),
     "member_status_model_changed": EventType("members", True, "A member moved to another status model."),

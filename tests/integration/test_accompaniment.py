@@ -9,6 +9,7 @@ import base64
 import pytest
 
 from coop_shared.errors import BusinessRuleViolation, Forbidden
+from tests import support
 from tests.integration import billing_setup
 
 
@@ -140,6 +141,44 @@ def test_no_contribution_during_the_test_phase_then_the_cooperatives_rate(world)
     ]
     assert entries[0]["reference"].endswith("contribution 0 % (activity rate on 2026-04-01)")
     assert entries[2]["reference"].endswith("contribution 10 %")
+
+
+def test_a_rate_set_after_a_payment_applies_to_the_next_one_though_billing_keeps_rates(world):
+    """Billing keeps the rate members answered for an activity and day (coop_billing.clients);
+    members' `contribution_rate_changed` broadcast makes it ask again, so the payment after a
+    correction is booked at the corrected rate."""
+    from coop_billing import clients
+
+    world, _, _, _, _ = world
+    activity_id = world.activity["id"]
+
+    def pay(reference: str):
+        invoice = world.dies.issue_invoice(
+            world.dies.create_invoice(billing_setup.two_line_invoice(world))["id"]
+        )
+        world.dies.record_payment(
+            {
+                "amount": invoice["total_incl_vat"],
+                "value_date": "2026-04-01",
+                "bank_reference": reference,
+                "invoice_id": invoice["id"],
+            }
+        )
+
+    pay("STMT-10-001")
+    assert clients.RATES.get(activity_id) is not None  # kept: the next payment would not ask
+    world.dies_members.set_contribution_rate(
+        {"activity_id": activity_id, "rate": "0.05", "valid_from": "2026-03-01", "valid_until": None}
+    )
+    support.wait_for(lambda: clients.RATES.get(activity_id) is None, timeout=10, message="billing to forget")
+    pay("STMT-10-002")
+    contributions = [
+        e["reference"]
+        for e in world.dies.get_activity_account(activity_id)["entries"]
+        if e["kind"] == "contribution"
+    ]
+    assert contributions[0].endswith("contribution 10 %")
+    assert contributions[1].endswith("contribution 5 % (activity rate on 2026-04-01)")
 
 
 def test_coaching_notes_are_the_coachs_and_every_read_is_logged(world):

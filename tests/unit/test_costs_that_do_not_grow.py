@@ -28,7 +28,7 @@ from coop_cli.statement_files import coda as coda_file
 from coop_payroll.clients import BillingClient, MembersClient
 from coop_shared.money import Money
 from tests.unit.fake_uow import FakeUnitOfWork
-from tests.unit.test_billing_handlers import ACTIVITY_ID, ADMIN, BRUCOOP, CUSTOMER, TODAY, FakeMembers
+from tests.unit.test_billing_handlers import ACTIVITY_ID, ADMIN, AMINA, BRUCOOP, CUSTOMER, TODAY, FakeMembers
 
 # What one call may cost in SQL statements on SQLite (outbox rows excluded), whatever came
 # before. SQLite inserts a transaction's five postings one by one, PostgreSQL in one statement:
@@ -357,6 +357,47 @@ def test_an_invoice_answered_without_reading_back_is_the_invoice_read_back(uow, 
     for moment in ("queued_at", "updated_at"):
         issued["delivery"][moment] = read_back["delivery"][moment]
     assert issued == read_back
+
+
+def test_billing_keeps_an_activitys_rate_until_members_announces_a_change():
+    """A payment asks members for its activity's rate once per day and process; members'
+    `contribution_rate_changed` broadcast (forget_rates) makes the next payment ask again, an
+    answer under way when the change was announced is not kept, and a kept answer is served
+    neither to another cooperative's key nor to a member's key."""
+    from datetime import date
+
+    from coop_billing import clients
+
+    rates = iter(["0.1", "0.05", "0.05", "0.05", "0.05", "0.05"])
+
+    class Members:
+        asked: list[str] = []
+        during = None  # what happens while members answers (an announcement overtaking it)
+
+        def contribution_rate_on(self, data):
+            Members.asked.append(data["on"])
+            if Members.during:
+                Members.during()
+            return {"activity_id": data["activity_id"], "rate": next(rates), "source": "activity"}
+
+    def rate(identity, on=date(2026, 4, 1)):
+        client = clients.MembersClient(Members(), identity.cooperative, identity)
+        return client.contribution_rate_on(ACTIVITY_ID, on)["rate"]
+
+    assert rate(ADMIN) == "0.1"
+    assert rate(ADMIN) == "0.1"  # the second payment was served by the process
+    assert Members.asked == ["2026-04-01"]
+    assert rate(ADMIN, date(2026, 4, 2)) == "0.05"  # another day is asked for
+    assert rate(ADMIN) == "0.1"  # and the first day is still kept
+    rate(BRUCOOP)
+    rate(AMINA)
+    assert len(Members.asked) == 4  # another cooperative's key and a member's key ask members
+    clients.forget_rates(ACTIVITY_ID)
+    Members.during = lambda: clients.forget_rates(ACTIVITY_ID)
+    assert rate(ADMIN) == "0.05"
+    Members.during = None
+    assert rate(ADMIN) == "0.05"
+    assert len(Members.asked) == 6  # the answer overtaken by an announcement was not kept
 
 
 def test_billing_keeps_a_cooperative_until_members_announces_a_change(monkeypatch):

@@ -6,7 +6,7 @@ tenancy rules apply: another cooperative's activity is NotFound here too.
 
 import time
 
-from coop_shared.credentials import may_see_member
+from coop_shared.credentials import MEMBER, may_see_member
 from coop_shared.errors import NotFound
 from coop_shared.kept import Kept
 
@@ -27,10 +27,27 @@ COOPERATIVE_SECONDS = 300.0
 COOPERATIVES = Kept(COOPERATIVE_SECONDS, most=1000)
 
 
+# Activities' contribution rates read from members, kept by this process (issue 18: every
+# payment asked members for the rate in force on its date). Members announces a change of an
+# activity's rates (`contribution_rate_changed`, heard by every billing instance:
+# `forget_rates`), and an activity's answers are read again after RATE_SECONDS at the latest,
+# counted from the last one read. Served only to a caller of the activity's cooperative whose
+# key is not a member's (members would check that member against the activity).
+RATE_SECONDS = 300.0
+RATES = Kept(RATE_SECONDS, most=10_000)
+RATES_PER_ACTIVITY = 400  # days asked about per activity (a statement spans a few)
+
+
 def forget_cooperative(slug: str) -> None:
     """The next call reads the cooperative from members again; a read that was under way when
     the change was announced is not kept."""
     COOPERATIVES.forget(slug)
+
+
+def forget_rates(activity_id: str) -> None:
+    """The next payment of the activity asks members for its rate again; an answer that was
+    under way when the change was announced is not kept."""
+    RATES.forget(activity_id)
 
 
 class MembersClient:
@@ -61,14 +78,38 @@ class MembersClient:
         """{"rate", "source"}: the activity's own dated rate in force `on` (a programme's test
         phase, docs/domain/accompaniment.md), else the cooperative's. Asked once per activity
         and day within one call (a statement of 25,000 payments on a few activities asks a few
-        times, not 25,000: issue 18), never kept beyond it, so a rate set a minute ago applies
-        to the next payment."""
+        times, not 25,000: issue 18), and kept by the process until members announces a change
+        of the activity's rates (`RATES`)."""
         key = (activity_id, on)
         if key not in self._rates:
+            self._rates[key] = self._kept_rate(activity_id, on)
+        if self._rates[key] is None:
+            read_at = RATES.now()
             self._rates[key] = self._rpc.contribution_rate_on(
                 {"activity_id": activity_id, "on": on.isoformat()}
             )
+            self._keep_rate(activity_id, on, self._rates[key], read_at)
         return self._rates[key]
+
+    def _may_keep_rates(self) -> bool:
+        identity = self._identity
+        return identity is not None and self._slug == identity.cooperative and identity.role != MEMBER
+
+    def _kept_rate(self, activity_id: str, on) -> dict | None:
+        kept = RATES.get(activity_id) if self._may_keep_rates() else None
+        if kept is None or kept[0] != self._identity.cooperative_id:
+            return None  # another cooperative's activity: members decides (NotFound)
+        return kept[1].get(on)
+
+    def _keep_rate(self, activity_id: str, on, answer: dict, read_at: float) -> None:
+        if not self._may_keep_rates():
+            return
+        kept = RATES.get(activity_id)
+        days = dict(kept[1]) if kept is not None and kept[0] == self._identity.cooperative_id else {}
+        if len(days) >= RATES_PER_ACTIVITY:
+            days.clear()
+        days[on] = answer
+        RATES.keep(activity_id, (self._identity.cooperative_id, days), read_at)
 
     def activity(self, activity_id: str) -> dict:
         """One activity the caller may see, else NotFound naming it."""

@@ -2,7 +2,7 @@
 
 from nameko.timer import timer
 
-from coop_billing.clients import MembersClient, forget_cooperative
+from coop_billing.clients import MembersClient, forget_cooperative, forget_rates
 from coop_billing.handlers import (
     balances,
     customers,
@@ -87,6 +87,11 @@ class BillingService(CommonRpc, PersonDataRpc, CredentialRevocationListener):
     def forget_changed_cooperative(self, event):
         """Every instance reads a changed cooperative again (coop_billing.clients)."""
         forget_cooperative(event["payload"]["slug"])
+
+    @DurableBroadcastHandler.decorator("members", "contribution_rate_changed")
+    def forget_changed_rates(self, event):
+        """Every instance reads an activity's changed contribution rates again (coop_billing.clients)."""
+        forget_rates(event["payload"]["activity_id"])
 
     @rpc(CreateCustomerSchema, creates=True)
     def create_customer(self, identity, data):

@@ -1,6 +1,7 @@
 """A dated contribution rate per activity, overriding the cooperative's rate for its dates
-(e.g. 0 % during a programme's test phase, docs/domain/accompaniment.md). Billing reads the
-rate in force on a payment's date on every payment (`contribution_rate_on`), never a copy."""
+(e.g. 0 % during a programme's test phase, docs/domain/accompaniment.md). Billing asks for the
+rate in force on a payment's date (`contribution_rate_on`) and keeps the answer until a change
+is announced (`contribution_rate_changed`, docs/adr/027-invoice-path-speed.md)."""
 
 from __future__ import annotations
 
@@ -54,6 +55,15 @@ def set_contribution_rate(uow: UnitOfWork[MembersRepository], identity: Identity
     else:
         same.rate, same.valid_until = data["rate"], data["valid_until"]
     uow.repo.flush()
+    # Billing keeps the rates it read (coop_billing.clients): every instance forgets them when
+    # this commits, before the next payment of the activity is booked.
+    cooperative = uow.repo.cooperative_by_id(cooperative_id)
+    uow.emit(
+        "contribution_rate_changed",
+        cooperative.id,
+        cooperative.slug,
+        {"activity_id": activity.id, "valid_from": data["valid_from"].isoformat()},
+    )
     audit.record(
         uow,
         identity,

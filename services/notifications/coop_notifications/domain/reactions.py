@@ -108,6 +108,7 @@ WEBHOOK_EVENTS = tuple(
             "api_key_revoked",
             "cooperative_created",
             "cooperative_changed",
+            "contribution_rate_changed",
             "delivery_failed",
             *EMAIL_ONLY_EVENTS,
         )
