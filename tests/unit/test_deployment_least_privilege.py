@@ -228,6 +228,8 @@ def test_the_kubernetes_web_gateway_reads_its_own_secret_and_serves_http_inside_
     assert all("valueFrom" not in e for e in container.get("env", []))
     assert container["ports"] == [{"name": "http", "containerPort": 8000}]
     assert {"name": "COOP_HTTP_HOST", "value": "0.0.0.0"} in container["env"]
+    # behind the ingress controller, the only one let in: the client's address is the one it appends
+    assert {"name": "COOP_HTTP_TRUSTED_PROXIES", "value": "1"} in container["env"]
     assert container["readinessProbe"]["httpGet"] == {"path": "/health", "port": "http"}
     (service,) = [d for d in k8s("web.yaml") if d["kind"] == "Service"]
     assert service["spec"]["type"] == "ClusterIP"

@@ -123,6 +123,35 @@ def test_signing_in_sets_the_session_cookie_and_leads_to_the_stage_page():
     assert (method, authorization, payload["client_address"]) == ("authenticate", None, "127.0.0.1")
 
 
+@pytest.mark.parametrize(
+    "trusted, forwarded, seen",
+    [
+        ("0", "203.0.113.9", "127.0.0.1"),  # no proxy trusted: a client's header is ignored
+        ("1", "203.0.113.9", "203.0.113.9"),  # behind an ingress: the address it received from
+        ("1", "198.51.100.7, 203.0.113.9", "203.0.113.9"),  # what the client wrote itself is not
+        ("2", "198.51.100.7, 203.0.113.9", "198.51.100.7"),  # two proxies: the first one's
+    ],
+)
+def test_behind_trusted_proxies_the_throttles_see_the_clients_address(trusted, forwarded, seen):
+    """Sign-in attempts and reset e-mails are throttled per client address (docs/adr/024): behind
+    an ingress every request would come from the ingress's address without
+    COOP_HTTP_TRUSTED_PROXIES, and with it a client still cannot choose its address."""
+    members = Members(authenticate={"stage": "enrol_only", "session": TOKEN})
+    client = _client(members, COOP_HTTP_TRUSTED_PROXIES=trusted)
+    token = _csrf(client.get("/sign-in").get_data(as_text=True))
+    client.post(
+        "/sign-in",
+        data={"email": "boss@brucoop.example", "password": "p" * 14, "csrf_token": token},
+        headers={"X-Forwarded-For": forwarded},
+    )
+    assert members.calls[0][2]["client_address"] == seen
+
+
+def test_a_negative_number_of_trusted_proxies_is_refused_at_start():
+    with pytest.raises(ValueError, match="COOP_HTTP_TRUSTED_PROXIES"):
+        _client(Members(), COOP_HTTP_TRUSTED_PROXIES="-1")
+
+
 def test_only_a_full_session_is_a_credential_and_its_unsafe_api_calls_need_the_csrf_header():
     members = Members(resolve_session=dict(FULL, stage="second_factor"), whoami={"role": "staff"})
     client = _client(members)

@@ -18,6 +18,7 @@ from flask_limiter.errors import RateLimitExceeded
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from nameko.exceptions import RemoteError
 from werkzeug.exceptions import HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from coop_shared.errors import CoopError
 from coop_web import answers, docs_page, http_errors, i18n, openapi, sessions
@@ -46,6 +47,12 @@ def create_app(config=None, *, rpc: RpcPool | None = None, authenticators=None) 
     settings = WebSettings.load(config)
     app = Flask("coop_web")
     app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
+    if settings.trusted_proxies < 0:
+        raise ValueError("COOP_HTTP_TRUSTED_PROXIES is a number of proxies: 0 or more.")
+    if settings.trusted_proxies:
+        # The client's address and scheme as the trusted proxies saw them (coop_web.settings).
+        n = settings.trusted_proxies
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n)
     _configure_sessions(app, settings)
     app.extensions["coop_rpc"] = rpc or RpcPool(
         settings.amqp_uri,

@@ -22,6 +22,12 @@ class WebSettings:
     # token's cookie, and whether cookies are `Secure` (off only for plain-http loopback).
     secret_key: str | None
     cookie_secure: bool
+    # How many reverse proxies stand in front (an ingress controller, a load balancer): each
+    # appends the address it received from to X-Forwarded-For. 0 (the default) trusts no such
+    # header, since a client could write any address in it; behind N proxies the N-th address
+    # from the end is the client's, and the throttles per address (sign-in, reset e-mails,
+    # the rate limit) count people, not the proxy.
+    trusted_proxies: int
 
     @classmethod
     def load(cls, config=None) -> WebSettings:
@@ -41,4 +47,5 @@ class WebSettings:
             secret_key=lookup(config, "COOP_WEB_SECRET_KEY") or None,
             cookie_secure=lookup(config, "COOP_WEB_COOKIE_SECURE", "true").strip().lower()
             not in ("false", "0", "no", "off"),
+            trusted_proxies=int(lookup(config, "COOP_HTTP_TRUSTED_PROXIES", "0")),
         )
