@@ -421,6 +421,28 @@ def test_drafting_an_invoice_sends_the_lines_to_billing_and_leads_to_the_draft()
     assert "Your draft is saved: the staff will check and issue it." in text and "Delete this draft" in text
 
 
+def test_a_refused_amount_reads_in_the_entrepreneurs_language_with_what_was_typed():
+    """The services answer in English; the portal shows their message in the reader's language
+    (coop_web.service_messages), the value typed kept as it was."""
+    refusal = ValidationError(fields={"lines": {0: {"unit_price": ["Not a decimal amount: 'douze'."]}}})
+    client = _client(Services(create_invoice=refusal), "fr")
+    token = _csrf(client.get("/portal/invoices/new").get_data(as_text=True))
+    page = client.post(
+        "/portal/invoices/new",
+        data={
+            "csrf_token": token,
+            "activity_id": CARGO,
+            "customer_id": PEETERS,
+            "vat_regime": "standard",
+            "lines-0-description": "Cours de vélo",
+            "lines-0-unit_price": "douze",
+        },
+    )
+    html = page.get_data(as_text=True)
+    assert page.status_code == 422
+    assert 'id="lines-0-unit_price-error">Ce n&#39;est pas un montant décimal : &#39;douze&#39;.' in html
+
+
 def test_a_refused_draft_shows_the_message_under_its_line_and_keeps_what_was_typed():
     # marshmallow nests a list's items: {"lines": {0: {"unit_price": [...]}}}
     refusal = ValidationError(fields={"lines": {0: {"unit_price": ["Not a valid amount."]}}})

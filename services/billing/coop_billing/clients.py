@@ -33,9 +33,10 @@ COOPERATIVES = Kept(COOPERATIVE_SECONDS, most=1000)
 # `forget_rates`), and an activity's answers are read again after RATE_SECONDS at the latest,
 # counted from the last one read. Served only to a caller of the activity's cooperative whose
 # key is not a member's (members would check that member against the activity).
+# Bounded: at most 2,000 activities of 32 days each (a month's statements), some 30 MB at worst.
 RATE_SECONDS = 300.0
-RATES = Kept(RATE_SECONDS, most=10_000)
-RATES_PER_ACTIVITY = 400  # days asked about per activity (a statement spans a few)
+RATES = Kept(RATE_SECONDS, most=2_000)
+RATES_PER_ACTIVITY = 32
 
 
 def forget_cooperative(slug: str) -> None:

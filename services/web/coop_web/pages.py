@@ -17,6 +17,7 @@ from flask import Blueprint, current_app, g, redirect, render_template, request
 from coop_shared.errors import CoopError, Forbidden, ValidationError
 from coop_web import http_errors, sessions, ui
 from coop_web.i18n import gettext as _
+from coop_web.service_messages import translated
 
 pages = Blueprint("pages", __name__, template_folder="templates")
 
@@ -46,9 +47,9 @@ def _refused(template: str, error: CoopError, **values):
         g.retry_after = str(wait)  # coop_web.service puts it in Retry-After
         message = _("Too many failed attempts; try again in %(seconds)s seconds.", seconds=wait)
     else:
-        message = _(error.message)
+        message = translated(error.message)
     if isinstance(error, ValidationError) and error.fields:
-        problems = " ".join(_(text) for texts in error.fields.values() for text in texts)
+        problems = " ".join(ui.problems_of(error).values())
         message = f"{message} {problems}"
     if isinstance(error, Forbidden) and template == "sign_in.html":
         status = 401  # a wrong e-mail or password: not signed in (the same for both, docs/adr/024)

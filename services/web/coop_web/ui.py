@@ -20,7 +20,7 @@ from flask import Response, current_app, g, redirect, render_template, request
 from coop_shared.credentials import ADMIN, AUDITOR, MEMBER, STAFF
 from coop_shared.errors import CoopError, ValidationError
 from coop_web import sessions
-from coop_web.i18n import gettext as _
+from coop_web.service_messages import translated
 
 STAFF_ROLES = (ADMIN, STAFF, AUDITOR)
 WRITERS = (ADMIN, STAFF)  # an auditor reads everything of the cooperative and changes nothing
@@ -80,11 +80,14 @@ def problems_of(error: CoopError) -> dict[str, str]:
     """A validation error's messages per field, translated, for the form that sent them."""
     if not isinstance(error, ValidationError) or not error.fields:
         return {}
-    return {field: " ".join(_(text) for text in texts) for field, texts in error.fields.items()}
+    return {
+        field: " ".join(translated(text) for text in (texts if isinstance(texts, list) else [texts]))
+        for field, texts in error.fields.items()
+    }
 
 
 def message_of(error: CoopError) -> str:
-    return _(error.message)
+    return translated(error.message)
 
 
 def download(answer: dict) -> Response:

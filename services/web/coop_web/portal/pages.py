@@ -28,6 +28,7 @@ from coop_web.i18n import N_, language, locale
 from coop_web.i18n import gettext as _
 from coop_web.labels import DOCUMENT_KINDS
 from coop_web.portal import portal
+from coop_web.service_messages import translated
 
 ENTRIES_PER_PAGE = 20
 INVOICES_PER_PAGE = 25
@@ -191,7 +192,7 @@ def _refused(error: CoopError) -> tuple[str, dict, int]:
     problems = {}
     if isinstance(error, ValidationError):
         problems = {
-            field: " ".join(_(str(text)) for text in texts)
+            field: " ".join(translated(text) for text in texts)
             for field, texts in flat_fields(error.fields).items()
         }
     return ui.message_of(error), problems, status
