@@ -421,13 +421,9 @@ def test_drafting_an_invoice_sends_the_lines_to_billing_and_leads_to_the_draft()
     assert "Your draft is saved: the staff will check and issue it." in text and "Delete this draft" in text
 
 
-def test_a_refused_amount_reads_in_the_entrepreneurs_language_with_what_was_typed():
-    """The services answer in English; the portal shows their message in the reader's language
-    (coop_web.service_messages), the value typed kept as it was."""
-    refusal = ValidationError(fields={"lines": {0: {"unit_price": ["Not a decimal amount: 'douze'."]}}})
-    client = _client(Services(create_invoice=refusal), "fr")
-    token = _csrf(client.get("/portal/invoices/new").get_data(as_text=True))
-    page = client.post(
+def _draft_priced_douze(client, token: str):
+    """The new-invoice form sent with a unit price a service refuses."""
+    return client.post(
         "/portal/invoices/new",
         data={
             "csrf_token": token,
@@ -438,9 +434,6 @@ def test_a_refused_amount_reads_in_the_entrepreneurs_language_with_what_was_type
             "lines-0-unit_price": "douze",
         },
     )
-    html = page.get_data(as_text=True)
-    assert page.status_code == 422
-    assert 'id="lines-0-unit_price-error">Ce n&#39;est pas un montant décimal : &#39;douze&#39;.' in html
 
 
 def test_a_refused_draft_shows_the_message_under_its_line_and_keeps_what_was_typed():
@@ -449,22 +442,24 @@ def test_a_refused_draft_shows_the_message_under_its_line_and_keeps_what_was_typ
     services = Services(create_invoice=refusal)
     client = _client(services, "en")
     token = _csrf(client.get("/portal/invoices/new").get_data(as_text=True))
-    page = client.post(
-        "/portal/invoices/new",
-        data={
-            "csrf_token": token,
-            "activity_id": CARGO,
-            "customer_id": PEETERS,
-            "vat_regime": "standard",
-            "lines-0-description": "Cours de vélo",
-            "lines-0-unit_price": "douze",
-        },
-    )
+    page = _draft_priced_douze(client, token)
     html = page.get_data(as_text=True)
     assert page.status_code == 422 and "Some fields need correcting." in html
     assert 'id="lines-0-unit_price-error">Not a valid amount.' in html and 'value="douze"' in html
     nothing = client.post("/portal/invoices/new", data={"csrf_token": token, "customer_id": PEETERS})
     assert nothing.status_code == 422 and len(services.sent("create_invoice")) == 1
+
+
+def test_a_refused_amount_reads_in_the_entrepreneurs_language_with_what_was_typed():
+    """The services answer in English; the portal shows their message in the reader's language
+    (coop_web.service_messages), the value typed kept as it was."""
+    refusal = ValidationError(fields={"lines": {0: {"unit_price": ["Not a decimal amount: 'douze'."]}}})
+    client = _client(Services(create_invoice=refusal), "fr")
+    page = _draft_priced_douze(client, _csrf(client.get("/portal/invoices/new").get_data(as_text=True)))
+    assert page.status_code == 422
+    assert 'id="lines-0-unit_price-error">Ce n&#39;est pas un montant décimal : &#39;douze&#39;.' in (
+        page.get_data(as_text=True)
+    )
 
 
 def test_add_a_line_gives_the_next_numbered_line_for_htmx():
