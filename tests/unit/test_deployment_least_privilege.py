@@ -237,6 +237,24 @@ def test_the_kubernetes_web_gateway_reads_its_own_secret_and_serves_http_inside_
     assert "web.yaml" in yaml.safe_load((DEPLOY / "k8s" / "kustomization.yaml").read_text())["resources"]
 
 
+BROKER_CA = {"name": "broker-ca", "secret": {"secretName": "coop-broker-ca", "optional": True}}
+CA_MOUNT = {"name": "broker-ca", "mountPath": "/etc/coop/broker-ca", "readOnly": True}
+
+
+def test_every_pod_that_reaches_the_broker_can_read_its_ca_and_only_those():
+    """An amqps:// URI with a private CA needs the CA's file in the pod (COOP_AMQP_SSL_CA_FILE,
+    as in the compose stack): the optional Secret coop-broker-ca, read-only, in each service, the
+    HTTP API and the topology step; the migrations reach only PostgreSQL and do not mount it."""
+    for name, deployment in deployments().items():
+        pod = deployment["spec"]["template"]["spec"]
+        assert BROKER_CA in pod["volumes"], name
+        assert CA_MOUNT in pod["containers"][0]["volumeMounts"], name
+    pod = k8s("migrate-job.yaml")[0]["spec"]["template"]["spec"]
+    assert BROKER_CA in pod["volumes"]
+    assert CA_MOUNT in pod["containers"][0]["volumeMounts"]  # topology
+    assert all(CA_MOUNT not in c["volumeMounts"] for c in pod["initContainers"])
+
+
 def test_each_migration_reads_only_its_own_database_url_and_topology_the_operator_account():
     pod = k8s("migrate-job.yaml")[0]["spec"]["template"]["spec"]
     for service, container in zip(SERVICES, pod["initContainers"], strict=True):
