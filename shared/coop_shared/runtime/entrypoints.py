@@ -111,7 +111,7 @@ def rpc(
             if spec.schema is not None:
                 if spec.id_field is not None:
                     payload = ref_payload(payload, spec.id_field)
-                args += (spec.schema().load({} if payload is None else payload),)
+                args += (_loader(spec.schema).load({} if payload is None else payload),)
             if spec.creates:
                 return _run_once(self, fn, identity, payload, args, never_stored)
             result = fn(self, *args)
@@ -122,6 +122,15 @@ def rpc(
         return idempotency.request_rpc(expected_exceptions=CoopError)(wrapper)
 
     return decorate
+
+
+@functools.cache
+def _loader(schema: type[marshmallow.Schema]) -> marshmallow.Schema:
+    """One instance per payload schema, built at its first call (issue 18: a schema's
+    construction copies its fields, nested schemas included, and cost more than loading a
+    small payload). Loading keeps no state on the instance (marshmallow 4 has no `context`)
+    and runs without yielding to another greenthread, so the instance is shared safely."""
+    return schema()
 
 
 def _run_once(service, fn, identity, payload, args, never_stored):
