@@ -2,8 +2,9 @@
 when the owner announces a change (a broadcast every instance hears), and never put back by an
 answer that was asked for before the announcement (it may hold the old value).
 
-Used for billing's cooperatives, notifications' cooperatives and contacts (issue 18;
-docs/adr/027-invoice-path-speed.md, docs/adr/028-contacts-kept-by-notifications.md).
+Used for billing's activities, cooperatives and activities' contribution rates, and for
+notifications' cooperatives and contacts (issue 18; docs/adr/027-invoice-path-speed.md,
+docs/adr/028-contacts-kept-by-notifications.md).
 """
 
 from __future__ import annotations

@@ -305,8 +305,9 @@ def test_billing_keeps_the_activities_it_read_and_still_refuses_whom_members_wou
     from coop_billing import clients
     from coop_shared.credentials import Identity, Role
     from coop_shared.errors import NotFound
+    from coop_shared.kept import Kept
 
-    monkeypatch.setattr(clients, "_activities", {})
+    monkeypatch.setattr(clients, "ACTIVITIES", Kept(clients.ACTIVITY_SECONDS))
     activity = {
         "id": ACTIVITY_ID,
         "cooperative_id": ADMIN.cooperative_id,

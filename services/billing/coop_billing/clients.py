@@ -4,8 +4,6 @@ Billing asks members with the caller's own credential (forwarded context data), 
 tenancy rules apply: another cooperative's activity is NotFound here too.
 """
 
-import time
-
 from coop_shared.credentials import MEMBER, may_see_member
 from coop_shared.errors import NotFound
 from coop_shared.kept import Kept
@@ -15,8 +13,8 @@ from coop_shared.kept import Kept
 # never change; its name could (no call renames one today), so an entry is read again after
 # ACTIVITY_SECONDS. Each use checks the caller against the cached cooperative and member exactly
 # as members does (`get_activity`), so the cache shows nobody an activity members would refuse.
-ACTIVITY_SECONDS, ACTIVITIES_KEPT = 30.0, 10_000
-_activities: dict[str, tuple[float, dict]] = {}
+ACTIVITY_SECONDS = 30.0
+ACTIVITIES = Kept(ACTIVITY_SECONDS, most=10_000)
 # Cooperatives read from members, kept by this process (issue 18: issuing an invoice asked
 # members for the cooperative every time). What billing reads of one (its legal identity, IBAN,
 # contribution rate, payment terms) is set when it is created; members announces any change
@@ -83,57 +81,48 @@ class MembersClient:
         of the activity's rates (`RATES`)."""
         key = (activity_id, on)
         if key not in self._rates:
-            self._rates[key] = self._kept_rate(activity_id, on)
-        if self._rates[key] is None:
-            read_at = RATES.now()
-            self._rates[key] = self._rpc.contribution_rate_on(
-                {"activity_id": activity_id, "on": on.isoformat()}
-            )
-            self._keep_rate(activity_id, on, self._rates[key], read_at)
+            days = self._kept_days(activity_id)
+            answer = days.get(on)
+            if answer is None:
+                read_at = RATES.now()
+                answer = self._rpc.contribution_rate_on({"activity_id": activity_id, "on": on.isoformat()})
+                if self._may_keep_rates():
+                    days = {} if len(days) >= RATES_PER_ACTIVITY else days
+                    RATES.keep(activity_id, (self._identity.cooperative_id, {**days, on: answer}), read_at)
+            self._rates[key] = answer
         return self._rates[key]
 
     def _may_keep_rates(self) -> bool:
         identity = self._identity
         return identity is not None and self._slug == identity.cooperative and identity.role != MEMBER
 
-    def _kept_rate(self, activity_id: str, on) -> dict | None:
+    def _kept_days(self, activity_id: str) -> dict:
+        """{day: answer} kept for the activity, if this caller may be served them."""
         kept = RATES.get(activity_id) if self._may_keep_rates() else None
         if kept is None or kept[0] != self._identity.cooperative_id:
-            return None  # another cooperative's activity: members decides (NotFound)
-        return kept[1].get(on)
-
-    def _keep_rate(self, activity_id: str, on, answer: dict, read_at: float) -> None:
-        if not self._may_keep_rates():
-            return
-        kept = RATES.get(activity_id)
-        days = dict(kept[1]) if kept is not None and kept[0] == self._identity.cooperative_id else {}
-        if len(days) >= RATES_PER_ACTIVITY:
-            days.clear()
-        days[on] = answer
-        RATES.keep(activity_id, (self._identity.cooperative_id, days), read_at)
+            return {}  # another cooperative's activity: members decides (NotFound)
+        return kept[1]
 
     def activity(self, activity_id: str) -> dict:
         """One activity the caller may see, else NotFound naming it."""
         if activity_id not in self._activities:
             known = self._known(activity_id)
             if known is None:
+                read_at = ACTIVITIES.now()
                 try:
                     known = self._rpc.get_activity(activity_id)
                 except NotFound:
                     raise NotFound(f"No activity '{activity_id}'.") from None
                 if self._identity is not None:
-                    if len(_activities) >= ACTIVITIES_KEPT:
-                        _activities.clear()
-                    _activities[activity_id] = (time.monotonic(), known)
+                    ACTIVITIES.keep(activity_id, known, read_at)
             self._activities[activity_id] = known
         return self._activities[activity_id]
 
     def _known(self, activity_id: str) -> dict | None:
         """The activity as members answered it lately, if this caller may see it."""
-        kept = _activities.get(activity_id) if self._identity is not None else None
-        if kept is None or time.monotonic() - kept[0] > ACTIVITY_SECONDS:
+        activity = ACTIVITIES.get(activity_id) if self._identity is not None else None
+        if activity is None:
             return None
-        activity = kept[1]
         if activity.get("cooperative_id") != self._identity.cooperative_id:
             return None  # another cooperative's: members decides (NotFound)
         if not may_see_member(self._identity, activity.get("member_id")):
