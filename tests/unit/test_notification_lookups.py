@@ -230,8 +230,8 @@ def test_a_rectified_customer_or_member_is_read_again_once_the_change_is_announc
     assert sorted(m.address for m in channel.sent[2:]) == ["amina@example.org", "compta@zinneke.example"]
 
     # what service.py's broadcast handlers do with customer_details_changed and member_details_changed
-    contacts.CONTACTS.forget((DIES_ID, contacts.CUSTOMER, "cu1"))
-    contacts.CONTACTS.forget((DIES_ID, contacts.MEMBER, "m1"))
+    contacts.CONTACTS.forget(contacts.key(DIES_ID, contacts.CUSTOMER, "cu1"))
+    contacts.CONTACTS.forget(contacts.key(DIES_ID, contacts.MEMBER, "m1"))
     _react(_invoice(3), channel, services)
 
     assert sorted(m.address for m in channel.sent[4:]) == ["amina.d@example.org", "factures@zinneke.example"]
@@ -246,7 +246,7 @@ def test_an_answer_asked_for_before_a_change_was_announced_is_not_kept():
 
     def announced_meanwhile(member_id):
         found = answer(member_id)
-        contacts.CONTACTS.forget((DIES_ID, contacts.MEMBER, member_id))
+        contacts.CONTACTS.forget(contacts.key(DIES_ID, contacts.MEMBER, member_id))
         services.member_email = "amina.d@example.org"
         return found
 
@@ -267,7 +267,7 @@ def test_an_erasure_forgets_the_member_this_instance_kept(services):
     uow = FakeUnitOfWork(Base.metadata, repository=NotificationsRepository)
     reactions.react(uow, _payment(1), {"email": channel}, lambda cooperative_id, slug: services, SETTINGS)
     uow.commit()
-    assert contacts.CONTACTS.get((DIES_ID, contacts.MEMBER, "m1"))["email"] == "amina@example.org"
+    assert contacts.CONTACTS.get(contacts.key(DIES_ID, contacts.MEMBER, "m1"))["email"] == "amina@example.org"
 
     admin = Identity(cooperative="dies", role=ADMIN, cooperative_id=DIES_ID)
     privacy.erase_person_data(
@@ -277,7 +277,7 @@ def test_an_erasure_forgets_the_member_this_instance_kept(services):
         date(2026, 12, 1),
     )
 
-    assert contacts.CONTACTS.get((DIES_ID, contacts.MEMBER, "m1")) is None
+    assert contacts.CONTACTS.get(contacts.key(DIES_ID, contacts.MEMBER, "m1")) is None
 
 
 def test_a_contact_kept_for_one_cooperative_is_not_another_cooperatives(services):
@@ -286,4 +286,4 @@ def test_a_contact_kept_for_one_cooperative_is_not_another_cooperatives(services
     _react(_payment(2, cooperative=("brucoop", BRUCOOP_ID)), channel, services)
 
     assert services.count("member") == 2  # "m1" of each cooperative, each asked of its own
-    assert contacts.CONTACTS.get((BRUCOOP_ID, contacts.MEMBER, "m1")) is not None
+    assert contacts.CONTACTS.get(contacts.key(BRUCOOP_ID, contacts.MEMBER, "m1")) is not None

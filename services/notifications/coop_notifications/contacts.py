@@ -18,8 +18,13 @@ from __future__ import annotations
 from coop_notifications.domain.reactions import CUSTOMER, MEMBER
 from coop_shared.kept import Kept
 
-__all__ = ["CONTACTS", "CUSTOMER", "MEMBER"]
+__all__ = ["CONTACTS", "CUSTOMER", "MEMBER", "key"]
 
 CONTACT_SECONDS = 60.0
-# Keyed (cooperative id, party, id); more than a cooperative mails within a minute.
+# More than a cooperative mails within a minute.
 CONTACTS = Kept(CONTACT_SECONDS, most=10_000)
+
+
+def key(cooperative_id: str, party: str, identifier: str) -> tuple[str, str, str]:
+    """What a contact is kept under: its cooperative first, so a delivery never finds another's."""
+    return (cooperative_id, party, str(identifier))

@@ -90,13 +90,15 @@ class NotificationsService(CommonRpc, PersonDataRpc, CredentialRevocationListene
     @DurableBroadcastHandler.decorator("members", "member_details_changed")
     def forget_changed_member(self, event):
         """Read a rectified member's name, e-mail and language again at their next message."""
-        contacts.CONTACTS.forget((event["cooperative_id"], contacts.MEMBER, event["payload"]["member_id"]))
+        contacts.CONTACTS.forget(
+            contacts.key(event["cooperative_id"], contacts.MEMBER, event["payload"]["member_id"])
+        )
 
     @DurableBroadcastHandler.decorator("billing", "customer_details_changed")
     def forget_changed_customer(self, event):
         """Read a rectified customer's name, e-mail and language again at their next message."""
         contacts.CONTACTS.forget(
-            (event["cooperative_id"], contacts.CUSTOMER, event["payload"]["customer_id"])
+            contacts.key(event["cooperative_id"], contacts.CUSTOMER, event["payload"]["customer_id"])
         )
 
     @settings_timer(setting="COOP_DELIVERY_POLL_SECONDS", default=5)

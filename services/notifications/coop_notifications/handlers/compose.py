@@ -111,7 +111,7 @@ class Composer:
         """{"email", "language", "name"} of a party; a member's or a customer's as kept by this
         process until its owner announces a change (contacts.py)."""
         if party in (MEMBER, CUSTOMER):
-            key = (delivery.cooperative_id, party, identifier)
+            key = contacts.key(delivery.cooperative_id, party, identifier)
             contact = contacts.CONTACTS.get(key)
             if contact is None:
                 read_at = contacts.CONTACTS.now()

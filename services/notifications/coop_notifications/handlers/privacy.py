@@ -80,7 +80,7 @@ def erase_person_data(uow, identity, data: dict, today: date) -> dict:
         for row in deliveries + events:
             uow.repo.delete(row)
         # the address this instance keeps goes too (other instances keep it CONTACT_SECONDS at most)
-        contacts.CONTACTS.forget((cooperative_id, contacts.MEMBER, str(data["member_id"])))
+        contacts.CONTACTS.forget(contacts.key(cooperative_id, contacts.MEMBER, data["member_id"]))
     erased = [
         {
             "service": "notifications",
