@@ -15,6 +15,8 @@ import re
 from coop_web.i18n import N_
 from coop_web.i18n import gettext as _
 
+# Marked for the catalogues (the catalogue test requires their French and Dutch); `translated`
+# finds them through gettext like any text.
 FIXED = (
     N_("Missing data for required field."),
     N_("Field may not be null."),
@@ -71,19 +73,16 @@ PATTERNS = tuple(
 )
 
 
-def translated(text) -> str:
-    """`text` in the reader's language when it is one of the services' messages, else as it is.
-    A nested schema's messages ({"0": {"amount": [...]}}) are joined, each translated."""
-    if isinstance(text, dict):
-        return " ".join(translated(t) for texts in text.values() for t in _as_list(texts))
-    if not isinstance(text, str):
-        return str(text)
+def translated(messages) -> str:
+    """A field's messages in the reader's language, joined: a text, a list of them, or a nested
+    schema's {"0": {"amount": [...]}}. A text not known here stays as the service wrote it."""
+    if isinstance(messages, dict):
+        return " ".join(translated(nested) for nested in messages.values())
+    if isinstance(messages, list | tuple):
+        return " ".join(translated(text) for text in messages)
+    text = str(messages)
     for pattern, template in PATTERNS:
         found = pattern.fullmatch(text)
         if found:
             return _(template, **found.groupdict())
     return _(text)
-
-
-def _as_list(texts) -> list:
-    return texts if isinstance(texts, list) else [texts]

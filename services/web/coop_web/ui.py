@@ -80,10 +80,7 @@ def problems_of(error: CoopError) -> dict[str, str]:
     """A validation error's messages per field, translated, for the form that sent them."""
     if not isinstance(error, ValidationError) or not error.fields:
         return {}
-    return {
-        field: " ".join(translated(text) for text in (texts if isinstance(texts, list) else [texts]))
-        for field, texts in error.fields.items()
-    }
+    return {field: translated(texts) for field, texts in error.fields.items()}
 
 
 def message_of(error: CoopError) -> str:

@@ -191,10 +191,7 @@ def _refused(error: CoopError) -> tuple[str, dict, int]:
     status, _body = http_errors.typed(error)
     problems = {}
     if isinstance(error, ValidationError):
-        problems = {
-            field: " ".join(translated(text) for text in texts)
-            for field, texts in flat_fields(error.fields).items()
-        }
+        problems = {field: translated(texts) for field, texts in flat_fields(error.fields).items()}
     return ui.message_of(error), problems, status
 
 
